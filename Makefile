@@ -1,0 +1,49 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is a helper.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.8
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint demo bench setup browser-deps clean
+
+setup: $(STAMP)
+
+# The lock file (made by uv from pyproject.toml) pins every package, so a fresh machine
+# installs exactly what CI tested. Re-lock with `make lock` after editing pyproject.toml.
+$(STAMP): requirements/lock.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv pip sync -q --python $(BIN)/python requirements/lock.txt
+	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
+	touch $(STAMP)
+
+lock:
+	$(BIN)/uv pip compile -q pyproject.toml --extra test -o requirements/lock.txt --python-version 3.11
+
+# Debian's chromium for the browser tests (Playwright never downloads a browser here).
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium missing: browser tests will be skipped (install Debian's chromium)"; fi; fi
+
+# Builds the demo warehouse if there is none, then starts the app (port 8501 or
+# $$STREAMLIT_SERVER_PORT).
+run: setup
+	$(BIN)/rpd demo --if-missing
+	$(BIN)/streamlit run streamlit_app.py --server.headless=true --browser.gatherUsageStats=false
+
+demo: setup
+	$(BIN)/rpd demo
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: setup browser-deps lint
+	$(BIN)/pytest -q -p no:cacheprovider
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

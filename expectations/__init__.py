@@ -1,0 +1,26 @@
+"""Great Expectations suites, one per source. The only package that imports great_expectations.
+
+`validate()` imports the suites lazily: importing Great Expectations costs seconds and hundreds of
+MB, so processes that never check a file (the app, `rpd status`) never pay for it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from expectations.report import CheckContext, CheckReport, CheckResult
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ingest.sources import Source
+
+__all__ = ["CheckContext", "CheckReport", "CheckResult", "validate"]
+
+
+def validate(source: Source, frame: pd.DataFrame, ctx: CheckContext, docs_dir: Path | None = None) -> CheckReport:
+    """Check a typed frame against its source's suite."""
+    from expectations import runner
+
+    return runner.validate(source, frame, ctx, docs_dir)

@@ -1,0 +1,117 @@
+"""Rules every source shares, built from its layout: readable values, required columns, unique keys,
+no spreadsheet formulas and no personal identifiers. Each expectation carries its rule in plain
+English in meta["rule"]; that sentence is what users read when it fails."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import great_expectations.expectations as gxe
+import pandas as pd
+
+from expectations.report import UNREADABLE
+
+if TYPE_CHECKING:
+    from ingest.sources import Source
+
+TYPE_WORDS = {
+    "date": "a date, written 2026-05-31 or 31/05/2026",
+    "timestamp": "a date or date and time, written 2026-05-31, 2026-05-31T14:05:00 or 31/05/2026 14:05",
+    "integer": "a whole number, such as 120 or 1,200",
+    "number": "a number, such as 85 or 85.5",
+    "money": "an amount in pounds, such as 1234567, £1,234,567 or 1234.50",
+    "yesno": "yes or no",
+    "crn": "a case reference number: a letter and six digits",
+}
+GIVEN = "__given"
+TEXT = "__text"
+# A cell a spreadsheet would run as a formula: =..., +..., @..., or - followed by a letter.
+FORMULA = r"^\s*(?:[=+@]|-[^\d.\s])"
+NATIONAL_INSURANCE = r"(?:^|[^A-Za-z0-9])[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D](?:$|[^A-Za-z0-9])"
+CASE_REFERENCE = r"(?:^|[^A-Za-z0-9])[A-Z]\d{6}(?:$|[^A-Za-z0-9])"
+
+
+def rule(kind: type, text: str, *, show_values: bool = True, **kwargs) -> gxe.Expectation:
+    """An expectation with its plain-English rule attached."""
+    return kind(meta={"rule": text, "show_values": show_values}, **kwargs)
+
+
+def prepare(source: Source, frame: pd.DataFrame) -> pd.DataFrame:
+    """Helper columns the shared rules read: which required cells were given, and list columns as text."""
+    frame = frame.copy()
+    for column in source.kept:
+        if column.required:
+            given = frame[column.target].notna()
+            if column.target + UNREADABLE in frame:
+                given |= frame[column.target + UNREADABLE].notna()
+            frame[column.target + GIVEN] = given
+        if column.type == "list":
+            frame[column.target + TEXT] = frame[column.target].map(lambda v: ";".join(v) if isinstance(v, list) else None)
+    return frame
+
+
+def shared_rules(source: Source, frame: pd.DataFrame) -> list[gxe.Expectation]:
+    rules: list[gxe.Expectation] = []
+    for column in source.kept:
+        name, target = column.name, column.target
+        if column.required:
+            rules.append(rule(gxe.ExpectColumnValuesToBeInSet, f"'{name}' must be filled in on every row.",
+                              show_values=False, column=target + GIVEN, value_set=[True]))
+        if target + UNREADABLE in frame:
+            rules.append(rule(gxe.ExpectColumnValuesToBeNull, f"Every value in '{name}' must be {TYPE_WORDS[column.type]}.",
+                              show_values=not column.identifier, column=target + UNREADABLE))
+        text_column = target + TEXT if column.type == "list" else target if column.type in ("code", "text") else None
+        if text_column:
+            rules.append(rule(gxe.ExpectColumnValuesToNotMatchRegex,
+                              f"Values in '{name}' must not start with =, +, @ or - (a spreadsheet would run them as formulas).",
+                              column=text_column, regex=FORMULA))
+            rules.append(rule(gxe.ExpectColumnValuesToNotMatchRegex,
+                              f"'{name}' must not contain National Insurance numbers.", show_values=False,
+                              column=text_column, regex=NATIONAL_INSURANCE))
+            rules.append(rule(gxe.ExpectColumnValuesToNotMatchRegex,
+                              f"'{name}' must not contain case reference numbers (CRN: a letter and six digits).",
+                              show_values=False, column=text_column, regex=CASE_REFERENCE))
+    key_names = " and ".join(f"'{source.column(k).name}'" for k in source.key)
+    if len(source.key) == 1:
+        rules.append(rule(gxe.ExpectColumnValuesToBeUnique, f"Each {key_names} must appear only once in the file.",
+                          column=source.key[0]))
+    else:
+        rules.append(rule(gxe.ExpectCompoundColumnsToBeUnique, f"Each combination of {key_names} must appear only once in the file.",
+                          column_list=list(source.key), show_values=False))
+    return rules
+
+
+def not_after(column: str, name: str, day: dt.date) -> gxe.Expectation:
+    """No date in the future: on or before the end of `day`."""
+    end = dt.datetime.combine(day, dt.time.max)
+    return rule(gxe.ExpectColumnValuesToBeBetween, f"'{name}' must not be in the future (after {day:%d %B %Y}).",
+                column=column, max_value=end)
+
+
+def in_order(later: str, earlier: str, later_name: str, earlier_name: str) -> gxe.Expectation:
+    return rule(gxe.ExpectColumnPairValuesAToBeGreaterThanB,
+                f"'{later_name}' must not be before '{earlier_name}'.",
+                column_A=later, column_B=earlier, or_equal=True, ignore_row_if="either_value_is_missing")
+
+
+def in_set(column: str, name: str, values, what: str) -> gxe.Expectation:
+    values = sorted(values)
+    listed = ", ".join(values) if len(values) <= 12 else f"{len(values)} known values"
+    return rule(gxe.ExpectColumnValuesToBeInSet, f"'{name}' must be {what} ({listed}).",
+                column=column, value_set=values)
+
+
+def between(column: str, name: str, low, high, unit: str = "") -> gxe.Expectation:
+    return rule(gxe.ExpectColumnValuesToBeBetween, f"'{name}' must be between {low:,}{unit} and {high:,}{unit}.",
+                column=column, min_value=low, max_value=high)
+
+
+def listed_outside(values: pd.Series, allowed) -> pd.Series:
+    """For a list column: the items not in `allowed`, joined by ';' (None when all are allowed)."""
+    def bad(items):
+        if not isinstance(items, list):
+            return None
+        wrong = [i for i in items if i not in allowed]
+        return ";".join(wrong) or None
+    return values.map(bad).astype(object)

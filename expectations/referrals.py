@@ -1,0 +1,103 @@
+"""Suite for referral records, in either shape the referral service exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import great_expectations.expectations as gxe
+import numpy as np
+import pandas as pd
+
+from expectations.common import between, in_order, in_set, not_after, rule
+from expectations.report import CheckContext
+
+# Referral reference (rule V12): 2 letters without I or O, 4 digits, 2 letters of the contract type.
+REFERRAL_REF = r"^[A-HJ-NP-Z]{2}\d{4}[A-Z]{2}$"
+UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+END_STATES = ("completed", "cancelled", "ended")
+SERVICE_START = dt.datetime(2021, 6, 1)  # the referral service's reports start here (rule V8)
+
+# (later, earlier) pairs of the referral's lifecycle, by warehouse name.
+LIFECYCLE = [
+    ("assessment_arranged_at", "referred_at"),
+    ("assessment_scheduled_for", "assessment_arranged_at"),
+    ("assessment_attended_at", "referred_at"),
+    ("assessment_completed_at", "referred_at"),
+    ("action_plan_submitted_at", "referred_at"),
+    ("action_plan_submitted_at", "assessment_completed_at"),
+    ("action_plan_approved_at", "action_plan_submitted_at"),
+    ("first_session_attended_at", "action_plan_approved_at"),
+    ("end_requested_at", "referred_at"),
+    ("end_of_service_report_at", "referred_at"),
+    ("concluded_at", "referred_at"),
+    ("concluded_at", "end_of_service_report_at"),
+    ("concluded_at", "end_requested_at"),
+    ("completion_deadline", "referral_month"),
+]
+
+
+def expected_end_state(frame: pd.DataFrame) -> pd.Series:
+    """Rule V10 of the referral service: the end state follows from which dates are present."""
+    concluded = frame["concluded_at"].notna()
+    requested = frame["end_requested_at"].notna()
+    report = frame["end_of_service_report_at"].notna()
+    state = np.select([concluded & ~requested, concluded & requested & ~report, concluded & requested & report],
+                      ["completed", "cancelled", "ended"], default="")
+    return pd.Series(state, index=frame.index).replace("", None).astype(object)
+
+
+def derive(frame: pd.DataFrame, ctx: CheckContext) -> pd.DataFrame:
+    register = frame["contract_ref"].map(lambda ref: ctx.contracts.get(ref, {}))
+    frame["contract__start"] = pd.to_datetime(register.map(lambda c: c.get("start_date")))
+    end = register.map(lambda c: c.get("end_date"))
+    frame["contract__end"] = pd.to_datetime(end) + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
+    frame["end_state__expected"] = expected_end_state(frame)
+    if "provider_code" in frame:
+        frame["contract__lead_provider_code"] = register.map(lambda c: c.get("lead_provider_code")).astype(object)
+    if "provider_name" in frame:
+        frame["contract__lead_provider_name"] = register.map(lambda c: c.get("lead_provider_name")).astype(object)
+        frame["contract__type_name"] = register.map(lambda c: c.get("contract_type_name")).astype(object)
+    return frame
+
+
+def rules(ctx: CheckContext, shape: str) -> list[gxe.Expectation]:
+    dates = [c for c, _ in LIFECYCLE] + ["referred_at"]
+    found = [
+        rule(gxe.ExpectColumnValuesToMatchRegex, "'referral_ref' must look like AB1234AC: two letters (not I or O), four digits, two letters.",
+             column="referral_ref", regex=REFERRAL_REF),
+        rule(gxe.ExpectColumnValuesToMatchRegex, "'referral_id' must be the referral's UUID from the referral service.",
+             column="referral_id", regex=UUID),
+        in_set("contract_ref", "contract reference", ctx.contracts, "a contract in the contract register"),
+        rule(gxe.ExpectColumnValuesToBeBetween, "The referral must have been received on or after 1 June 2021, when the service started.",
+             column="referred_at", min_value=SERVICE_START),
+        rule(gxe.ExpectColumnPairValuesAToBeGreaterThanB, "The referral must be received on or after its contract's start date.",
+             column_A="referred_at", column_B="contract__start", or_equal=True, ignore_row_if="either_value_is_missing"),
+        rule(gxe.ExpectColumnPairValuesAToBeGreaterThanB, "The referral must be received no later than its contract's end date.",
+             column_A="contract__end", column_B="referred_at", or_equal=True, ignore_row_if="either_value_is_missing"),
+        *[not_after(c, c, ctx.today) for c in dict.fromkeys(dates) if c not in ("referral_month", "completion_deadline")],
+        *[in_order(later, earlier, later, earlier) for later, earlier in LIFECYCLE],
+        in_set("end_state", "end state", END_STATES, "one of"),
+        rule(gxe.ExpectColumnPairValuesToBeEqual,
+             "The end state must follow from the dates: concluded with no end request = completed; end requested and "
+             "no end-of-service report = cancelled; end requested with a report = ended; not concluded = empty.",
+             column_A="end_state", column_B="end_state__expected", ignore_row_if="both_values_are_missing"),
+        in_set("end_reason_description", "end reason", ctx.reference["end_reason_description"], "a reason the referral service offers"),
+        between("outcomes_to_achieve", "outcomes to be achieved", 0, 50),
+        between("outcomes_achieved_score", "outcomes achieved", 0, 50),
+        in_order("outcomes_to_achieve", "outcomes_achieved_score", "outcomes to be achieved", "outcomes achieved"),
+        between("sessions_expected", "sessions expected", 0, 500),
+        between("sessions_attended", "sessions attended", 0, 500),
+    ]
+    if shape == "referrals_performance_report":
+        found.append(rule(gxe.ExpectColumnPairValuesToBeEqual,
+                          "'organisation_id' must be the lead provider of the contract in the contract register.",
+                          column_A="provider_code", column_B="contract__lead_provider_code", ignore_row_if="either_value_is_missing"))
+    else:
+        found.append(in_set("end_reason_code", "intervention_end_reason_code", ctx.reference["end_reason_code"], "a reason code of the referral service"))
+        found.append(rule(gxe.ExpectColumnPairValuesToBeEqual,
+                          "'crs_contract_type' must be the contract type of the contract in the contract register.",
+                          column_A="contract_type_name", column_B="contract__type_name", ignore_row_if="either_value_is_missing"))
+        found.append(rule(gxe.ExpectColumnPairValuesToBeEqual,
+                          "'crs_provider_id' must be the lead provider of the contract in the contract register.",
+                          column_A="provider_name", column_B="contract__lead_provider_name", ignore_row_if="either_value_is_missing"))
+    return found

@@ -1,0 +1,107 @@
+"""Runs a source's suite on a typed DataFrame with Great Expectations and returns a plain CheckReport.
+
+This is the only module that talks to a Great Expectations context. Importing it costs seconds;
+`expectations.validate` imports it only when a file is actually checked.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+import great_expectations as gx  # noqa: E402
+import pandas as pd  # noqa: E402
+from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
+
+from expectations import common, contracts, engagement, referrals, returns  # noqa: E402
+from expectations.report import SAMPLE_LIMIT, CheckContext, CheckReport, CheckResult  # noqa: E402
+
+if TYPE_CHECKING:
+    from ingest.sources import Source
+
+logging.getLogger("great_expectations").setLevel(logging.ERROR)
+
+Derive = Callable[[pd.DataFrame, CheckContext], pd.DataFrame]
+Rules = Callable[[CheckContext], list]
+
+SUITES: dict[str, tuple[Derive, Rules]] = {
+    "contracts": (contracts.derive, contracts.rules),
+    "referrals_performance_report": (referrals.derive, lambda ctx: referrals.rules(ctx, "referrals_performance_report")),
+    "referrals_weekly_extract": (referrals.derive, lambda ctx: referrals.rules(ctx, "referrals_weekly_extract")),
+    "kpi_returns": (returns.derive, returns.kpi_rules),
+    "financial_returns": (returns.derive, returns.financial_rules),
+    "organisations": (engagement.derive_organisations, engagement.organisation_rules),
+    "forum_meetings": (lambda f, c: f, engagement.meeting_rules),
+    "forum_attendance": (lambda f, c: f, engagement.attendance_rules),
+}
+
+
+@cache
+def _context():
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    asset = context.data_sources.add_pandas("received_files").add_dataframe_asset("file")
+    return context, asset.add_batch_definition_whole_dataframe("whole_file")
+
+
+def build_suite(source: Source, frame: pd.DataFrame, ctx: CheckContext) -> tuple[gx.ExpectationSuite, pd.DataFrame]:
+    """The suite for this source, and the frame with the helper columns its rules read."""
+    derive, rules = SUITES[source.name]
+    frame = derive(common.prepare(source, frame), ctx)
+    suite = gx.ExpectationSuite(name=source.name, expectations=[*common.shared_rules(source, frame), *rules(ctx)])
+    return suite, frame
+
+
+def validate(source: Source, frame: pd.DataFrame, ctx: CheckContext, docs_dir: Path | None = None) -> CheckReport:
+    suite, frame = build_suite(source, frame.reset_index(drop=True), ctx)
+    _, batch_definition = _context()
+    batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
+    result = batch.validate(suite, result_format={"result_format": "COMPLETE"})
+    rows = frame["source_row"]
+    found = []
+    for r in result.results:
+        config = r.expectation_config
+        meta = config.meta or {}
+        column = config.kwargs.get("column") or config.kwargs.get("column_A")
+        if r.exception_info and r.exception_info.get("raised_exception"):
+            raise RuntimeError(f"check {config.type} on {column} could not run: {r.exception_info.get('exception_message')}")
+        detail = r.result or {}
+        index = detail.get("unexpected_index_list") or []
+        values = detail.get("unexpected_list") or detail.get("partial_unexpected_list") or []
+        found.append(CheckResult(
+            check_type=config.type,
+            column=_display_column(column),
+            rule=meta.get("rule", config.type),
+            success=bool(r.success),
+            rows_failing=int(detail.get("unexpected_count") or 0) if not r.success else 0,
+            failing_rows=tuple(int(rows.iloc[i]) for i in index[:SAMPLE_LIMIT] if isinstance(i, int)),
+            found_values=tuple(_show(v) for v in values[:SAMPLE_LIMIT]) if meta.get("show_values", True) else (),
+            hidden=not meta.get("show_values", True),
+        ))
+    if docs_dir is not None:
+        _write_docs(result, docs_dir)
+    return CheckReport(source.name, len(frame), tuple(found))
+
+
+def _display_column(column: str | None) -> str | None:
+    return column.split("__")[0] if column else None
+
+
+def _show(value) -> str:
+    if isinstance(value, tuple):
+        return " / ".join(_show(v) for v in value)
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d %H:%M") if value.time() != pd.Timestamp(0).time() else value.strftime("%Y-%m-%d")
+    return "" if value is None else str(value)
+
+
+def _write_docs(result, docs_dir: Path) -> None:
+    """Keep the raw Great Expectations result as JSON beside the run's report (the Data Docs artefact)."""
+    docs_dir.mkdir(parents=True, exist_ok=True)
+    (docs_dir / f"{result.suite_name}.json").write_text(str(result), "utf-8")

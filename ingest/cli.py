@@ -1,0 +1,116 @@
+"""The `rpd` command: ingest files, build the demo, see what is loaded."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ingest.read import RejectedFile
+from warehouse.connection import NoWarehouse, RefreshInProgress, Warehouse
+from warehouse.settings import LONDON, Settings, load_settings, settings_help
+
+
+@click.group(help="RPD contract and engagement monitor. Settings come from RPD_ environment variables (`rpd settings`).")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    ctx.obj = load_settings()
+
+
+def _print_run(report) -> None:
+    for f in report.files:
+        mark = {"loaded": "LOADED  ", "skipped": "SKIPPED ", "rejected": "REJECTED"}[f.outcome]
+        click.echo(f"{mark} {f.file_name}: {f.message}")
+        if f.outcome == "rejected" and f.kept_as:
+            click.echo(f"         (kept with its report in {Path(f.kept_as).parent})")
+    loaded = sum(f.outcome == "loaded" for f in report.files)
+    click.echo(f"\n{len(report.files)} file(s): {loaded} loaded, {len(report.rejected)} rejected, "
+               f"{len(report.files) - loaded - len(report.rejected)} skipped; {report.rows_loaded:,} rows loaded. "
+               f"Warehouse version {report.version}.")
+
+
+def _refresh(settings: Settings, paths, trigger: str):
+    from ingest.pipeline import refresh
+
+    try:
+        return refresh(settings, paths, trigger=trigger)
+    except RefreshInProgress as e:
+        raise click.ClickException(str(e)) from None
+
+
+@main.command(help="Check and load files, or every file in folders (default: the landing folder). "
+                   "Exits with status 1 if any file was rejected.")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.pass_obj
+def ingest(settings: Settings, paths: tuple[Path, ...]) -> None:
+    report = _refresh(settings, list(paths) or None, "cli")
+    if not report.files:
+        click.echo(f"No files to load in {settings.dir('landing')}.")
+    _print_run(report)
+    sys.exit(1 if report.rejected else 0)
+
+
+@main.command(help="Write the demo files (synthetic data on the real contract register) and load them.")
+@click.option("--if-missing", is_flag=True, help="Do nothing if a warehouse has already been published.")
+@click.option("--scale", default=1.0, show_default=True, help="Multiply the number of demo referrals.")
+@click.pass_obj
+def demo(settings: Settings, if_missing: bool, scale: float) -> None:
+    from ingest.demo import write_demo_files
+
+    if if_missing and Warehouse.from_settings(settings).current() is not None:
+        click.echo("A warehouse exists already; demo not rebuilt (run `rpd demo` to rebuild it).")
+        return
+    folder = settings.dir("landing") / "demo"
+    click.echo(f"Writing demo files to {folder} ...")
+    files = write_demo_files(folder, today=settings.today_london, referrals_scale=scale)
+    click.echo(f"Checking and loading {len(files)} demo files (the same path as real files) ...")
+    report = _refresh(settings, [folder], "demo")
+    _print_run(report)
+    sys.exit(1 if report.rejected else 0)
+
+
+@main.command(help="What is loaded, from which files, and when.")
+@click.pass_obj
+def status(settings: Settings) -> None:
+    from warehouse.status import loaded_tables, recent_files
+
+    warehouse = Warehouse.from_settings(settings)
+    try:
+        con = warehouse.connect()
+    except NoWarehouse as e:
+        raise click.ClickException(str(e)) from None
+    version = warehouse.current()
+    assert version is not None
+    click.echo(f"Warehouse {version.label} ({version.path})\n")
+    click.echo("Table                     Rows  Files  Last loaded")
+    for t in loaded_tables(con):
+        when = t.last_loaded.astimezone(LONDON).strftime("%d %b %Y %H:%M") if t.last_loaded else "never"
+        click.echo(f"{t.table:<22} {t.rows:>7,} {t.files:>6}  {when}")
+    click.echo("\nLatest files:")
+    for f in recent_files(con, limit=15):
+        click.echo(f"  {f.received_at.astimezone(LONDON):%d %b %H:%M}  {f.outcome:<8} {f.file_name} ({f.source or 'not recognised'})")
+    con.close()
+
+
+@main.command(help="Go back to the previous published warehouse version.")
+@click.pass_obj
+def rollback(settings: Settings) -> None:
+    warehouse = Warehouse.from_settings(settings)
+    try:
+        with warehouse.refresh_lock(settings.lock_timeout_seconds):
+            version = warehouse.rollback()
+    except (NoWarehouse, RefreshInProgress) as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"Now serving {version.label}.")
+
+
+@main.command(name="settings", help="List every RPD_ setting with its default and meaning.")
+def show_settings() -> None:
+    click.echo(settings_help())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
+
+__all__ = ["main", "RejectedFile"]

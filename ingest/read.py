@@ -1,0 +1,147 @@
+"""Reading a received file into a table of text, or rejecting it with a plain-English reason.
+
+Accepted: CSV (UTF-8 with or without BOM, or Windows-1252 as Excel saves it) and XLSX. Every value
+is read as text; types are given later, by the source's layout (ingest/sources/). Nothing is
+guessed from the data.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
+TEXT_SUFFIXES = {".csv", ".txt"}
+EXCEL_SUFFIXES = {".xlsx"}
+
+
+class RejectedFile(Exception):
+    """A file that cannot be loaded; str() is the plain-English reason."""
+
+
+@dataclass
+class RawTable:
+    """A file's contents as text: one column per header, '' for empty cells."""
+
+    frame: pd.DataFrame
+    file_format: str  # csv | xlsx
+    encoding: str | None = None
+    sheet: str | None = None
+
+    @property
+    def headers(self) -> list[str]:
+        return [str(c) for c in self.frame.columns]
+
+
+def read_table(path: Path, data: bytes, matches_header) -> RawTable:
+    """Read `data` (the bytes of `path`). `matches_header(headers)` says whether a sheet's header is one we know."""
+    suffix = path.suffix.lower()
+    if not data.strip():
+        raise RejectedFile("The file is empty.")
+    if data.startswith(ZIP_MAGIC):
+        if suffix in TEXT_SUFFIXES:
+            raise RejectedFile(
+                f"The file is named '{path.name}' but it is an Excel or other zipped file, not CSV text. "
+                "Save it as 'CSV UTF-8' or give it the .xlsx ending."
+            )
+        return _read_xlsx(data, matches_header)
+    if data.startswith(OLE_MAGIC):
+        raise RejectedFile("This is an old-style Excel file (.xls). Save it as .xlsx or as 'CSV UTF-8' and send it again.")
+    if suffix in EXCEL_SUFFIXES:
+        raise RejectedFile(f"The file is named '{path.name}' but it is not an Excel workbook. Check it is the file you meant to send.")
+    if suffix not in TEXT_SUFFIXES:
+        raise RejectedFile(f"Files ending '{suffix or '(none)'}' are not accepted. Send CSV (.csv) or Excel (.xlsx) files.")
+    text, encoding = _decode(data)
+    return RawTable(_parse_csv(text), "csv", encoding=encoding)
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
+        raise RejectedFile(
+            "The file is saved as UTF-16 ('Unicode text'), which is not accepted. In Excel choose "
+            "'Save as' then 'CSV UTF-8 (Comma delimited)'."
+        )
+    try:
+        return data.decode("utf-8-sig"), "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError as e:
+        raise RejectedFile(
+            f"The file's text encoding is not UTF-8 or Windows-1252 (byte {e.start + 1} cannot be read). "
+            "In Excel choose 'Save as' then 'CSV UTF-8 (Comma delimited)'."
+        ) from None
+
+
+def _parse_csv(text: str) -> pd.DataFrame:
+    first = text.lstrip("\ufeff").split("\n", 1)[0]
+    if "," not in first:
+        for name, sep in (("semicolons", ";"), ("tabs", "\t"), ("pipes", "|")):
+            if sep in first:
+                raise RejectedFile(
+                    f"The columns are separated by {name}, not commas. Save the file as 'CSV UTF-8 (Comma delimited)'."
+                )
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
+            skip_blank_lines=True, engine="c", quoting=csv.QUOTE_MINIMAL,
+        )
+    except pd.errors.EmptyDataError:
+        raise RejectedFile("The file is empty.") from None
+    except pd.errors.ParserError as e:
+        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(e))
+        if m:
+            raise RejectedFile(
+                f"Row {m.group(2)} has {m.group(3)} values but the header has {m.group(1)} columns. "
+                "Check that row for a stray comma, or a value with a comma that is not in quotes."
+            ) from None
+        if "EOF inside string" in str(e):
+            raise RejectedFile(
+                "The file ends inside a quoted value: it may have been cut short, or a quote mark is not closed."
+            ) from None
+        raise RejectedFile(f"The file could not be read as CSV ({e}).") from None
+    return _tidy(frame)
+
+
+def _read_xlsx(data: bytes, matches_header) -> RawTable:
+    try:
+        sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, dtype=str, engine="calamine", header=0)
+    except Exception:  # noqa: BLE001 - calamine raises several types for a corrupt workbook
+        raise RejectedFile("The file could not be opened as an Excel workbook: it may be damaged or cut short.") from None
+    sheets = {name: _tidy(frame.fillna("")) for name, frame in sheets.items()}
+    sheets = {name: frame for name, frame in sheets.items() if len(frame.columns)}
+    if not sheets:
+        raise RejectedFile("The workbook has no data on any sheet.")
+    known = [name for name, frame in sheets.items() if matches_header([str(c) for c in frame.columns])]
+    if len(known) == 1:
+        name = known[0]
+    elif len(sheets) == 1:
+        name = next(iter(sheets))
+    elif not known:
+        raise RejectedFile(
+            f"The workbook has {len(sheets)} sheets ({', '.join(sheets)}) and none has the header of a file we accept. "
+            "Put the data on one sheet with the column names in the first row."
+        )
+    else:
+        raise RejectedFile(
+            f"The workbook has several sheets with data ({', '.join(known)}). Send one sheet per file."
+        )
+    frame = sheets[name]
+    # Values formatted by Excel: whole numbers come back as "12.0" from numeric cells.
+    frame = frame.apply(lambda col: col.str.replace(r"^(-?\d+)\.0$", r"\1", regex=True))
+    return RawTable(frame, "xlsx", sheet=name)
+
+
+def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
+    frame.columns = [str(c).replace("\ufeff", "").strip() for c in frame.columns]
+    frame = frame.apply(lambda col: col.astype(str).str.strip())
+    # Excel leaves rows of empty cells at the end of a sheet.
+    blank = (frame == "").all(axis=1)
+    return frame.loc[~blank].reset_index(drop=True)

@@ -1,0 +1,137 @@
+"""Pure DataFrame -> DataFrame steps: text cells in, typed columns with warehouse names out.
+
+Nothing here raises on bad values: a cell that cannot be read as its type becomes empty, and its
+original text goes to a helper column `<column>__unreadable`, which a check expects to be empty.
+That way every bad cell is reported, with its row, by the same checks as everything else.
+Case reference numbers are replaced by a keyed hash here, before anything is written anywhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+import numpy as np
+import pandas as pd
+
+from expectations.report import UNREADABLE
+from ingest.sources import Column, Source
+
+HEADER_ROWS = 1  # file row numbers count the header as row 1
+
+_ISO_DATE = r"^\d{4}-\d{2}-\d{2}(?:[ T]00:00(?::00(?:\.0+)?)?)?$"
+_UK_DATE = r"^\d{1,2}/\d{1,2}/\d{4}$"
+_ISO_TIMESTAMP = r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$"
+_UK_TIMESTAMP = r"^\d{1,2}/\d{1,2}/\d{4}(?: \d{1,2}:\d{2}(?::\d{2})?)?$"
+_INTEGER = r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)$"
+_NUMBER = r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$"
+_MONEY = r"^-?£?-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?$"
+_CRN = r"^[A-Z]\d{6}$"
+_QUARTER = r"^(\d{4})-Q([1-4])$"
+_YES = {"yes", "y", "true", "1"}
+_NO = {"no", "n", "false", "0"}
+
+
+def keyed_hash(values: pd.Series, key: bytes) -> pd.Series:
+    """HMAC-SHA256 of each value (first 32 hex characters): the same person gives the same key."""
+    cache: dict[str, str] = {}
+
+    def one(v: str) -> str:
+        h = cache.get(v)
+        if h is None:
+            h = cache[v] = hmac.new(key, v.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+        return h
+
+    return values.map(one)
+
+
+def _dates(text: pd.Series, iso: str, uk: str) -> pd.Series:
+    """Parse ISO (with or without time and offset, converted to UTC) or UK day/month/year text."""
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
+    is_iso = text.str.match(iso)
+    if is_iso.any():
+        parsed = pd.to_datetime(text[is_iso], format="ISO8601", errors="coerce", utc=True)
+        out[is_iso] = parsed.dt.tz_convert(None).astype("datetime64[us]")
+    is_uk = text.str.match(uk)
+    if is_uk.any():
+        uk_text = text[is_uk]
+        with_time = uk_text.str.contains(":")
+        parsed = pd.Series(pd.NaT, index=uk_text.index, dtype="datetime64[us]")
+        if (~with_time).any():
+            parsed[~with_time] = pd.to_datetime(uk_text[~with_time], format="%d/%m/%Y", errors="coerce")
+        for fmt in ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S"):
+            todo = with_time & parsed.isna()
+            if todo.any():
+                parsed[todo] = pd.to_datetime(uk_text[todo], format=fmt, errors="coerce")
+        out[is_uk] = parsed
+    return out
+
+
+def _parse(column: Column, text: pd.Series, key: bytes) -> pd.Series:
+    t = column.type
+    if t in ("code", "text"):
+        return text.where(text != "", None)
+    if t == "list":
+        return text.map(lambda v: [p.strip() for p in v.split(";") if p.strip()] or None if v else None)
+    if t == "crn":
+        upper = text.str.upper()
+        ok = upper.str.match(_CRN)
+        hashed = pd.Series(None, index=text.index, dtype=object)
+        if ok.any():
+            hashed[ok] = keyed_hash(upper[ok], key)
+        return hashed
+    if t == "date":
+        return _dates(text, _ISO_DATE, _UK_DATE).dt.normalize()
+    if t == "timestamp":
+        return _dates(text, _ISO_TIMESTAMP, _UK_TIMESTAMP)
+    if t == "integer":
+        ok = text.str.match(_INTEGER)
+        return pd.to_numeric(text.where(ok).str.replace(",", "", regex=False), errors="coerce").astype("Int64")
+    if t == "number":
+        ok = text.str.match(_NUMBER)
+        return pd.to_numeric(text.where(ok).str.replace(r"[,%]", "", regex=True), errors="coerce").astype("Float64")
+    if t == "money":
+        ok = text.str.match(_MONEY)
+        cleaned = text.where(ok).str.replace(r"[£,]", "", regex=True).str.replace("--", "-", regex=False)
+        return pd.to_numeric(cleaned, errors="coerce").round(2).astype("Float64")
+    if t == "yesno":
+        low = text.str.lower()
+        return low.map(lambda v: True if v in _YES else False if v in _NO else None).astype("boolean")
+    raise ValueError(f"unknown column type {t}")
+
+
+def to_typed(source: Source, raw: pd.DataFrame, key: bytes) -> pd.DataFrame:
+    """Typed columns under their warehouse names, helper columns for unreadable cells, and source_row."""
+    out: dict[str, pd.Series] = {}
+    for column in source.kept:
+        text = raw[column.name].astype(str)
+        value = _parse(column, text, key)
+        out[column.target] = value
+        if column.type not in ("code", "text", "list"):
+            bad = (text != "") & value.isna()
+            # An unreadable identifier is reported by row only: its text is never copied anywhere.
+            shown = "(hidden: personal identifier)" if column.identifier else text
+            out[column.target + UNREADABLE] = pd.Series(np.where(bad, shown, None), index=text.index, dtype=object)
+    typed = pd.DataFrame(out, index=raw.index)
+    typed["source_row"] = np.arange(len(raw), dtype="int64") + HEADER_ROWS + 1
+    return _derive(source, typed)
+
+
+def _derive(source: Source, typed: pd.DataFrame) -> pd.DataFrame:
+    """Columns the warehouse keeps that are computed from the file's own columns."""
+    if "referred_at" in typed:
+        typed["referral_month"] = typed["referred_at"].dt.to_period("M").dt.start_time.astype("datetime64[us]")
+        typed["source_shape"] = source.name
+    if "quarter" in typed:
+        parts = typed["quarter"].astype("string").str.extract(_QUARTER)
+        ok = parts[0].notna()
+        typed["quarter_start"] = pd.to_datetime(
+            parts[0] + "-" + (parts[1].astype(float) * 3 - 2).astype("Int64").astype(str).str.zfill(2) + "-01",
+            format="%Y-%m-%d", errors="coerce",
+        ).astype("datetime64[us]")
+        typed["quarter" + UNREADABLE] = np.where(typed["quarter"].notna() & ~ok, typed["quarter"], None)
+    return typed
+
+
+def unreadable_columns(frame: pd.DataFrame) -> list[str]:
+    return [c for c in frame.columns if c.endswith(UNREADABLE)]

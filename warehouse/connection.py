@@ -1,0 +1,192 @@
+"""Opening the warehouse for reading, and publishing a new version of it.
+
+DuckDB lets one process hold a database file for writing, and a reader in another process blocks
+that writer (see STACK-NOTES.md). So the warehouse is a series of immutable, numbered files:
+
+    warehouse/rpd-000007.duckdb   a published version (never written again)
+    warehouse/CURRENT             JSON naming the current version, replaced atomically
+    warehouse/refresh.lock        held by whoever is building the next version
+
+A writer copies the current version to a new number, changes the copy, runs CHECKPOINT, closes it
+and only then replaces CURRENT. A reader opens whatever CURRENT names, read-only. Readers never
+block the writer (they hold other files), never see a half-written version (CURRENT moves last),
+and see new data the next time they ask. A crash before CURRENT moves leaves an orphan file that
+the next writer deletes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import filelock
+
+from warehouse.migrations import migrate
+from warehouse.settings import LONDON, Settings
+
+POINTER = "CURRENT"
+LOCK = "refresh.lock"
+PREFIX = "rpd-"
+SUFFIX = ".duckdb"
+
+
+class NoWarehouse(RuntimeError):
+    """Nothing has been published yet."""
+
+
+class RefreshInProgress(RuntimeError):
+    """Another process is building the next version."""
+
+
+@dataclass(frozen=True)
+class Version:
+    number: int
+    path: Path
+    published_at: dt.datetime
+
+    @property
+    def label(self) -> str:
+        return f"version {self.number}, published {self.published_at.astimezone(LONDON):%a %d %b %Y %H:%M}"
+
+
+def _file_name(number: int) -> str:
+    return f"{PREFIX}{number:06d}{SUFFIX}"
+
+
+def _number(path: Path) -> int | None:
+    stem = path.name.removeprefix(PREFIX).removesuffix(SUFFIX)
+    return int(stem) if path.name.startswith(PREFIX) and path.name.endswith(SUFFIX) and stem.isdigit() else None
+
+
+class Warehouse:
+    """The folder of published versions. Cheap to create; holds no connection."""
+
+    def __init__(self, directory: Path):
+        self.directory = Path(directory)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Warehouse:
+        return cls(settings.dir("warehouse"))
+
+    # -- reading -------------------------------------------------------------------------------
+    def current(self) -> Version | None:
+        """The published version readers should use, or None before the first publish."""
+        try:
+            raw = json.loads((self.directory / POINTER).read_text("utf-8"))
+        except FileNotFoundError:
+            return None
+        return Version(raw["number"], self.directory / raw["file"], dt.datetime.fromisoformat(raw["published_at"]))
+
+    def connect(self, version: Version | None = None) -> duckdb.DuckDBPyConnection:
+        """A read-only connection to the current (or a given) version. Give each thread its own cursor()."""
+        version = version or self.current()
+        if version is None:
+            raise NoWarehouse("No data has been loaded yet. Run `rpd demo` for the demo data, or `rpd ingest` with your files.")
+        return duckdb.connect(str(version.path), read_only=True)
+
+    def versions(self) -> list[int]:
+        """Numbers of the version files on disk, oldest first."""
+        if not self.directory.exists():
+            return []
+        return sorted(n for p in self.directory.glob(f"{PREFIX}*{SUFFIX}") if (n := _number(p)) is not None)
+
+    # -- writing -------------------------------------------------------------------------------
+    @contextmanager
+    def refresh_lock(self, timeout: float = 0) -> Iterator[None]:
+        """One refresh at a time, across processes (the CLI, the scheduler and the app's button)."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        lock = filelock.FileLock(str(self.directory / LOCK))
+        try:
+            lock.acquire(timeout=timeout)
+        except filelock.Timeout:
+            raise RefreshInProgress(
+                "Another refresh is already running, so this one did not start. Try again when it has finished."
+            ) from None
+        try:
+            yield
+        finally:
+            lock.release()
+
+    @contextmanager
+    def new_version(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Build the next version from a copy of the current one, and publish it if the block succeeds.
+
+        Call inside refresh_lock(). If the block raises, or the process dies, nothing is published.
+        """
+        self.directory.mkdir(parents=True, exist_ok=True)
+        current = self.current()
+        self._delete_orphans(current)
+        number = max([0, *self.versions()]) + 1
+        path = self.directory / _file_name(number)
+        if current is not None:
+            shutil.copyfile(current.path, path)
+        con = duckdb.connect(str(path))
+        try:
+            migrate(con)
+            yield con
+            con.execute("CHECKPOINT")
+        except BaseException:
+            con.close()
+            path.unlink(missing_ok=True)
+            Path(f"{path}.wal").unlink(missing_ok=True)
+            raise
+        con.close()
+        self._publish(number, path)
+
+    def _publish(self, number: int, path: Path) -> None:
+        _fsync(path)
+        record = {
+            "number": number,
+            "file": path.name,
+            "published_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        }
+        tmp = self.directory / f".{POINTER}.{os.getpid()}.tmp"
+        tmp.write_text(json.dumps(record), "utf-8")
+        _fsync(tmp)
+        os.replace(tmp, self.directory / POINTER)
+        _fsync(self.directory)
+
+    def _delete_orphans(self, current: Version | None) -> None:
+        """Remove versions newer than CURRENT: left by a writer that died before publishing."""
+        newest = current.number if current else 0
+        for n in self.versions():
+            if n > newest:
+                (self.directory / _file_name(n)).unlink(missing_ok=True)
+                Path(f"{self.directory / _file_name(n)}.wal").unlink(missing_ok=True)
+
+    def prune(self, keep: int) -> list[int]:
+        """Delete all but the newest `keep` published versions. Readers holding one keep reading it (Linux)."""
+        current = self.current()
+        if current is None:
+            return []
+        old = [n for n in self.versions() if n <= current.number][: -max(keep, 1)]
+        for n in old:
+            (self.directory / _file_name(n)).unlink(missing_ok=True)
+        return old
+
+    def rollback(self) -> Version:
+        """Point CURRENT back at the previous version still on disk (call inside refresh_lock())."""
+        current = self.current()
+        older = [n for n in self.versions() if current and n < current.number]
+        if current is None or not older:
+            raise NoWarehouse("There is no earlier version to go back to.")
+        self._publish(older[-1], self.directory / _file_name(older[-1]))
+        (self.directory / _file_name(current.number)).unlink(missing_ok=True)
+        version = self.current()
+        assert version is not None
+        return version
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

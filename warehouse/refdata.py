@@ -1,0 +1,81 @@
+"""Reference data from MoJ's referral service, vendored in warehouse/refdata/ (see its README)."""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from importlib import resources
+
+import duckdb
+
+
+def rows(name: str) -> list[dict[str, str]]:
+    """The rows of refdata/<name>.csv as dictionaries."""
+    text = resources.files("warehouse").joinpath("refdata", f"{name}.csv").read_text("utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+def _family(contract_type_code: str, name: str) -> str:
+    """The lot a contract type belongs to, for grouping: Accommodation, ETE, Women's Services, ..."""
+    code = contract_type_code.split("-")[0]
+    return {
+        "ACC": "Accommodation",
+        "ETE": "Education, Training and Employment",
+        "PWB": "Personal Wellbeing",
+        "WOS": "Women's Services",
+        "WSM": "Women's Services",
+        "WSM2": "Women's Services",
+        "DNR": "Dependency and Recovery",
+        "FBD": "Finance, Benefit and Debt",
+        "MTR": "Mentoring",
+    }.get(code, name)
+
+
+@cache
+def reference_sets() -> dict[str, frozenset[str]]:
+    """Allowed values the checks use, by name."""
+    types = rows("contract_types")
+    return {
+        "region_code": frozenset(r["nps_region_code"] for r in rows("nps_probation_regions")),
+        "pcc_area_code": frozenset(r["pcc_region_code"] for r in rows("pcc_regions")),
+        "contract_type_code": frozenset(r["contract_type_code"] for r in types),
+        "contract_type_name": frozenset(r["contract_type_name"] for r in types),
+        "service_category": frozenset(r["service_category_name"] for r in rows("service_categories")),
+        "end_reason_code": frozenset(r["code"] for r in rows("end_referral_reasons")),
+        "end_reason_description": frozenset(r["description"] for r in rows("end_referral_reasons")),
+    }
+
+
+@cache
+def pcc_region() -> dict[str, str]:
+    """PCC area code -> probation region code."""
+    return {r["pcc_region_code"]: r["nps_region_code"] for r in rows("pcc_regions")}
+
+
+@cache
+def categories_by_type() -> dict[str, frozenset[str]]:
+    """Contract type code -> the service categories it may deliver (rule V5 of the referral service)."""
+    return {
+        r["contract_type_code"]: frozenset(s.strip() for s in r["service_categories"].split(";"))
+        for r in rows("contract_types")
+    }
+
+
+def load_reference_data(con: duckdb.DuckDBPyConnection) -> None:
+    """Replace the ref_ tables with the vendored files (inside the caller's transaction)."""
+    tables = {
+        "ref_region": [(r["nps_region_code"], r["region_name"], r["country"]) for r in rows("nps_probation_regions")],
+        "ref_pcc_area": [(r["pcc_region_code"], r["pcc_region_name"], r["nps_region_code"]) for r in rows("pcc_regions")],
+        "ref_contract_type": [
+            (r["contract_type_code"], r["contract_type_name"], _family(r["contract_type_code"], r["contract_type_name"]),
+             sorted(categories_by_type()[r["contract_type_code"]]))
+            for r in rows("contract_types")
+        ],
+        "ref_service_category": [(r["service_category_name"], r["family"]) for r in rows("service_categories")],
+        "ref_end_reason": [(r["reason_type"], r["code"], r["description"]) for r in rows("end_referral_reasons")],
+        "ref_provider": [(r["provider_code"], r["provider_name"]) for r in rows("service_providers")],
+    }
+    for table, values in tables.items():
+        con.execute(f"DELETE FROM {table}")  # noqa: S608 - table names from the dict above
+        placeholders = ", ".join("?" * len(values[0]))
+        con.executemany(f"INSERT INTO {table} VALUES ({placeholders})", values)  # noqa: S608
