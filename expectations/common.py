@@ -23,6 +23,7 @@ TYPE_WORDS = {
     "money": "an amount in pounds, such as 1234567, £1,234,567 or 1234.50",
     "yesno": "yes or no",
     "crn": "a case reference number: a letter and six digits",
+    "quarter": "a calendar quarter written like 2026-Q2 (Q1 = January to March)",
 }
 GIVEN = "__given"
 TEXT = "__text"
@@ -61,7 +62,7 @@ def shared_rules(source: Source, frame: pd.DataFrame) -> list[gxe.Expectation]:
         if target + UNREADABLE in frame:
             rules.append(rule(gxe.ExpectColumnValuesToBeNull, f"Every value in '{name}' must be {TYPE_WORDS[column.type]}.",
                               show_values=not column.identifier, column=target + UNREADABLE))
-        text_column = target + TEXT if column.type == "list" else target if column.type in ("code", "text") else None
+        text_column = target + TEXT if column.type == "list" else target if column.type in ("code", "text", "quarter") else None
         if text_column:
             rules.append(rule(gxe.ExpectColumnValuesToNotMatchRegex,
                               f"Values in '{name}' must not start with =, +, @ or - (a spreadsheet would run them as formulas).",

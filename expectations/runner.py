@@ -54,8 +54,29 @@ def build_suite(source: Source, frame: pd.DataFrame, ctx: CheckContext) -> tuple
     """The suite for this source, and the frame with the helper columns its rules read."""
     derive, rules = SUITES[source.name]
     frame = derive(common.prepare(source, frame), ctx)
-    suite = gx.ExpectationSuite(name=source.name, expectations=[*common.shared_rules(source, frame), *rules(ctx)])
+    applicable = [e for e in rules(ctx) if _columns(e) <= set(frame.columns)]
+    suite = gx.ExpectationSuite(name=source.name, expectations=[*common.shared_rules(source, frame), *applicable])
     return suite, frame
+
+
+def _columns(expectation) -> set[str]:
+    """The columns an expectation reads. Rules on columns a shape does not have (the weekly extract has
+    no assessment dates) do not apply to it."""
+    kwargs = expectation.configuration.kwargs
+    names = {kwargs.get("column"), kwargs.get("column_A"), kwargs.get("column_B"), *(kwargs.get("column_list") or [])}
+    return {n for n in names if n}
+
+
+def _raised(exception_info) -> str | None:
+    """The message of an exception Great Expectations caught while running a check, if any."""
+    if not exception_info:
+        return None
+    if exception_info.get("raised_exception"):
+        return str(exception_info.get("exception_message"))
+    for value in exception_info.values():
+        if isinstance(value, dict) and value.get("raised_exception"):
+            return str(value.get("exception_message"))
+    return None
 
 
 def validate(source: Source, frame: pd.DataFrame, ctx: CheckContext, docs_dir: Path | None = None) -> CheckReport:
@@ -69,8 +90,9 @@ def validate(source: Source, frame: pd.DataFrame, ctx: CheckContext, docs_dir: P
         config = r.expectation_config
         meta = config.meta or {}
         column = config.kwargs.get("column") or config.kwargs.get("column_A")
-        if r.exception_info and r.exception_info.get("raised_exception"):
-            raise RuntimeError(f"check {config.type} on {column} could not run: {r.exception_info.get('exception_message')}")
+        problem = _raised(r.exception_info)
+        if problem:
+            raise RuntimeError(f"check {config.type} on {column} could not run: {problem}")
         detail = r.result or {}
         index = detail.get("unexpected_index_list") or []
         values = detail.get("unexpected_list") or detail.get("partial_unexpected_list") or []

@@ -69,7 +69,7 @@ def _dates(text: pd.Series, iso: str, uk: str) -> pd.Series:
 
 def _parse(column: Column, text: pd.Series, key: bytes) -> pd.Series:
     t = column.type
-    if t in ("code", "text"):
+    if t in ("code", "text", "quarter"):
         return text.where(text != "", None)
     if t == "list":
         return text.map(lambda v: [p.strip() for p in v.split(";") if p.strip()] or None if v else None)
@@ -107,7 +107,7 @@ def to_typed(source: Source, raw: pd.DataFrame, key: bytes) -> pd.DataFrame:
         text = raw[column.name].astype(str)
         value = _parse(column, text, key)
         out[column.target] = value
-        if column.type not in ("code", "text", "list"):
+        if column.type not in ("code", "text", "list", "quarter"):
             bad = (text != "") & value.isna()
             # An unreadable identifier is reported by row only: its text is never copied anywhere.
             shown = "(hidden: personal identifier)" if column.identifier else text

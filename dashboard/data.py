@@ -1,0 +1,40 @@
+"""The one module that owns Streamlit caching and the warehouse connection of the app process.
+
+A page asks `query(settings, name, *params)` and gets a DataFrame. Results are cached under the
+published warehouse version, so a refresh is visible at the next interaction with no restart;
+connections are read-only, one per version, each query on its own cursor.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from dashboard.queries import QUERIES
+from warehouse.connection import Version, Warehouse
+from warehouse.settings import LONDON, Settings
+
+
+def current_version(settings: Settings) -> Version | None:
+    """The published version now (reads a small pointer file: cheap, done on every rerun)."""
+    return Warehouse.from_settings(settings).current()
+
+
+@st.cache_resource(max_entries=3, show_spinner=False, on_release=lambda con: con.close())
+def _connection(path: str) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(path, read_only=True)
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _run(path: str, name: str, params: tuple) -> pd.DataFrame:
+    frame = _connection(path).cursor().execute(QUERIES[name], list(params)).df()
+    for column in frame.columns:
+        if isinstance(frame[column].dtype, pd.DatetimeTZDtype):
+            frame[column] = frame[column].dt.tz_convert(LONDON)
+    return frame
+
+
+def query(version: Version, name: str, *params) -> pd.DataFrame:
+    """Run a named query against a published version (cached per version and parameters)."""
+    return _run(str(version.path), name, tuple(params))

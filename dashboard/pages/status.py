@@ -1,0 +1,38 @@
+"""Data status: what is loaded, from which files, and which checks failed."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import data
+from dashboard.layout import csv_download, empty_state, freshness_note
+from warehouse.settings import Settings
+
+OUTCOMES = {"Loaded": "loaded", "Rejected": "rejected", "Skipped (already loaded)": "skipped"}
+
+
+def render(settings: Settings) -> None:
+    st.title("Data status")
+    version = data.current_version(settings)
+    if version is None:
+        empty_state()
+        return
+    freshness_note(version)
+    st.header("What is loaded")
+    st.dataframe(data.query(version, "loaded_tables"), hide_index=True, width="stretch")
+    st.header("Files received")
+    chosen = st.multiselect("Show files that were", list(OUTCOMES), default=list(OUTCOMES), key="status_outcomes")
+    files = data.query(version, "recent_files", [OUTCOMES[c] for c in chosen])
+    if files.empty:
+        st.info("No files match this choice.")
+    else:
+        st.dataframe(files, hide_index=True, width="stretch")
+        csv_download(files, "files-received.csv")
+    st.header("Checks that failed")
+    failed = data.query(version, "failed_checks")
+    if failed.empty:
+        st.success("Every check on every file received has passed.")
+    else:
+        st.caption("Rows are numbered as in the file, with the header as row 1.")
+        st.dataframe(failed, hide_index=True, width="stretch")
+        csv_download(failed, "failed-checks.csv")

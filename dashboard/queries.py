@@ -1,0 +1,47 @@
+"""Named read-only queries the app runs. SQL only; values are bound as parameters, never formatted in."""
+
+from __future__ import annotations
+
+QUERIES: dict[str, str] = {
+    "loaded_tables": """
+        SELECT t.label AS "What", t.rows AS "Rows", t.files AS "From files",
+               t.last_loaded AS "Last loaded"
+        FROM (
+            SELECT 'Contracts' AS label, count(*) AS rows, count(DISTINCT file_id) AS files, max(f.received_at) AS last_loaded
+              FROM core_contract LEFT JOIN meta_ingest_file f USING (file_id)
+            UNION ALL SELECT 'Referrals', count(*), count(DISTINCT file_id), max(f.received_at)
+              FROM core_referral LEFT JOIN meta_ingest_file f USING (file_id)
+            UNION ALL SELECT 'KPI returns', count(*), count(DISTINCT file_id), max(f.received_at)
+              FROM core_kpi_return LEFT JOIN meta_ingest_file f USING (file_id)
+            UNION ALL SELECT 'Financial returns', count(*), count(DISTINCT file_id), max(f.received_at)
+              FROM core_financial_return LEFT JOIN meta_ingest_file f USING (file_id)
+            UNION ALL SELECT 'Voluntary organisations', count(*), count(DISTINCT file_id), max(f.received_at)
+              FROM core_organisation LEFT JOIN meta_ingest_file f USING (file_id)
+            UNION ALL SELECT 'Forum meetings', count(*), count(DISTINCT file_id), max(f.received_at)
+              FROM core_forum_meeting LEFT JOIN meta_ingest_file f USING (file_id)
+            UNION ALL SELECT 'Forum attendance', count(*), count(DISTINCT file_id), max(f.received_at)
+              FROM core_forum_attendance LEFT JOIN meta_ingest_file f USING (file_id)
+        ) t
+    """,
+    "recent_files": """
+        SELECT received_at AS "Received", file_name AS "File", coalesce(source, 'not recognised') AS "Kind",
+               outcome AS "Outcome", rows_loaded AS "Rows loaded", message AS "What happened"
+        FROM meta_ingest_file
+        WHERE outcome IN (SELECT unnest(?::VARCHAR[]))
+        ORDER BY received_at DESC, file_id DESC
+        LIMIT 200
+    """,
+    "failed_checks": """
+        SELECT f.file_name AS "File", c.rule AS "Check", c.rows_failing AS "Rows failing",
+               c.failing_rows AS "Rows (file numbering)", c.found_values AS "Found"
+        FROM meta_check_result c JOIN meta_ingest_file f USING (file_id)
+        WHERE NOT c.success
+        ORDER BY f.received_at DESC, f.file_name, c.rule
+        LIMIT 500
+    """,
+    "data_as_of": "SELECT as_of_date FROM mart_data_as_of",
+    "last_run": """
+        SELECT started_at, finished_at, outcome, files_loaded, files_rejected, files_skipped, rows_loaded
+        FROM meta_ingest_run ORDER BY started_at DESC LIMIT 1
+    """,
+}

@@ -1,0 +1,37 @@
+"""The data status page, run by Streamlit's AppTest on a small real warehouse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).parents[2] / "streamlit_app.py")
+
+
+def _app(tmp_data_dir, monkeypatch) -> AppTest:
+    monkeypatch.setenv("RPD_DATA_DIR", str(tmp_data_dir))
+    at = AppTest.from_file(APP, default_timeout=30)
+    return at.run()
+
+
+def test_empty_warehouse_explains_what_to_do(tmp_path, monkeypatch):
+    """Before anything is loaded the page says how to load data instead of failing."""
+    at = _app(tmp_path, monkeypatch)
+    assert not at.exception
+    assert "No data has been loaded yet" in at.info[0].value
+
+
+def test_status_lists_loaded_rows_and_filters_files(small_warehouse, monkeypatch):
+    """The page shows each table's row count, and the outcome filter narrows the file list."""
+    at = _app(small_warehouse.data_dir, monkeypatch)
+    assert not at.exception
+    tables = at.dataframe[0].value.set_index("What")
+    assert tables.loc["Contracts", "Rows"] == small_warehouse.contracts
+    assert tables.loc["Referrals", "Rows"] == small_warehouse.referrals
+    files = at.dataframe[1].value
+    assert set(files["Outcome"]) == {"loaded", "rejected"}
+    at.multiselect(key="status_outcomes").set_value(["Rejected"]).run()
+    files = at.dataframe[1].value
+    assert set(files["Outcome"]) == {"rejected"}
+    assert "unknown.csv" in set(files["File"])

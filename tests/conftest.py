@@ -1,0 +1,72 @@
+"""Shared fixtures: real warehouses built through the real ingest path from small hand-made files."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests import builders as b
+from warehouse.connection import Warehouse
+from warehouse.settings import Settings, load_settings
+from warehouse.status import CORE_TABLES
+
+HASH_KEY = "test-key-not-secret"
+
+
+def make_settings(data_dir: Path, **env) -> Settings:
+    return load_settings({"RPD_DATA_DIR": str(data_dir), "RPD_TODAY": b.TODAY, "RPD_HASH_KEY": HASH_KEY,
+                          "RPD_LOCK_TIMEOUT_SECONDS": "5"} | env)
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return make_settings(tmp_path / "data")
+
+
+def snapshot(settings: Settings) -> dict[str, tuple[int, str]]:
+    """Row count and an order-independent checksum of every core table of the current version."""
+    warehouse = Warehouse.from_settings(settings)
+    if warehouse.current() is None:
+        return {}
+    con = warehouse.connect()
+    try:
+        found = {}
+        for table in CORE_TABLES:
+            rows = sorted(map(repr, con.execute(f"SELECT * FROM {table}").fetchall()))  # noqa: S608
+            found[table] = (len(rows), hashlib.sha256("\n".join(rows).encode()).hexdigest())
+        return found
+    finally:
+        con.close()
+
+
+@dataclass
+class SmallWarehouse:
+    data_dir: Path
+    settings: Settings
+    contracts: int
+    referrals: int
+
+
+@pytest.fixture(scope="session")
+def small_warehouse(tmp_path_factory) -> SmallWarehouse:
+    """Two contracts, three referrals, and one file nobody recognises, loaded in one run."""
+    from ingest.pipeline import refresh
+
+    root = tmp_path_factory.mktemp("small")
+    files = root / "files"
+    b.write_csv(files / "contracts.csv", "contracts", [
+        b.contract(),
+        b.contract(contract_ref="PRJ_0002", contract_type_code="WOS", service_categories="Accommodation;Emotional Wellbeing",
+                   pcc_area_codes="cheshire", lead_provider_code="WOMEN", lead_provider_name="Women Org",
+                   annual_value_gbp="£120,000", indicative_annual_volume="120", annual_volume_cap="140",
+                   band_1_upto="", band_1_payment_gbp="", band_2_upto="", band_2_payment_gbp=""),
+    ])
+    b.write_csv(files / "referrals.csv", "referrals_performance_report", [b.referral(1), b.referral(2), b.referral(3)])
+    (files / "unknown.csv").write_text("colour,shape\nred,square\n")
+    settings = make_settings(root / "data")
+    report = refresh(settings, [files])
+    assert [f.outcome for f in report.files] == ["rejected", "loaded", "loaded"], report.files
+    return SmallWarehouse(root / "data", settings, contracts=2, referrals=3)

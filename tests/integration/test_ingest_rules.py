@@ -1,0 +1,169 @@
+"""The ingest rules of docs/data-contracts.md, on real files, real Great Expectations and a real DuckDB warehouse."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest import pipeline
+from ingest.pipeline import refresh
+from tests import builders as b
+from tests.conftest import snapshot
+from warehouse.connection import Warehouse
+
+
+def all_sources_files(folder):
+    """One valid file of every source: 1 contract, 2 + 1 referrals, 1 KPI, 1 finance, 2 orgs, 1 meeting, 2 attendances."""
+    b.write_csv(folder / "c.csv", "contracts", [b.contract()])
+    b.write_csv(folder / "r.csv", "referrals_performance_report", [b.referral(1), b.referral(2)])
+    b.write_csv(folder / "w.csv", "referrals_weekly_extract", [b.weekly(1)])
+    b.write_csv(folder / "k.csv", "kpi_returns", [b.kpi()])
+    b.write_csv(folder / "f.csv", "financial_returns", [b.finance()], encoding="cp1252")
+    b.write_csv(folder / "o.csv", "organisations", [b.organisation(), b.organisation(org_id="CH1000002", org_name="Big Charity")])
+    b.write_csv(folder / "m.csv", "forum_meetings", [b.meeting()])
+    b.write_csv(folder / "a.csv", "forum_attendance", [b.attendance(), b.attendance(org_id="CH1000002")])
+    return folder
+
+
+def counts(settings) -> dict[str, int]:
+    return {table: n for table, (n, _) in snapshot(settings).items()}
+
+
+def test_every_source_loads_with_its_rows(settings, tmp_path):
+    """A run with one file of each source loads every row, in dependency order, whatever the file names."""
+    report = refresh(settings, [all_sources_files(tmp_path / "in")])
+    assert [f.outcome for f in report.files] == ["loaded"] * 8, [f.message for f in report.files]
+    assert [f.source for f in report.files][:3] == ["contracts", "organisations", "forum_meetings"]
+    assert counts(settings) == {
+        "core_contract": 1, "core_referral": 3, "core_kpi_return": 1, "core_financial_return": 1,
+        "core_organisation": 2, "core_forum_meeting": 1, "core_forum_attendance": 2,
+    }
+    con = Warehouse.from_settings(settings).connect()
+    value, income = con.execute(
+        "SELECT c.annual_value_gbp, f.contract_income_gbp FROM core_contract c JOIN core_financial_return f USING (contract_ref)"
+    ).fetchone()
+    assert (float(value), float(income)) == (1_200_000.0, 300_000.0)
+    source_rows = con.execute("SELECT list(source_row ORDER BY source_row) FROM core_referral WHERE source_shape = 'referrals_performance_report'").fetchone()[0]
+    assert source_rows == [2, 3]  # the header is row 1
+
+
+def test_same_file_twice_changes_nothing(settings, tmp_path):
+    """Loading an identical file again skips it and leaves every table exactly as it was."""
+    folder = all_sources_files(tmp_path / "in")
+    refresh(settings, [folder])
+    before = snapshot(settings)
+    again = refresh(settings, [folder / "r.csv"])
+    assert again.files[0].outcome == "skipped"
+    assert "already loaded" in again.files[0].message
+    assert snapshot(settings) == before
+
+
+def test_resubmission_replaces_its_contract_months_only(settings, tmp_path):
+    """A corrected referral file replaces the contract-months it covers and keeps other months."""
+    b.write_csv(tmp_path / "c.csv", "contracts", [b.contract()])
+    b.write_csv(tmp_path / "may.csv", "referrals_performance_report",
+                [b.open_referral(1, "2026-05-04T10:00:00"), b.open_referral(2, "2026-05-20T10:00:00"),
+                 b.open_referral(3, "2026-06-02T10:00:00")])
+    refresh(settings, [tmp_path / "c.csv", tmp_path / "may.csv"])
+    b.write_csv(tmp_path / "may-corrected.csv", "referrals_performance_report",
+                [b.open_referral(1, "2026-05-04T10:00:00"), b.open_referral(4, "2026-05-28T10:00:00"),
+                 b.open_referral(5, "2026-05-29T10:00:00")])
+    report = refresh(settings, [tmp_path / "may-corrected.csv"])
+    assert report.files[0].rows_replaced == 2 and report.files[0].rows_loaded == 3
+    con = Warehouse.from_settings(settings).connect()
+    refs = con.execute("SELECT list(referral_ref ORDER BY referral_ref) FROM core_referral").fetchone()[0]
+    assert refs == ["AB0001AC", "AB0003AC", "AB0004AC", "AB0005AC"]
+
+
+def test_register_resubmission_replaces_listed_contracts(settings, tmp_path):
+    """A contract register file updates the contracts it lists and keeps the others."""
+    b.write_csv(tmp_path / "c1.csv", "contracts", [b.contract(), b.contract(contract_ref="PRJ_0002")])
+    b.write_csv(tmp_path / "c2.csv", "contracts", [b.contract(indicative_annual_volume="900")])
+    refresh(settings, [tmp_path / "c1.csv"])
+    refresh(settings, [tmp_path / "c2.csv"])
+    con = Warehouse.from_settings(settings).connect()
+    assert con.execute("SELECT contract_ref, indicative_annual_volume FROM core_contract ORDER BY 1").fetchall() == [
+        ("PRJ_0001", 900), ("PRJ_0002", 1200)]
+
+
+def test_case_reference_never_stored_in_clear(settings, tmp_path):
+    """The CRN is hashed with the key: not in any table, archive, quarantine or log; repeat referrals still match."""
+    b.write_csv(tmp_path / "in" / "c.csv", "contracts", [b.contract()])
+    b.write_csv(tmp_path / "in" / "r.csv", "referrals_performance_report",
+                [b.referral(1, service_user_crn="Q765432"), b.referral(2, service_user_crn="q765432 ")])
+    b.write_csv(tmp_path / "in" / "bad.csv", "referrals_performance_report",
+                [b.referral(3, service_user_crn="Q765432", referral_id="not-a-uuid")])
+    refresh(settings, [tmp_path / "in"])
+    con = Warehouse.from_settings(settings).connect()
+    keys = con.execute("SELECT DISTINCT person_key FROM core_referral").fetchall()
+    assert len(keys) == 1 and "765432" not in keys[0][0]
+    for (table,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall():
+        text = repr(con.execute(f"SELECT * FROM {table}").fetchall())  # noqa: S608
+        assert "765432" not in text, table
+    written = [p for p in settings.data_dir.rglob("*") if p.is_file() and p.suffix in {".csv", ".txt", ".jsonl"}]
+    assert any("quarantine" in str(p) for p in written) and any("archive" in str(p) for p in written)
+    for path in written:
+        content = path.read_text("utf-8", errors="replace")
+        assert "765432" not in content, path
+        assert "test-key-not-secret" not in content, path
+
+
+def test_failure_mid_run_leaves_the_warehouse_as_it_was(settings, tmp_path, monkeypatch):
+    """If loading dies after one file of a run has loaded, nothing of that run is published."""
+    refresh(settings, [all_sources_files(tmp_path / "first")])
+    before, version = snapshot(settings), Warehouse.from_settings(settings).current()
+    b.write_csv(tmp_path / "second" / "c.csv", "contracts", [b.contract(contract_ref="PRJ_0009")])
+    b.write_csv(tmp_path / "second" / "r.csv", "referrals_performance_report", [b.referral(7)])
+    real = pipeline.replace_rows
+    calls = []
+
+    def dies_on_second_file(con, source, frame, file_id):
+        calls.append(source.name)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        return real(con, source, frame, file_id)
+
+    monkeypatch.setattr(pipeline, "replace_rows", dies_on_second_file)
+    with pytest.raises(OSError, match="disk full"):
+        refresh(settings, [tmp_path / "second"])
+    assert calls == ["contracts", "referrals_performance_report"]
+    assert Warehouse.from_settings(settings).current() == version
+    assert snapshot(settings) == before
+    monkeypatch.setattr(pipeline, "replace_rows", real)
+    report = refresh(settings, [tmp_path / "second"])
+    assert [f.outcome for f in report.files] == ["loaded", "loaded"]
+    assert Warehouse.from_settings(settings).versions()[-1] == version.number + 1
+
+
+def test_landing_files_leave_the_folder_only_after_publishing(settings):
+    """Accepted and rejected files leave the landing folder; each is kept in the archive or quarantine."""
+    landing = settings.dir("landing")
+    b.write_csv(landing / "c.csv", "contracts", [b.contract()])
+    (landing / "notes.csv").write_text("colour,shape\nred,square\n")
+    report = refresh(settings)
+    assert sorted(f.outcome for f in report.files) == ["loaded", "rejected"]
+    assert list(landing.iterdir()) == []
+    run = report.run_id
+    assert (settings.dir("archive") / run / "c.csv").exists()
+    assert "do not recognise" in (settings.dir("quarantine") / run / "notes.report.txt").read_text()
+
+
+def test_explicit_files_outside_landing_are_left_in_place(settings, tmp_path):
+    """`rpd ingest PATH` on a file outside the landing folder copies it and never deletes the original."""
+    path = b.write_csv(tmp_path / "c.csv", "contracts", [b.contract()])
+    refresh(settings, [path])
+    assert path.exists()
+
+
+def test_run_history_is_recorded(settings, tmp_path):
+    """Each run and file is logged in the warehouse with rows, checks and outcome."""
+    b.write_csv(tmp_path / "in" / "c.csv", "contracts", [b.contract()])
+    b.write_csv(tmp_path / "in" / "bad.csv", "contracts", [b.contract(contract_ref="PRJ_0003", region_code="Z")])
+    report = refresh(settings, [tmp_path / "in"])
+    con = Warehouse.from_settings(settings).connect()
+    run = con.execute("SELECT outcome, files_seen, files_loaded, files_rejected, rows_loaded FROM meta_ingest_run").fetchall()
+    assert run == [("some files rejected", 2, 1, 1, 1)]
+    failed = con.execute("SELECT column_name, rows_failing, failing_rows, found_values FROM meta_check_result WHERE NOT success").fetchall()
+    assert failed == [("region_code", 1, "2", "Z")]
+    assert report.rejected[0].checks_failed == 1
+    lines = (settings.dir("logs") / "runs.jsonl").read_text().splitlines()
+    assert len(lines) == 1 and report.run_id in lines[0]
