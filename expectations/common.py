@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import great_expectations.expectations as gxe
 import pandas as pd
 
+from expectations.patterns import CASE_REFERENCE, FORMULA, NATIONAL_INSURANCE
 from expectations.report import UNREADABLE
 
 if TYPE_CHECKING:
@@ -27,10 +28,6 @@ TYPE_WORDS = {
 }
 GIVEN = "__given"
 TEXT = "__text"
-# A cell a spreadsheet would run as a formula: =..., +..., @..., or - followed by a letter.
-FORMULA = r"^\s*(?:[=+@]|-[^\d.\s])"
-NATIONAL_INSURANCE = r"(?:^|[^A-Za-z0-9])[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D](?:$|[^A-Za-z0-9])"
-CASE_REFERENCE = r"(?:^|[^A-Za-z0-9])[A-Z]\d{6}(?:$|[^A-Za-z0-9])"
 
 
 def rule(kind: type, text: str, *, show_values: bool = True, **kwargs) -> gxe.Expectation:

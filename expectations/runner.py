@@ -6,6 +6,7 @@ This is the only module that talks to a Great Expectations context. Importing it
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 from collections.abc import Callable
@@ -106,9 +107,17 @@ def validate(source: Source, frame: pd.DataFrame, ctx: CheckContext, docs_dir: P
             found_values=tuple(_show(v) for v in values[:SAMPLE_LIMIT]) if meta.get("show_values", True) else (),
             hidden=not meta.get("show_values", True),
         ))
+    found = _hide_tainted(found)
     if docs_dir is not None:
         _write_docs(result, docs_dir)
     return CheckReport(source.name, len(frame), tuple(found))
+
+
+def _hide_tainted(results: list[CheckResult]) -> list[CheckResult]:
+    """Where a column was found to hold identifiers, no check on that column may show its values."""
+    tainted = {r.column for r in results if r.hidden and not r.success}
+    return [dataclasses.replace(r, found_values=(), hidden=True) if r.column in tainted and not r.success else r
+            for r in results]
 
 
 def _display_column(column: str | None) -> str | None:

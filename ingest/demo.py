@@ -295,9 +295,9 @@ WELSH = {
     "employment": ["Gwaith Teg {p}"], "veterans": ["Cyn-filwyr {p}"],
     "": ["Cymdeithas Gymunedol {p}", "Prosiect Cyfiawnder {p}", "Mentora {p}", "Canolfan Gynghori {p}", "Cyfeillion {p}"],
 }
-SPECIALISMS = {"women": 0.12, "racially_minoritised_led": 0.09, "young_adults": 0.07, "lgbtq": 0.03, "disabled_led": 0.03,
+SPECIALISMS = {"women": 0.09, "racially_minoritised_led": 0.09, "young_adults": 0.07, "lgbtq": 0.03, "disabled_led": 0.03,
                "mental_health": 0.08, "substance_misuse": 0.08, "housing": 0.08, "employment": 0.07, "families": 0.07,
-               "veterans": 0.03, "": 0.25}
+               "veterans": 0.03, "": 0.28}
 KEYWORDS = {"women": ("women", "birth companions", "clean break", "hibiscus", "anawim", "working chance", "aurora", "pecan"),
             "racially_minoritised_led": ("hibiscus", "khidmat", "judah"), "housing": ("housing", "shp", "mungo", "shelter", "thirteen"),
             "substance_misuse": ("recovery", "humankind", "change grow", "forward trust", "turning point", "with you", "waythrough", "petrus"),
@@ -305,6 +305,10 @@ KEYWORDS = {"women": ("women", "birth companions", "clean break", "hibiscus", "a
             "employment": ("employment", "offploy", "growth company", "wise group", "working chance", "rfea"),
             "veterans": ("rfea",), "young_adults": ("catch22", "spark inside", "youth"), "welsh": ("cais", "restorative wales", "adferiad")}
 BANDS = ("under_10k", "10k_100k", "100k_500k", "500k_1m", "1m_10m", "over_10m")
+# National charities among the primes and subcontractors (income over £10m a year).
+LARGE = {"NACRO", "CATCH_22_CHARITY_LTD", "CHANGE_GROW_LIVE_LTD", "ST_MUNGOS", "SHELTER", "THE_FORWARD_TRUST", "ST_GILES_TRUST",
+         "TURNING_POINT", "WE_ARE_WITH_YOU", "LEONARD_CHESHIRE", "RETHINK_MI_LTD", "STEPCHANGE_DEBT_CHARITY", "THE_WISE_GROUP_LTD",
+         "HUMANKIND", "CHANGING_LIVES", "THIRTEEN_HOUSING_GROUP", "ACCORD_HOUSING_ASSOC", "THE_GROWTH_COMPANY_LTD", "ORMISTON_FAMILIES"}
 SECTOR_SHARE = (0.28, 0.30, 0.24, 0.06, 0.08, 0.04)  # Clinks: 28% under £10k, 54% £10k-£500k
 TOPICS = ("Introducing the new probation region", "How to join the Dynamic Framework", "Women's services recommissioning",
           "Accommodation pathway and CAS3", "Referral volumes: what providers are seeing", "Working with people leaving prison",
@@ -313,7 +317,7 @@ TOPICS = ("Introducing the new probation region", "How to join the Dynamic Frame
           "Mentoring and peer support", "Young adults on probation", "Racial equality in probation", "Annual review of commissioned services")
 
 
-def organisations(c: pd.DataFrame, seed: int, total: int = 620) -> pd.DataFrame:
+def organisations(c: pd.DataFrame, seed: int, total: int = 590) -> pd.DataFrame:
     """Every voluntary prime and subcontractor of the register, and many small organisations."""
     rng = np.random.default_rng([seed, 3])
     names = dict(_read("service_providers")[["provider_code", "provider_name"]].itertuples(index=False))
@@ -327,7 +331,7 @@ def organisations(c: pd.DataFrame, seed: int, total: int = 620) -> pd.DataFrame:
     for code in chain:
         low = names[code].lower()
         spec = [s for s, words in KEYWORDS.items() if any(w in low for w in words)]
-        band = BANDS[rng.choice([2, 3, 4, 5], p=[0.12, 0.23, 0.45, 0.20])]
+        band = "over_10m" if code in LARGE else BANDS[rng.choice([2, 3, 4, 5], p=[0.2, 0.25, 0.5, 0.05])]
         rows.append({"org_name": names[code], "income_band": band, "specialisms": spec, "regions": sorted(regions[code]),
                      "on_dynamic_framework": code in primes or rng.random() < 0.5, "in_supply_chain": True, "provider_code": code})
     have = pd.Series([r["income_band"] for r in rows]).value_counts()
@@ -355,7 +359,9 @@ def organisations(c: pd.DataFrame, seed: int, total: int = 620) -> pd.DataFrame:
         else:
             name = f"{name} {len(taken)}"
         taken.add(name)
-        extra = list(rng.choice([k for k in PLACES if k != region], int(rng.integers(1, 3)), replace=False)) if rng.random() < 0.15 else []
+        # Some work in one or two more regions (not Wales: Welsh organisations and others stay on their side).
+        others = [k for k in PLACES if k not in (region, "D")]
+        extra = list(rng.choice(others, int(rng.integers(1, 3)), replace=False)) if region != "D" and rng.random() < 0.17 else []
         rows.append({"org_name": name, "income_band": BANDS[band], "specialisms": spec, "regions": sorted([region, *extra]),
                      "on_dynamic_framework": rng.random() < 0.03 + 0.05 * band, "in_supply_chain": False, "provider_code": None})
     unregistered = [r["income_band"] == "under_10k" and rng.random() < 0.55 for r in rows]

@@ -19,7 +19,7 @@ from ingest.sources import source
 
 DAY = 86_400
 HOUR = 3_600
-CHUNK_ROWS = 200_000
+CHUNK_ROWS = 100_000
 FIRST_MONTH = np.datetime64("2021-06", "M")
 FIRST_QUARTER = 2021 * 4 + 1  # 2021-Q2, the quarter of 26 June 2021, is quarter 0
 # Mild seasonality by calendar month (January first): dips in August and at Christmas.

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from expectations.patterns import IDENTIFIER
 from ingest.identify import identify, normalise, personal_columns
 from ingest.load import check_context, record_checks, replace_rows
 from ingest.read import RejectedFile, read_table
@@ -222,6 +223,8 @@ def sanitised(item: _Received, key: bytes) -> pd.DataFrame | None:
             frame[column] = keyed_hash(text, key).where(text != "", "")
         elif (spec is not None and spec.drop) or personal_columns([column], allowed):
             frame[column] = "[removed]"
+        else:
+            frame[column] = frame[column].astype(str).str.replace(IDENTIFIER, " [removed] ", regex=True)
     return frame
 
 

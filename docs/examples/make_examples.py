@@ -1,7 +1,7 @@
 """Write the example files in docs/examples/: one small file per kind of file the product accepts.
 
 Run once from the repository root: `.venv/bin/python docs/examples/make_examples.py`. The output is
-fixed (no random numbers, no clock), so running it again gives the same bytes for the CSV files.
+fixed (no random numbers, no clock), so running it again gives the same bytes.
 
 The contracts, lead providers, subcontractors, contract types and end reasons are real (from the
 referral service's reference data in warehouse/refdata/); every value, volume, referral, return,
@@ -123,6 +123,9 @@ def write_contract_register(path: Path) -> None:
     with pd.ExcelWriter(path, engine="xlsxwriter", datetime_format="dd/mm/yyyy") as writer:
         frame.to_excel(writer, sheet_name="Contracts", index=False)
         book, sheet = writer.book, writer.sheets["Contracts"]
+        book.set_properties(
+            {"title": "Contract register (example)", "created": dt.datetime(2026, 11, 21)}
+        )
         money = book.add_format({"num_format": "£#,##0"})
         for i, name in enumerate(CONTRACT_COLUMNS):
             width = max(len(name), 14) + 2
