@@ -146,7 +146,7 @@ class Broken:
     file_name: str
     write: Callable[[Path, str], Path]
     says: tuple[str, ...]  # words the data officer must read in the message
-    never_says: tuple[str, ...] = ()
+    never_says: tuple[str, ...] = ()  # personal details: not in the message, not in the kept copy
 
 
 BROKEN_COPIES = {
@@ -220,8 +220,10 @@ def test_broken_copy_is_rejected_with_its_reason_and_changes_nothing(
     kept = Path(outcome.kept_as).parent
     report_txt = (kept / f"{path.stem}.report.txt").read_text("utf-8")
     assert outcome.message in report_txt
-    for quarantined in kept.iterdir():
-        assert not EXAMPLE_CRN.search(quarantined.read_text("utf-8")), quarantined.name
+    for quarantined in kept.iterdir():  # the copy and its report keep no personal details
+        text = quarantined.read_text("utf-8")
+        assert not EXAMPLE_CRN.search(text), quarantined.name
+        assert not any(words in text for words in case.never_says), quarantined.name
 
 
 # --- the command line ----------------------------------------------------------------------------
