@@ -29,15 +29,21 @@ def replace_rows(con: duckdb.DuckDBPyConnection, source: Source, frame: pd.DataF
     try:
         match_groups = " AND ".join(f"i.{c} = t.{c}" for c in source.replace_by)
         match_keys = " AND ".join(f"i.{c} = t.{c}" for c in source.key)
-        deleted = con.execute(
+        deleted = _count(con.execute(
             f"DELETE FROM {source.table} t WHERE EXISTS (SELECT 1 FROM incoming i WHERE {match_groups}) "  # noqa: S608
             f"OR EXISTS (SELECT 1 FROM incoming i WHERE {match_keys})"
-        ).fetchone()[0]
+        ))
         names = ", ".join(columns)
-        inserted = con.execute(f"INSERT INTO {source.table} ({names}) SELECT {names} FROM incoming").fetchone()[0]  # noqa: S608
+        inserted = _count(con.execute(f"INSERT INTO {source.table} ({names}) SELECT {names} FROM incoming"))  # noqa: S608
     finally:
         con.unregister("incoming")
-    return int(inserted), int(deleted)
+    return inserted, deleted
+
+
+def _count(result: duckdb.DuckDBPyConnection) -> int:
+    """The number of rows a DELETE or INSERT changed."""
+    row = result.fetchone()
+    return int(row[0]) if row else 0
 
 
 def check_context(con: duckdb.DuckDBPyConnection, today: dt.date) -> CheckContext:

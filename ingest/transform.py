@@ -110,8 +110,8 @@ def to_typed(source: Source, raw: pd.DataFrame, key: bytes) -> pd.DataFrame:
         if column.type not in ("code", "text", "list", "quarter"):
             bad = (text != "") & value.isna()
             # An unreadable identifier is reported by row only: its text is never copied anywhere.
-            shown = "(hidden: personal identifier)" if column.identifier else text
-            out[column.target + UNREADABLE] = pd.Series(np.where(bad, shown, None), index=text.index, dtype=object)
+            shown = pd.Series("(hidden: personal identifier)", index=text.index) if column.identifier else text
+            out[column.target + UNREADABLE] = shown.astype(object).where(bad, None)
     typed = pd.DataFrame(out, index=raw.index)
     typed["source_row"] = np.arange(len(raw), dtype="int64") + HEADER_ROWS + 1
     return _derive(source, typed)

@@ -63,7 +63,7 @@ def categories_by_type() -> dict[str, frozenset[str]]:
 
 def load_reference_data(con: duckdb.DuckDBPyConnection) -> None:
     """Replace the ref_ tables with the vendored files (inside the caller's transaction)."""
-    tables = {
+    tables: dict[str, list[tuple]] = {
         "ref_region": [(r["nps_region_code"], r["region_name"], r["country"]) for r in rows("nps_probation_regions")],
         "ref_pcc_area": [(r["pcc_region_code"], r["pcc_region_name"], r["nps_region_code"]) for r in rows("pcc_regions")],
         "ref_contract_type": [

@@ -35,11 +35,12 @@ def loaded_tables(con: duckdb.DuckDBPyConnection) -> list[TableStatus]:
     cur = con.cursor()
     found = []
     for table in CORE_TABLES:
-        rows, files, last = cur.execute(
+        row = cur.execute(
             f"SELECT count(*), count(DISTINCT t.file_id), max(f.received_at) FROM {table} t "  # noqa: S608 - fixed names
             "LEFT JOIN meta_ingest_file f USING (file_id)"
         ).fetchone()
-        found.append(TableStatus(table, rows, files, last))
+        assert row is not None  # an aggregate always returns one row
+        found.append(TableStatus(table, *row))
     return found
 
 
