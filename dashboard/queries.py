@@ -5,7 +5,7 @@ from __future__ import annotations
 QUERIES: dict[str, str] = {
     "loaded_tables": """
         SELECT t.label AS "What", t.rows AS "Rows", t.files AS "From files",
-               t.last_loaded AS "Last loaded"
+               coalesce(strftime(t.last_loaded AT TIME ZONE 'Europe/London', '%d %b %Y %H:%M'), 'never') AS "Last loaded"
         FROM (
             SELECT 'Contracts' AS label, count(*) AS rows, count(DISTINCT file_id) AS files, max(f.received_at) AS last_loaded
               FROM core_contract LEFT JOIN meta_ingest_file f USING (file_id)

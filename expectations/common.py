@@ -95,7 +95,12 @@ def in_order(later: str, earlier: str, later_name: str, earlier_name: str) -> gx
 
 def in_set(column: str, name: str, values, what: str) -> gxe.Expectation:
     values = sorted(values)
-    listed = ", ".join(values) if len(values) <= 12 else f"{len(values)} known values"
+    if not values:
+        listed = "none loaded yet"
+    elif len(values) <= 12:
+        listed = ", ".join(values)
+    else:
+        listed = f"{len(values)} known values"
     return rule(gxe.ExpectColumnValuesToBeInSet, f"'{name}' must be {what} ({listed}).",
                 column=column, value_set=values)
 

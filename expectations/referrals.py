@@ -52,6 +52,15 @@ def derive(frame: pd.DataFrame, ctx: CheckContext) -> pd.DataFrame:
     end = register.map(lambda c: c.get("end_date"))
     frame["contract__end"] = pd.to_datetime(end) + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
     frame["end_state__expected"] = expected_end_state(frame)
+    requested = frame["end_requested_at"].notna()
+    has_reason = frame["end_reason_description"].notna()
+    if "end_reason_code" in frame:
+        has_reason |= frame["end_reason_code"].notna()
+        pairs = ctx.reference.get("end_reason_pair", frozenset())
+        both = frame["end_reason_code"].notna() & frame["end_reason_description"].notna()
+        code_desc = frame["end_reason_code"].astype(str) + "|" + frame["end_reason_description"].astype(str)
+        frame["end_reason__code_mismatch"] = code_desc.where(both & ~code_desc.isin(pairs), None).astype(object)
+    frame["end_reason__mismatch"] = pd.Series(np.where(requested != has_reason, "mismatch", None), index=frame.index, dtype=object)
     if "provider_code" in frame:
         frame["contract__lead_provider_code"] = register.map(lambda c: c.get("lead_provider_code")).astype(object)
     if "provider_name" in frame:
@@ -60,40 +69,59 @@ def derive(frame: pd.DataFrame, ctx: CheckContext) -> pd.DataFrame:
     return frame
 
 
-def rules(ctx: CheckContext, shape: str) -> list[gxe.Expectation]:
-    dates = [c for c, _ in LIFECYCLE] + ["referred_at"]
+def rules(ctx: CheckContext, shape: str, names: dict[str, str]) -> list[gxe.Expectation]:
+    """`names` maps warehouse column names to the file's own headers, used in every message."""
+    def n(column: str) -> str:
+        return names.get(column, column)
+
+    dates = [c for c, _ in LIFECYCLE if c not in ("completion_deadline", "assessment_scheduled_for")] + ["referred_at"]
+    booked_limit = dt.datetime.combine(ctx.today + dt.timedelta(days=183), dt.time.max)
     found = [
         rule(gxe.ExpectColumnValuesToMatchRegex, "'referral_ref' must look like AB1234AC: two letters (not I or O), four digits, two letters.",
              column="referral_ref", regex=REFERRAL_REF),
         rule(gxe.ExpectColumnValuesToMatchRegex, "'referral_id' must be the referral's UUID from the referral service.",
              column="referral_id", regex=UUID),
-        in_set("contract_ref", "contract reference", ctx.contracts, "a contract in the contract register"),
+        in_set("contract_ref", n("contract_ref"), ctx.contracts, "a contract in the contract register"),
         rule(gxe.ExpectColumnValuesToBeBetween, "The referral must have been received on or after 1 June 2021, when the service started.",
              column="referred_at", min_value=SERVICE_START),
         rule(gxe.ExpectColumnPairValuesAToBeGreaterThanB, "The referral must be received on or after its contract's start date.",
              column_A="referred_at", column_B="contract__start", or_equal=True, ignore_row_if="either_value_is_missing"),
         rule(gxe.ExpectColumnPairValuesAToBeGreaterThanB, "The referral must be received no later than its contract's end date.",
              column_A="contract__end", column_B="referred_at", or_equal=True, ignore_row_if="either_value_is_missing"),
-        *[not_after(c, c, ctx.today) for c in dict.fromkeys(dates) if c not in ("referral_month", "completion_deadline")],
-        *[in_order(later, earlier, later, earlier) for later, earlier in LIFECYCLE],
-        in_set("end_state", "end state", END_STATES, "one of"),
+        *[not_after(c, n(c), ctx.today) for c in dict.fromkeys(dates)],
+        rule(gxe.ExpectColumnValuesToBeBetween,
+             f"'{n('assessment_scheduled_for')}' may be a booked appointment, but not more than 6 months ahead (rule V3).",
+             column="assessment_scheduled_for", max_value=booked_limit),
+        *[in_order(later, earlier, n(later), n(earlier) if earlier != "referral_month" else n("referred_at"))
+          for later, earlier in LIFECYCLE],
+        rule(gxe.ExpectColumnValuesToBeNull,
+             f"When an end was requested ('{n('end_requested_at')}'), its reason must be given, and only then.",
+             column="end_reason__mismatch", show_values=False),
+        in_set("end_state", n("end_state"), END_STATES, "one of"),
         rule(gxe.ExpectColumnPairValuesToBeEqual,
              "The end state must follow from the dates: concluded with no end request = completed; end requested and "
              "no end-of-service report = cancelled; end requested with a report = ended; not concluded = empty.",
              column_A="end_state", column_B="end_state__expected", ignore_row_if="both_values_are_missing"),
-        in_set("end_reason_description", "end reason", ctx.reference["end_reason_description"], "a reason the referral service offers"),
-        between("outcomes_to_achieve", "outcomes to be achieved", 0, 50),
-        between("outcomes_achieved_score", "outcomes achieved", 0, 50),
-        in_order("outcomes_to_achieve", "outcomes_achieved_score", "outcomes to be achieved", "outcomes achieved"),
-        between("sessions_expected", "sessions expected", 0, 500),
-        between("sessions_attended", "sessions attended", 0, 500),
+        in_set("end_reason_description", n("end_reason_description"), ctx.reference["end_reason_description"],
+               "a reason the referral service offers"),
+        between("outcomes_to_achieve", n("outcomes_to_achieve"), 0, 50),
+        between("outcomes_achieved_score", n("outcomes_achieved_score"), 0, 50),
+        rule(gxe.ExpectColumnPairValuesAToBeGreaterThanB,
+             f"'{n('outcomes_achieved_score')}' cannot be more than '{n('outcomes_to_achieve')}'.",
+             column_A="outcomes_to_achieve", column_B="outcomes_achieved_score", or_equal=True,
+             ignore_row_if="either_value_is_missing"),
+        between("sessions_expected", n("sessions_expected"), 0, 500),
+        between("sessions_attended", n("sessions_attended"), 0, 500),
     ]
     if shape == "referrals_performance_report":
         found.append(rule(gxe.ExpectColumnPairValuesToBeEqual,
                           "'organisation_id' must be the lead provider of the contract in the contract register.",
                           column_A="provider_code", column_B="contract__lead_provider_code", ignore_row_if="either_value_is_missing"))
     else:
-        found.append(in_set("end_reason_code", "intervention_end_reason_code", ctx.reference["end_reason_code"], "a reason code of the referral service"))
+        found.append(in_set("end_reason_code", n("end_reason_code"), ctx.reference["end_reason_code"], "a reason code of the referral service"))
+        found.append(rule(gxe.ExpectColumnValuesToBeNull,
+                          f"'{n('end_reason_code')}' and '{n('end_reason_description')}' must be a code and its own description.",
+                          column="end_reason__code_mismatch"))
         found.append(rule(gxe.ExpectColumnPairValuesToBeEqual,
                           "'crs_contract_type' must be the contract type of the contract in the contract register.",
                           column_A="contract_type_name", column_B="contract__type_name", ignore_row_if="either_value_is_missing"))

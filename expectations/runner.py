@@ -29,17 +29,18 @@ if TYPE_CHECKING:
 logging.getLogger("great_expectations").setLevel(logging.ERROR)
 
 Derive = Callable[[pd.DataFrame, CheckContext], pd.DataFrame]
-Rules = Callable[[CheckContext], list]
+# Each suite: its rules, given the context and the file's own header for each warehouse column.
+Rules = Callable[[CheckContext, dict[str, str]], list]
 
 SUITES: dict[str, tuple[Derive, Rules]] = {
-    "contracts": (contracts.derive, contracts.rules),
-    "referrals_performance_report": (referrals.derive, lambda ctx: referrals.rules(ctx, "referrals_performance_report")),
-    "referrals_weekly_extract": (referrals.derive, lambda ctx: referrals.rules(ctx, "referrals_weekly_extract")),
-    "kpi_returns": (returns.derive, returns.kpi_rules),
-    "financial_returns": (returns.derive, returns.financial_rules),
-    "organisations": (engagement.derive_organisations, engagement.organisation_rules),
-    "forum_meetings": (lambda f, c: f, engagement.meeting_rules),
-    "forum_attendance": (lambda f, c: f, engagement.attendance_rules),
+    "contracts": (contracts.derive, lambda ctx, names: contracts.rules(ctx)),
+    "referrals_performance_report": (referrals.derive, lambda ctx, names: referrals.rules(ctx, "referrals_performance_report", names)),
+    "referrals_weekly_extract": (referrals.derive, lambda ctx, names: referrals.rules(ctx, "referrals_weekly_extract", names)),
+    "kpi_returns": (returns.derive, lambda ctx, names: returns.kpi_rules(ctx)),
+    "financial_returns": (returns.derive, lambda ctx, names: returns.financial_rules(ctx)),
+    "organisations": (engagement.derive_organisations, lambda ctx, names: engagement.organisation_rules(ctx)),
+    "forum_meetings": (lambda f, c: f, lambda ctx, names: engagement.meeting_rules(ctx)),
+    "forum_attendance": (lambda f, c: f, lambda ctx, names: engagement.attendance_rules(ctx)),
 }
 
 
@@ -55,7 +56,8 @@ def build_suite(source: Source, frame: pd.DataFrame, ctx: CheckContext) -> tuple
     """The suite for this source, and the frame with the helper columns its rules read."""
     derive, rules = SUITES[source.name]
     frame = derive(common.prepare(source, frame), ctx)
-    applicable = [e for e in rules(ctx) if _columns(e) <= set(frame.columns)]
+    names = {c.target: c.name for c in source.columns}
+    applicable = [e for e in rules(ctx, names) if _columns(e) <= set(frame.columns)]
     suite = gx.ExpectationSuite(name=source.name, expectations=[*common.shared_rules(source, frame), *applicable])
     return suite, frame
 

@@ -32,7 +32,9 @@ from warehouse.refdata import load_reference_data
 from warehouse.settings import Settings
 
 log = logging.getLogger(__name__)
-ACCEPTED_SUFFIXES = {".csv", ".xlsx", ".txt"}
+# Files in a folder with other endings (a README, a script) are listed as skipped, not rejected.
+# .xls and .tsv are read so that their senders get a helpful rejection instead of silence.
+DATA_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xls", ".xlsm", ".ods"}
 
 
 @dataclass
@@ -81,6 +83,7 @@ class _Received:
     source: Source | None = None
     raw: pd.DataFrame | None = None
     error: str | None = None
+    not_data: bool = False
 
 
 def landing_files(folder: Path) -> list[Path]:
@@ -96,9 +99,9 @@ def refresh(settings: Settings, paths: list[Path] | None = None, *, trigger: str
     """Check and load files (default: everything in the landing folder). Publishes one new version."""
     warehouse = Warehouse.from_settings(settings)
     landing = settings.dir("landing")
-    files: list[Path] = []
+    files: list[tuple[Path, bool]] = []
     for p in paths if paths is not None else [landing]:
-        files += landing_files(p) if p.is_dir() else [p]
+        files += [(f, True) for f in landing_files(p)] if p.is_dir() else [(p, False)]
     started = dt.datetime.now(dt.UTC)
     report = RunReport(run_id=f"{started:%Y%m%dT%H%M%SZ}-{secrets.token_hex(2)}", trigger=trigger, started_at=started)
     timer = time.monotonic()
@@ -110,7 +113,7 @@ def refresh(settings: Settings, paths: list[Path] | None = None, *, trigger: str
             load_reference_data(con)
             create_views(con)
             con.execute("COMMIT")
-            received = [_receive(p) for p in files]
+            received = [_receive(p, from_folder) for p, from_folder in files]
             received.sort(key=lambda r: (LOAD_ORDER.index(r.source.name) if r.source else -1, r.path.name))
             for n, item in enumerate(received, start=1):
                 file_id = f"{report.run_id}-{n:03d}"
@@ -127,14 +130,16 @@ def refresh(settings: Settings, paths: list[Path] | None = None, *, trigger: str
         warehouse.prune(settings.keep_versions)
         # Only now that the run is published may received files leave the landing folder.
         for item in received:
-            if _is_under(item.path, landing):
+            if _is_under(item.path, landing) and not item.not_data:
                 item.path.unlink(missing_ok=True)
     _log_run(settings, report)
     return report
 
 
-def _receive(path: Path) -> _Received:
+def _receive(path: Path, from_folder: bool) -> _Received:
     """Read a file and recognise it; errors are kept for _process to report."""
+    if from_folder and path.suffix.lower() not in DATA_SUFFIXES:
+        return _Received(path, b"", "", error=None, not_data=True)
     try:
         data = path.read_bytes()
     except OSError as e:
@@ -142,8 +147,8 @@ def _receive(path: Path) -> _Received:
     item = _Received(path, data, hashlib.sha256(data).hexdigest())
     try:
         table = read_table(path, data, _is_known_header)
-        item.source = identify(table.headers)
         item.raw = table.frame.rename(columns=normalise)
+        item.source = identify(table.headers)
     except RejectedFile as e:
         item.error = str(e)
     return item
@@ -162,13 +167,16 @@ def _process(con, settings: Settings, run: RunReport, item: _Received, file_id: 
         "SELECT f.file_name, r.started_at FROM meta_ingest_file f JOIN meta_ingest_run r USING (run_id) "
         "WHERE f.file_sha256 = ? AND f.outcome = 'loaded' ORDER BY r.started_at LIMIT 1", [item.sha256]
     ).fetchone()
-    if already and not item.error:
+    if item.not_data:
+        outcome.outcome = "skipped"
+        outcome.message = "Not a data file (only .csv and .xlsx files are read); left where it is."
+    elif already and not item.error:
         outcome.outcome = "skipped"
         outcome.message = f"Identical to '{already[0]}', already loaded; nothing changed."
     elif item.error is None and item.source is not None and item.raw is not None:
         outcome = _check_and_load(con, settings, run, item, file_id, key, outcome)
     if outcome.outcome == "rejected":
-        outcome.kept_as = _keep(settings.dir("quarantine") / run.run_id, item, key, report=outcome.message)
+        outcome.kept_as = _keep(settings.dir("quarantine") / run.run_id, item, file_id, key, report=outcome.message)
     con.execute(
         "INSERT INTO meta_ingest_file VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [file_id, run.run_id, name, item.sha256, len(item.data), outcome.source, outcome.outcome,
@@ -199,7 +207,7 @@ def _check_and_load(con, settings, run, item: _Received, file_id, key, outcome: 
             outcome.outcome, outcome.rows_loaded, outcome.rows_replaced = "loaded", inserted, deleted
             outcome.message = f"Loaded {inserted:,} rows as {source.title}" + (
                 f", replacing {deleted:,} earlier rows." if deleted else ".")
-            outcome.kept_as = _keep(settings.dir("archive") / run.run_id, item, key)
+            outcome.kept_as = _keep(settings.dir("archive") / run.run_id, item, file_id, key)
         else:
             outcome.message = f"Rejected: this {source.title} file failed its checks. " + report.summary()
         con.execute("COMMIT")
@@ -228,11 +236,14 @@ def sanitised(item: _Received, key: bytes) -> pd.DataFrame | None:
     return frame
 
 
-def _keep(folder: Path, item: _Received, key: bytes, report: str | None = None) -> str | None:
-    """Write the sanitised copy (and, for a rejection, its report) under folder. Returns the copy's path."""
+def _keep(folder: Path, item: _Received, file_id: str, key: bytes, report: str | None = None) -> str | None:
+    """Write the sanitised copy (and, for a rejection, its report) under folder. Returns the copy's path.
+
+    Copies are named NNN-<name>, NNN being the file's place in the run, so files of the same name never
+    overwrite each other's copy."""
     folder.mkdir(parents=True, exist_ok=True)
     copy = sanitised(item, key)
-    stem = item.path.stem
+    stem = f"{file_id.rsplit('-', 1)[-1]}-{item.path.stem}"
     kept = None
     if copy is not None:
         kept = folder / f"{stem}.csv"

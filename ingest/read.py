@@ -91,7 +91,7 @@ def _parse_csv(text: str) -> pd.DataFrame:
     try:
         frame = pd.read_csv(
             io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
-            skip_blank_lines=True, engine="c", quoting=csv.QUOTE_MINIMAL,
+            skip_blank_lines=False, engine="c", quoting=csv.QUOTE_MINIMAL,
         )
     except pd.errors.EmptyDataError:
         raise RejectedFile("The file is empty.") from None
@@ -141,7 +141,10 @@ def _read_xlsx(data: bytes, matches_header) -> RawTable:
 
 def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
     frame.columns = [str(c).replace("\ufeff", "").strip() for c in frame.columns]
-    frame = frame.apply(lambda col: col.astype(str).str.strip())
-    # Excel leaves rows of empty cells at the end of a sheet.
-    blank = (frame == "").all(axis=1)
-    return frame.loc[~blank].reset_index(drop=True)
+    frame = frame.fillna("").apply(lambda col: col.astype(str).str.strip())
+    # Excel leaves rows of empty cells at the end of a sheet. Blank rows inside the data are kept,
+    # so row numbers in messages match the file (and a blank row is reported, not silently dropped).
+    filled = ~(frame == "").all(axis=1)
+    if not filled.any():
+        return frame.iloc[0:0]
+    return frame.loc[: filled[filled].index.max()].reset_index(drop=True)

@@ -46,12 +46,20 @@ def keyed_hash(values: pd.Series, key: bytes) -> pd.Series:
 
 
 def _dates(text: pd.Series, iso: str, uk: str) -> pd.Series:
-    """Parse ISO (with or without time and offset, converted to UTC) or UK day/month/year text."""
+    """Parse ISO (with or without time) or UK day/month/year text, as UK local time.
+
+    A time with an offset (Z, +01:00) is converted to UK local time, so a referral at 00:30 BST on the
+    1st counts in that month; a time without one is taken as UK local time already."""
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
     is_iso = text.str.match(iso)
     if is_iso.any():
-        parsed = pd.to_datetime(text[is_iso], format="ISO8601", errors="coerce", utc=True)
-        out[is_iso] = parsed.dt.tz_convert(None).astype("datetime64[us]")
+        iso_text = text[is_iso]
+        has_offset = iso_text.str.contains(r"(?:Z|[+-]\d{2}:?\d{2})$", regex=True)
+        if (~has_offset).any():
+            out[is_iso & ~has_offset] = pd.to_datetime(iso_text[~has_offset], format="ISO8601", errors="coerce")
+        if has_offset.any():
+            parsed = pd.to_datetime(iso_text[has_offset], format="ISO8601", errors="coerce", utc=True)
+            out[is_iso & has_offset] = parsed.dt.tz_convert("Europe/London").dt.tz_localize(None).astype("datetime64[us]")
     is_uk = text.str.match(uk)
     if is_uk.any():
         uk_text = text[is_uk]

@@ -47,8 +47,8 @@ def open_referral(n: int, received: str, contract_ref: str = "PRJ_0001", crn: st
     """A referral received at `received` (ISO) and not yet assessed."""
     blank = {k: "" for k in referral() if k.startswith(("date_saa", "date_first", "date_of", "date_eosr", "outcomes",
                                                           "count_of", "end_requested", "concluded", "referral_end"))}
-    return referral(n, **blank, saa_attended_on_time="", contract_ref=contract_ref, date_referral_received=received,
-                    service_user_crn=crn or f"X{n:06d}", **over)
+    return referral(n, **(blank | {"saa_attended_on_time": "", "contract_ref": contract_ref, "date_referral_received": received,
+                                   "service_user_crn": crn or f"X{n:06d}"} | over))
 
 
 def weekly(n: int = 1, **over) -> dict:

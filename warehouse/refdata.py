@@ -43,6 +43,7 @@ def reference_sets() -> dict[str, frozenset[str]]:
         "service_category": frozenset(r["service_category_name"] for r in rows("service_categories")),
         "end_reason_code": frozenset(r["code"] for r in rows("end_referral_reasons")),
         "end_reason_description": frozenset(r["description"] for r in rows("end_referral_reasons")),
+        "end_reason_pair": frozenset(f"{r['code']}|{r['description']}" for r in rows("end_referral_reasons")),
     }
 
 

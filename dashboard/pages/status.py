@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import data
-from dashboard.layout import csv_download, empty_state, freshness_note
+from dashboard.layout import csv_download, empty_state, freshness_note, note
 from warehouse.settings import Settings
 
 OUTCOMES = {"Loaded": "loaded", "Rejected": "rejected", "Skipped (already loaded)": "skipped"}
@@ -19,7 +19,7 @@ def render(settings: Settings) -> None:
         return
     freshness_note(version)
     st.header("What is loaded")
-    st.dataframe(data.query(version, "loaded_tables"), hide_index=True, width="stretch")
+    st.table(data.query(version, "loaded_tables").set_index("What"))
     st.header("Files received")
     chosen = st.multiselect("Show files that were", list(OUTCOMES), default=list(OUTCOMES), key="status_outcomes")
     files = data.query(version, "recent_files", [OUTCOMES[c] for c in chosen])
@@ -31,8 +31,9 @@ def render(settings: Settings) -> None:
     st.header("Checks that failed")
     failed = data.query(version, "failed_checks")
     if failed.empty:
-        st.success("Every check on every file received has passed.")
+        st.success("No file received so far has failed a check. Files that could not be read or recognised "
+                   "are listed above with the reason.")
     else:
-        st.caption("Rows are numbered as in the file, with the header as row 1.")
+        note("Rows are numbered as in the file, with the header as row 1.")
         st.dataframe(failed, hide_index=True, width="stretch")
         csv_download(failed, "failed-checks.csv")

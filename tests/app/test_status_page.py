@@ -26,12 +26,12 @@ def test_status_lists_loaded_rows_and_filters_files(small_warehouse, monkeypatch
     """The page shows each table's row count, and the outcome filter narrows the file list."""
     at = _app(small_warehouse.data_dir, monkeypatch)
     assert not at.exception
-    tables = at.dataframe[0].value.set_index("What")
+    tables = at.table[0].value
     assert tables.loc["Contracts", "Rows"] == small_warehouse.contracts
     assert tables.loc["Referrals", "Rows"] == small_warehouse.referrals
-    files = at.dataframe[1].value
+    files = at.dataframe[0].value
     assert set(files["Outcome"]) == {"loaded", "rejected"}
     at.multiselect(key="status_outcomes").set_value(["Rejected"]).run()
-    files = at.dataframe[1].value
+    files = at.dataframe[0].value
     assert set(files["Outcome"]) == {"rejected"}
     assert "unknown.csv" in set(files["File"])

@@ -167,3 +167,54 @@ def test_run_history_is_recorded(settings, tmp_path):
     assert report.rejected[0].checks_failed == 1
     lines = (settings.dir("logs") / "runs.jsonl").read_text().splitlines()
     assert len(lines) == 1 and report.run_id in lines[0]
+
+
+def test_booked_appointment_in_the_next_months_is_accepted(settings, tmp_path):
+    """An open referral with an initial assessment booked for next week loads (appointments may be ahead)."""
+    b.write_csv(tmp_path / "c.csv", "contracts", [b.contract()])
+    b.write_csv(tmp_path / "r.csv", "referrals_performance_report", [b.open_referral(
+        1, "2026-11-16T10:00:00", date_saa_first_arranged="2026-11-17T10:00:00", date_saa_first_scheduled_for="2026-11-26T14:30:00")])
+    report = refresh(settings, [tmp_path / "c.csv", tmp_path / "r.csv"])
+    assert [f.outcome for f in report.files] == ["loaded", "loaded"], report.files[1].message
+
+
+def test_folder_notes_and_scripts_are_skipped_not_rejected(settings, tmp_path):
+    """A README beside the data in a folder is listed as skipped and does not fail the run."""
+    b.write_csv(tmp_path / "in" / "c.csv", "contracts", [b.contract()])
+    (tmp_path / "in" / "README.md").write_text("# notes")
+    report = refresh(settings, [tmp_path / "in"])
+    outcomes = {f.file_name: f.outcome for f in report.files}
+    assert outcomes == {"c.csv": "loaded", "README.md": "skipped"} and not report.rejected
+
+
+def test_same_named_rejections_keep_separate_reports(settings, tmp_path):
+    """Two rejected files with the same name in one run each keep their own copy and report."""
+    b.write_csv(tmp_path / "in" / "a" / "c.csv", "contracts", [b.contract(region_code="Z")])
+    b.write_csv(tmp_path / "in" / "b" / "c.csv", "contracts", [b.contract(lead_provider_sector="charity")])
+    report = refresh(settings, [tmp_path / "in"])
+    reports = sorted((settings.dir("quarantine") / report.run_id).glob("*.report.txt"))
+    assert len(reports) == 2
+    texts = " ".join(p.read_text() for p in reports)
+    assert "'region_code' must be" in texts and "'lead_provider_sector' must be" in texts
+
+
+def test_personal_column_file_is_quarantined_without_the_column(settings, tmp_path):
+    """A file refused for a date-of-birth column is kept in quarantine with that column blanked."""
+    path = tmp_path / "c.csv"
+    b.write_csv(path, "contracts", [b.contract()])
+    path.write_text(path.read_text().replace("\n", ",date_of_birth\n", 1).rstrip("\n") + ",1980-02-03\n")
+    report = refresh(settings, [path])
+    assert report.files[0].outcome == "rejected"
+    kept = (settings.dir("quarantine") / report.run_id / "001-c.csv").read_text()
+    assert "1980-02-03" not in kept and "date_of_birth" in kept
+
+
+def test_blank_row_inside_data_keeps_row_numbers(settings, tmp_path):
+    """A blank line between rows is reported at its own row number, and later rows keep theirs."""
+    path = tmp_path / "c.csv"
+    b.write_csv(path, "contracts", [b.contract(), b.contract(contract_ref="PRJ_0002", region_code="Z")])
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join([lines[0], lines[1], "", lines[2]]) + "\n")
+    message = refresh(settings, [path]).files[0].message
+    assert "'contract_ref' must be filled in on every row. This is not so in 1 row: row 3." in message
+    assert "'region_code' must be a probation region code" in message and "row 4" in message

@@ -37,10 +37,12 @@ def test_dates_iso_and_uk_order_but_not_impossible():
     assert got[4] == pd.Timestamp("2026-05-31")
 
 
-def test_timestamps_with_offsets_become_utc():
-    """A British Summer Time offset is converted to UTC; a UK date with a time is read day-first."""
-    got = parse("timestamp", "2026-05-04T10:12:33+01:00", "04/05/2026 10:12", "2026-05-04T10:12:33Z")
-    assert got == [pd.Timestamp("2026-05-04 09:12:33"), pd.Timestamp("2026-05-04 10:12"), pd.Timestamp("2026-05-04 10:12:33")]
+def test_timestamps_become_uk_local_time():
+    """Times with an offset are converted to UK time (BST in May); times without one are already UK time."""
+    got = parse("timestamp", "2026-05-04T10:12:33+01:00", "04/05/2026 10:12", "2026-05-04T10:12:33Z",
+                "2026-05-01T00:30:00+01:00")
+    assert got == [pd.Timestamp("2026-05-04 10:12:33"), pd.Timestamp("2026-05-04 10:12"), pd.Timestamp("2026-05-04 11:12:33"),
+                   pd.Timestamp("2026-05-01 00:30:00")]
 
 
 def test_yes_no_words():

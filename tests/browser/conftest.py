@@ -1,0 +1,82 @@
+"""A real Streamlit server on a free local port, and Debian's headless Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import HASH_KEY
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).parents[2]
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+DESKTOP = {"width": 1400, "height": 1000}
+PHONE = {"width": 390, "height": 844}
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (make test installs it when run as root)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield b
+        b.close()
+
+
+def start_app(data_dir: Path) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    env = os.environ | {"RPD_DATA_DIR": str(data_dir), "RPD_HASH_KEY": HASH_KEY}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.port", str(port),
+         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
+                return proc, url
+        except OSError:
+            time.sleep(0.5)
+    proc.kill()
+    raise RuntimeError("the app did not start within 60 s")
+
+
+@pytest.fixture(scope="session")
+def app_url(small_warehouse):
+    proc, url = start_app(small_warehouse.data_dir)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def open_page(browser, url: str, viewport: dict):
+    page = browser.new_page(viewport=viewport)
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
+    page.wait_for_selector('[data-testid="stMain"] h1', timeout=30_000)
+    for _ in range(60):  # until no placeholder is left and the page is not greyed out as stale
+        if not page.locator('[data-testid="stSkeleton"], [data-stale="true"]').count():
+            break
+        page.wait_for_timeout(250)
+    assert page.locator('[data-testid="stNotification"], [role="dialog"]').count() == 0, "an error dialog is open"
+    return page

@@ -1,0 +1,54 @@
+"""Every page in a real browser, at desktop and phone widths: key content, figures equal to the warehouse,
+no serious accessibility problem, and a screenshot for the README."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import DESKTOP, PHONE, open_page
+from warehouse.connection import Warehouse
+
+SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
+PAGES = {"": "Data status"}  # url path -> title; the status page is the default (root) for now
+
+
+def serious_violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    found = []
+    for v in results.response["violations"]:
+        if v["impact"] in ("serious", "critical"):
+            where = [n["target"] for n in v["nodes"]][:3]
+            found.append(f"{v['id']} ({v['impact']}): {v['help']} at {where}")
+    return found
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize("path", list(PAGES))
+def test_page_renders_accessibly(browser, app_url, path, viewport):
+    """The page shows its title, no error, and has no serious or critical axe violation."""
+    page = open_page(browser, f"{app_url}/{path}", viewport)
+    assert page.locator("h1").first.inner_text() == PAGES[path]
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert serious_violations(page) == []
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    name = path or "status"
+    page.screenshot(path=str(SCREENSHOTS / f"{name}-{'phone' if viewport is PHONE else 'desktop'}.png"))
+    page.close()
+
+
+def test_status_figures_equal_the_warehouse(browser, app_url, small_warehouse):
+    """The row counts shown on the status page are the warehouse's own counts."""
+    con = Warehouse.from_settings(small_warehouse.settings).connect()
+    contracts = con.execute("SELECT count(*) FROM core_contract").fetchone()[0]
+    referrals = con.execute("SELECT count(*) FROM core_referral").fetchone()[0]
+    page = open_page(browser, f"{app_url}/", DESKTOP)
+    table = page.locator('[data-testid="stTable"] table').first
+    rows = {r.locator("th, td").nth(0).inner_text(): r.locator("td").nth(0).inner_text()
+            for r in table.locator("tbody tr").all()}
+    assert rows["Contracts"] == str(contracts)
+    assert rows["Referrals"] == str(referrals)
+    page.close()
