@@ -16,11 +16,20 @@ if TYPE_CHECKING:
 
     from ingest.sources import Source
 
-__all__ = ["CheckContext", "CheckReport", "CheckResult", "validate"]
+__all__ = ["CheckContext", "CheckReport", "CheckResult", "build_data_docs", "validate"]
 
 
-def validate(source: Source, frame: pd.DataFrame, ctx: CheckContext, docs_dir: Path | None = None) -> CheckReport:
-    """Check a typed frame against its source's suite."""
+def validate(
+    source: Source, frame: pd.DataFrame, ctx: CheckContext, docs_for: str | None = None
+) -> CheckReport:
+    """Check a typed frame against its source's suite; with docs_for (a file id), keep it for the Data Docs."""
     from expectations import runner
 
-    return runner.validate(source, frame, ctx, docs_dir)
+    return runner.validate(source, frame, ctx, docs_for)
+
+
+def build_data_docs(folder: Path) -> Path | None:
+    """Write Great Expectations' Data Docs for the files checked since the last call; return index.html."""
+    from expectations import runner
+
+    return runner.build_data_docs(folder)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import great_expectations.expectations as gxe
 import pandas as pd
 
-from expectations.patterns import CASE_REFERENCE, FORMULA, NATIONAL_INSURANCE
+from expectations.patterns import FORMULA, IDENTIFIER
 from expectations.report import UNREADABLE
 
 if TYPE_CHECKING:
@@ -26,6 +26,7 @@ TYPE_WORDS = {
     "crn": "a case reference number: a letter and six digits",
     "quarter": "a calendar quarter written like 2026-Q2 (Q1 = January to March)",
 }
+IDENTIFIERS = IDENTIFIER.pattern
 GIVEN = "__given"
 TEXT = "__text"
 
@@ -45,7 +46,9 @@ def prepare(source: Source, frame: pd.DataFrame) -> pd.DataFrame:
                 given |= frame[column.target + UNREADABLE].notna()
             frame[column.target + GIVEN] = given
         if column.type == "list":
-            frame[column.target + TEXT] = frame[column.target].map(lambda v: ";".join(v) if isinstance(v, list) else None)
+            frame[column.target + TEXT] = frame[column.target].map(
+                lambda v: ";".join(v) if isinstance(v, list) else None
+            )
     return frame
 
 
@@ -54,43 +57,91 @@ def shared_rules(source: Source, frame: pd.DataFrame) -> list[gxe.Expectation]:
     for column in source.kept:
         name, target = column.name, column.target
         if column.required:
-            rules.append(rule(gxe.ExpectColumnValuesToBeInSet, f"'{name}' must be filled in on every row.",
-                              show_values=False, column=target + GIVEN, value_set=[True]))
+            rules.append(
+                rule(
+                    gxe.ExpectColumnValuesToBeInSet,
+                    f"'{name}' must be filled in on every row.",
+                    show_values=False,
+                    column=target + GIVEN,
+                    value_set=[True],
+                )
+            )
         if target + UNREADABLE in frame:
-            rules.append(rule(gxe.ExpectColumnValuesToBeNull, f"Every value in '{name}' must be {TYPE_WORDS[column.type]}.",
-                              show_values=not column.identifier, column=target + UNREADABLE))
-        text_column = target + TEXT if column.type == "list" else target if column.type in ("code", "text", "quarter") else None
+            rules.append(
+                rule(
+                    gxe.ExpectColumnValuesToBeNull,
+                    f"Every value in '{name}' must be {TYPE_WORDS[column.type]}.",
+                    show_values=not column.identifier,
+                    column=target + UNREADABLE,
+                )
+            )
+        text_column = (
+            target + TEXT
+            if column.type == "list"
+            else target
+            if column.type in ("code", "text", "quarter")
+            else None
+        )
         if text_column:
-            rules.append(rule(gxe.ExpectColumnValuesToNotMatchRegex,
-                              f"Values in '{name}' must not start with =, +, @ or - (a spreadsheet would run them as formulas).",
-                              column=text_column, regex=FORMULA))
-            rules.append(rule(gxe.ExpectColumnValuesToNotMatchRegex,
-                              f"'{name}' must not contain National Insurance numbers.", show_values=False,
-                              column=text_column, regex=NATIONAL_INSURANCE))
-            rules.append(rule(gxe.ExpectColumnValuesToNotMatchRegex,
-                              f"'{name}' must not contain case reference numbers (CRN: a letter and six digits).",
-                              show_values=False, column=text_column, regex=CASE_REFERENCE))
+            rules.append(
+                rule(
+                    gxe.ExpectColumnValuesToNotMatchRegex,
+                    f"Values in '{name}' must not start with =, +, @ or - (a spreadsheet would run them as formulas).",
+                    column=text_column,
+                    regex=FORMULA,
+                )
+            )
+            rules.append(
+                rule(
+                    gxe.ExpectColumnValuesToNotMatchRegex,
+                    f"'{name}' must not contain National Insurance numbers or case reference numbers "
+                    "(CRN: a letter and six digits).",
+                    show_values=False,
+                    column=text_column,
+                    regex=IDENTIFIERS,
+                )
+            )
     key_names = " and ".join(f"'{source.column(k).name}'" for k in source.key)
     if len(source.key) == 1:
-        rules.append(rule(gxe.ExpectColumnValuesToBeUnique, f"Each {key_names} must appear only once in the file.",
-                          column=source.key[0]))
+        rules.append(
+            rule(
+                gxe.ExpectColumnValuesToBeUnique,
+                f"Each {key_names} must appear only once in the file.",
+                column=source.key[0],
+            )
+        )
     else:
-        rules.append(rule(gxe.ExpectCompoundColumnsToBeUnique, f"Each combination of {key_names} must appear only once in the file.",
-                          column_list=list(source.key), show_values=False))
+        rules.append(
+            rule(
+                gxe.ExpectCompoundColumnsToBeUnique,
+                f"Each combination of {key_names} must appear only once in the file.",
+                column_list=list(source.key),
+                show_values=False,
+            )
+        )
     return rules
 
 
 def not_after(column: str, name: str, day: dt.date) -> gxe.Expectation:
     """No date in the future: on or before the end of `day`."""
     end = dt.datetime.combine(day, dt.time.max)
-    return rule(gxe.ExpectColumnValuesToBeBetween, f"'{name}' must not be in the future (after {day:%d %B %Y}).",
-                column=column, max_value=end)
+    return rule(
+        gxe.ExpectColumnValuesToBeBetween,
+        f"'{name}' must not be in the future (after {day:%d %B %Y}).",
+        column=column,
+        max_value=end,
+    )
 
 
 def in_order(later: str, earlier: str, later_name: str, earlier_name: str) -> gxe.Expectation:
-    return rule(gxe.ExpectColumnPairValuesAToBeGreaterThanB,
-                f"'{later_name}' must not be before '{earlier_name}'.",
-                column_A=later, column_B=earlier, or_equal=True, ignore_row_if="either_value_is_missing")
+    return rule(
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB,
+        f"'{later_name}' must not be before '{earlier_name}'.",
+        column_A=later,
+        column_B=earlier,
+        or_equal=True,
+        ignore_row_if="either_value_is_missing",
+    )
 
 
 def in_set(column: str, name: str, values, what: str) -> gxe.Expectation:
@@ -101,20 +152,31 @@ def in_set(column: str, name: str, values, what: str) -> gxe.Expectation:
         listed = ", ".join(values)
     else:
         listed = f"{len(values)} known values"
-    return rule(gxe.ExpectColumnValuesToBeInSet, f"'{name}' must be {what} ({listed}).",
-                column=column, value_set=values)
+    return rule(
+        gxe.ExpectColumnValuesToBeInSet,
+        f"'{name}' must be {what} ({listed}).",
+        column=column,
+        value_set=values,
+    )
 
 
 def between(column: str, name: str, low, high, unit: str = "") -> gxe.Expectation:
-    return rule(gxe.ExpectColumnValuesToBeBetween, f"'{name}' must be between {low:,}{unit} and {high:,}{unit}.",
-                column=column, min_value=low, max_value=high)
+    return rule(
+        gxe.ExpectColumnValuesToBeBetween,
+        f"'{name}' must be between {low:,}{unit} and {high:,}{unit}.",
+        column=column,
+        min_value=low,
+        max_value=high,
+    )
 
 
 def listed_outside(values: pd.Series, allowed) -> pd.Series:
     """For a list column: the items not in `allowed`, joined by ';' (None when all are allowed)."""
+
     def bad(items):
         if not isinstance(items, list):
             return None
         wrong = [i for i in items if i not in allowed]
         return ";".join(wrong) or None
+
     return values.map(bad).astype(object)

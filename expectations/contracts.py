@@ -20,13 +20,19 @@ def derive(frame: pd.DataFrame, ctx: CheckContext) -> pd.DataFrame:
         (";".join(c for c in cats if c not in ok) or None) if isinstance(cats, list) else None
         for cats, ok in zip(frame["service_categories"], allowed, strict=True)
     ]
-    frame["pcc_area_codes__unknown"] = listed_outside(frame["pcc_area_codes"], ctx.reference["pcc_area_code"])
+    frame["pcc_area_codes__unknown"] = listed_outside(
+        frame["pcc_area_codes"], ctx.reference["pcc_area_code"]
+    )
     frame["pcc_area_codes__outside_region"] = [
-        (";".join(p for p in pccs if ctx.pcc_region.get(p, region) != region) or None) if isinstance(pccs, list) else None
+        (";".join(p for p in pccs if ctx.pcc_region.get(p, region) != region) or None)
+        if isinstance(pccs, list)
+        else None
         for pccs, region in zip(frame["pcc_area_codes"], frame["region_code"], strict=True)
     ]
     has_bands = frame["band_1_upto"].notna()
-    frame["bands__and_cap"] = (has_bands & frame["annual_volume_cap"].notna()).map({True: "both", False: None})
+    frame["bands__and_cap"] = (has_bands & frame["annual_volume_cap"].notna()).map(
+        {True: "both", False: None}
+    )
     incomplete = pd.Series(False, index=frame.index)
     for n in (1, 2, 3):
         incomplete |= frame[f"band_{n}_upto"].isna() != frame[f"band_{n}_payment_gbp"].isna()
@@ -36,33 +42,82 @@ def derive(frame: pd.DataFrame, ctx: CheckContext) -> pd.DataFrame:
 
 def rules(ctx: CheckContext) -> list[gxe.Expectation]:
     return [
-        rule(gxe.ExpectColumnValueLengthsToBeBetween, "'contract_ref' must be at most 30 characters (as in the referral service).",
-             column="contract_ref", max_value=30),
-        in_set("contract_type_code", "contract_type_code", ctx.reference["contract_type_code"], "a contract type of the referral service"),
-        rule(gxe.ExpectColumnValuesToBeNull, "Every service category must belong to the contract type (rule V5 of the referral service).",
-             column="service_categories__not_for_type"),
-        in_set("region_code", "region_code", ctx.reference["region_code"], "a probation region code"),
-        rule(gxe.ExpectColumnValuesToBeNull, "Every PCC area in 'pcc_area_codes' must be a known PCC area code.",
-             column="pcc_area_codes__unknown"),
-        rule(gxe.ExpectColumnValuesToBeNull, "Every PCC area in 'pcc_area_codes' must lie in the contract's region.",
-             column="pcc_area_codes__outside_region"),
+        rule(
+            gxe.ExpectColumnValueLengthsToBeBetween,
+            "'contract_ref' must be at most 30 characters (as in the referral service).",
+            column="contract_ref",
+            max_value=30,
+        ),
+        in_set(
+            "contract_type_code",
+            "contract_type_code",
+            ctx.reference["contract_type_code"],
+            "a contract type of the referral service",
+        ),
+        rule(
+            gxe.ExpectColumnValuesToBeNull,
+            "Every service category must belong to the contract type (rule V5 of the referral service).",
+            column="service_categories__not_for_type",
+        ),
+        in_set(
+            "region_code", "region_code", ctx.reference["region_code"], "a probation region code"
+        ),
+        rule(
+            gxe.ExpectColumnValuesToBeNull,
+            "Every PCC area in 'pcc_area_codes' must be a known PCC area code.",
+            column="pcc_area_codes__unknown",
+        ),
+        rule(
+            gxe.ExpectColumnValuesToBeNull,
+            "Every PCC area in 'pcc_area_codes' must lie in the contract's region.",
+            column="pcc_area_codes__outside_region",
+        ),
         in_set("lead_provider_sector", "lead_provider_sector", SECTORS, "one of"),
         in_order("end_date", "start_date", "end_date", "start_date"),
-        rule(gxe.ExpectColumnValuesToBeBetween, "'start_date' must be between 1 January 2019 and two years from today.",
-             column="start_date", min_value=dt.datetime(2019, 1, 1),
-             max_value=dt.datetime.combine(ctx.today + dt.timedelta(days=730), dt.time())),
+        rule(
+            gxe.ExpectColumnValuesToBeBetween,
+            "'start_date' must be between 1 January 2019 and two years from today.",
+            column="start_date",
+            min_value=dt.datetime(2019, 1, 1),
+            max_value=dt.datetime.combine(ctx.today + dt.timedelta(days=730), dt.time()),
+        ),
         between("annual_value_gbp", "annual_value_gbp", 1, 100_000_000, ""),
         between("indicative_annual_volume", "indicative_annual_volume", 1, 100_000),
         between("annual_volume_cap", "annual_volume_cap", 1, 100_000),
-        rule(gxe.ExpectColumnValuesToBeNull, "A contract has either volume bands or 'annual_volume_cap', not both.",
-             column="bands__and_cap", show_values=False),
-        rule(gxe.ExpectColumnValuesToBeNull, "Each volume band needs both its upper limit and its payment.",
-             column="bands__incomplete", show_values=False),
+        rule(
+            gxe.ExpectColumnValuesToBeNull,
+            "A contract has either volume bands or 'annual_volume_cap', not both.",
+            column="bands__and_cap",
+            show_values=False,
+        ),
+        rule(
+            gxe.ExpectColumnValuesToBeNull,
+            "Each volume band needs both its upper limit and its payment.",
+            column="bands__incomplete",
+            show_values=False,
+        ),
         *[between(f"band_{n}_upto", f"band_{n}_upto", 1, 100_000) for n in (1, 2, 3)],
-        *[between(f"band_{n}_payment_gbp", f"band_{n}_payment_gbp", 0, 100_000_000) for n in (1, 2, 3)],
-        *[rule(gxe.ExpectColumnPairValuesAToBeGreaterThanB, f"'band_{n}_upto' must be more than 'band_{n - 1}_upto'.",
-               column_A=f"band_{n}_upto", column_B=f"band_{n - 1}_upto", ignore_row_if="either_value_is_missing")
-          for n in (2, 3)],
-        *[in_order(f"band_{n}_payment_gbp", f"band_{n - 1}_payment_gbp", f"band_{n}_payment_gbp", f"band_{n - 1}_payment_gbp")
-          for n in (2, 3)],
+        *[
+            between(f"band_{n}_payment_gbp", f"band_{n}_payment_gbp", 0, 100_000_000)
+            for n in (1, 2, 3)
+        ],
+        *[
+            rule(
+                gxe.ExpectColumnPairValuesAToBeGreaterThanB,
+                f"'band_{n}_upto' must be more than 'band_{n - 1}_upto'.",
+                column_A=f"band_{n}_upto",
+                column_B=f"band_{n - 1}_upto",
+                ignore_row_if="either_value_is_missing",
+            )
+            for n in (2, 3)
+        ],
+        *[
+            in_order(
+                f"band_{n}_payment_gbp",
+                f"band_{n - 1}_payment_gbp",
+                f"band_{n}_payment_gbp",
+                f"band_{n - 1}_payment_gbp",
+            )
+            for n in (2, 3)
+        ],
     ]

@@ -11,43 +11,74 @@ from expectations.common import in_set, listed_outside, not_after, rule
 from expectations.report import CheckContext
 
 INCOME_BANDS = ("under_10k", "10k_100k", "100k_500k", "500k_1m", "1m_10m", "over_10m")
-SPECIALISMS = ("women", "racially_minoritised_led", "welsh", "young_adults", "lgbtq", "disabled_led",
-               "mental_health", "substance_misuse", "housing", "employment", "families", "veterans")
+SPECIALISMS = (
+    "women",
+    "racially_minoritised_led",
+    "welsh",
+    "young_adults",
+    "lgbtq",
+    "disabled_led",
+    "mental_health",
+    "substance_misuse",
+    "housing",
+    "employment",
+    "families",
+    "veterans",
+)
 FORMATS = ("in_person", "online", "hybrid")
 ORG_ID = r"^(?:CH\d{6,8}|CO[0-9A-Z]{8}|ORG-\d{1,6})$"
 
 
 def derive_organisations(frame: pd.DataFrame, ctx: CheckContext) -> pd.DataFrame:
     frame["specialisms__unknown"] = listed_outside(frame["specialisms"], SPECIALISMS)
-    frame["regions_served__unknown"] = listed_outside(frame["regions_served"], ctx.reference["region_code"])
+    frame["regions_served__unknown"] = listed_outside(
+        frame["regions_served"], ctx.reference["region_code"]
+    )
     return frame
 
 
 def organisation_rules(ctx: CheckContext) -> list[gxe.Expectation]:
     return [
-        rule(gxe.ExpectColumnValuesToMatchRegex,
-             "'org_id' must be CH and a charity number, CO and a company number, or ORG- and the team's own number.",
-             column="org_id", regex=ORG_ID),
+        rule(
+            gxe.ExpectColumnValuesToMatchRegex,
+            "'org_id' must be CH and a charity number, CO and a company number, or ORG- and the team's own number.",
+            column="org_id",
+            regex=ORG_ID,
+        ),
         in_set("income_band", "income_band", INCOME_BANDS, "one of"),
-        rule(gxe.ExpectColumnValuesToBeNull, f"Every specialism must be one of: {', '.join(SPECIALISMS)}.",
-             column="specialisms__unknown"),
-        rule(gxe.ExpectColumnValuesToBeNull, "Every region in 'regions_served' must be a probation region code (A to L).",
-             column="regions_served__unknown"),
+        rule(
+            gxe.ExpectColumnValuesToBeNull,
+            f"Every specialism must be one of: {', '.join(SPECIALISMS)}.",
+            column="specialisms__unknown",
+        ),
+        rule(
+            gxe.ExpectColumnValuesToBeNull,
+            "Every region in 'regions_served' must be a probation region code (A to L).",
+            column="regions_served__unknown",
+        ),
     ]
 
 
 def meeting_rules(ctx: CheckContext) -> list[gxe.Expectation]:
     return [
-        in_set("region_code", "region_code", ctx.reference["region_code"], "a probation region code"),
+        in_set(
+            "region_code", "region_code", ctx.reference["region_code"], "a probation region code"
+        ),
         in_set("format", "format", FORMATS, "one of"),
         not_after("meeting_date", "meeting_date", ctx.today),
-        rule(gxe.ExpectColumnValuesToBeBetween, "'meeting_date' must be on or after 1 January 2021.",
-             column="meeting_date", min_value=dt.datetime(2021, 1, 1)),
+        rule(
+            gxe.ExpectColumnValuesToBeBetween,
+            "'meeting_date' must be on or after 1 January 2021.",
+            column="meeting_date",
+            min_value=dt.datetime(2021, 1, 1),
+        ),
     ]
 
 
 def attendance_rules(ctx: CheckContext) -> list[gxe.Expectation]:
     return [
-        in_set("meeting_id", "meeting_id", ctx.meeting_ids, "a meeting in the forum meetings records"),
+        in_set(
+            "meeting_id", "meeting_id", ctx.meeting_ids, "a meeting in the forum meetings records"
+        ),
         in_set("org_id", "org_id", ctx.org_ids, "an organisation in the organisations register"),
     ]

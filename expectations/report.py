@@ -6,6 +6,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 SAMPLE_LIMIT = 200  # Great Expectations returns at most this many failing rows
+# Validation results kept for the run's Data Docs (filled by the runner, emptied when the docs are built
+# or a new run starts). Here rather than in the runner so that clearing it costs no import.
+PENDING_DOCS: list = []
 # Suffix of the helper column holding the text of cells that could not be read as their type.
 UNREADABLE = "__unreadable"
 
@@ -68,7 +71,9 @@ class CheckReport:
     def summary(self) -> str:
         if self.success:
             return f"All {len(self.results)} checks passed on {self.rows:,} rows."
-        lines = [f"{len(self.failed)} of {len(self.results)} checks failed (rows are numbered as in the file, header = row 1):"]
+        lines = [
+            f"{len(self.failed)} of {len(self.results)} checks failed (rows are numbered as in the file, header = row 1):"
+        ]
         lines += [f"  - {r.message()}" for r in self.failed]
         return "\n".join(lines)
 
@@ -78,4 +83,10 @@ def _rows(n: int) -> str:
 
 
 def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
+    return (
+        items[0]
+        if len(items) == 1
+        else ", ".join(items[:-1]) + " and " + items[-1]
+        if items
+        else ""
+    )

@@ -17,9 +17,16 @@ def derive(frame: pd.DataFrame, ctx: CheckContext) -> pd.DataFrame:
 
 def _quarter_rules(ctx: CheckContext) -> list[gxe.Expectation]:
     return [
-        in_set("contract_ref", "contract_ref", ctx.contracts, "a contract in the contract register"),
-        rule(gxe.ExpectColumnValuesToBeBetween, "'quarter' must not have started after today.",
-             column="quarter_start", min_value=dt.datetime(2021, 1, 1), max_value=dt.datetime.combine(ctx.today, dt.time())),
+        in_set(
+            "contract_ref", "contract_ref", ctx.contracts, "a contract in the contract register"
+        ),
+        rule(
+            gxe.ExpectColumnValuesToBeBetween,
+            "'quarter' must not have started after today.",
+            column="quarter_start",
+            min_value=dt.datetime(2021, 1, 1),
+            max_value=dt.datetime.combine(ctx.today, dt.time()),
+        ),
     ]
 
 

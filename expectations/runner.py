@@ -7,6 +7,7 @@ This is the only module that talks to a Great Expectations context. Importing it
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import logging
 import os
 from collections.abc import Callable
@@ -17,10 +18,17 @@ from typing import TYPE_CHECKING
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
 import great_expectations as gx  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from great_expectations.core.run_identifier import RunIdentifier  # noqa: E402
 from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
+from great_expectations.data_context.types.resource_identifiers import (  # noqa: E402
+    ExpectationSuiteIdentifier,
+    ValidationResultIdentifier,
+)
 
 from expectations import common, contracts, engagement, referrals, returns  # noqa: E402
+from expectations.report import PENDING_DOCS as _PENDING  # noqa: E402
 from expectations.report import SAMPLE_LIMIT, CheckContext, CheckReport, CheckResult  # noqa: E402
 
 if TYPE_CHECKING:
@@ -34,11 +42,20 @@ Rules = Callable[[CheckContext, dict[str, str]], list]
 
 SUITES: dict[str, tuple[Derive, Rules]] = {
     "contracts": (contracts.derive, lambda ctx, names: contracts.rules(ctx)),
-    "referrals_performance_report": (referrals.derive, lambda ctx, names: referrals.rules(ctx, "referrals_performance_report", names)),
-    "referrals_weekly_extract": (referrals.derive, lambda ctx, names: referrals.rules(ctx, "referrals_weekly_extract", names)),
+    "referrals_performance_report": (
+        referrals.derive,
+        lambda ctx, names: referrals.rules(ctx, "referrals_performance_report", names),
+    ),
+    "referrals_weekly_extract": (
+        referrals.derive,
+        lambda ctx, names: referrals.rules(ctx, "referrals_weekly_extract", names),
+    ),
     "kpi_returns": (returns.derive, lambda ctx, names: returns.kpi_rules(ctx)),
     "financial_returns": (returns.derive, lambda ctx, names: returns.financial_rules(ctx)),
-    "organisations": (engagement.derive_organisations, lambda ctx, names: engagement.organisation_rules(ctx)),
+    "organisations": (
+        engagement.derive_organisations,
+        lambda ctx, names: engagement.organisation_rules(ctx),
+    ),
     "forum_meetings": (lambda f, c: f, lambda ctx, names: engagement.meeting_rules(ctx)),
     "forum_attendance": (lambda f, c: f, lambda ctx, names: engagement.attendance_rules(ctx)),
 }
@@ -52,13 +69,17 @@ def _context():
     return context, asset.add_batch_definition_whole_dataframe("whole_file")
 
 
-def build_suite(source: Source, frame: pd.DataFrame, ctx: CheckContext) -> tuple[gx.ExpectationSuite, pd.DataFrame]:
+def build_suite(
+    source: Source, frame: pd.DataFrame, ctx: CheckContext
+) -> tuple[gx.ExpectationSuite, pd.DataFrame]:
     """The suite for this source, and the frame with the helper columns its rules read."""
     derive, rules = SUITES[source.name]
     frame = derive(common.prepare(source, frame), ctx)
     names = {c.target: c.name for c in source.columns}
     applicable = [e for e in rules(ctx, names) if _columns(e) <= set(frame.columns)]
-    suite = gx.ExpectationSuite(name=source.name, expectations=[*common.shared_rules(source, frame), *applicable])
+    suite = gx.ExpectationSuite(
+        name=source.name, expectations=[*common.shared_rules(source, frame), *applicable]
+    )
     return suite, frame
 
 
@@ -66,7 +87,12 @@ def _columns(expectation) -> set[str]:
     """The columns an expectation reads. Rules on columns a shape does not have (the weekly extract has
     no assessment dates) do not apply to it."""
     kwargs = expectation.configuration.kwargs
-    names = {kwargs.get("column"), kwargs.get("column_A"), kwargs.get("column_B"), *(kwargs.get("column_list") or [])}
+    names = {
+        kwargs.get("column"),
+        kwargs.get("column_A"),
+        kwargs.get("column_B"),
+        *(kwargs.get("column_list") or []),
+    }
     return {n for n in names if n}
 
 
@@ -82,7 +108,10 @@ def _raised(exception_info) -> str | None:
     return None
 
 
-def validate(source: Source, frame: pd.DataFrame, ctx: CheckContext, docs_dir: Path | None = None) -> CheckReport:
+def validate(
+    source: Source, frame: pd.DataFrame, ctx: CheckContext, docs_for: str | None = None
+) -> CheckReport:
+    """Run the source's suite. With docs_for (a file id), the result is also kept for build_data_docs()."""
     suite, frame = build_suite(source, frame.reset_index(drop=True), ctx)
     _, batch_definition = _context()
     batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
@@ -99,27 +128,37 @@ def validate(source: Source, frame: pd.DataFrame, ctx: CheckContext, docs_dir: P
         detail = r.result or {}
         index = detail.get("unexpected_index_list") or []
         values = detail.get("unexpected_list") or detail.get("partial_unexpected_list") or []
-        found.append(CheckResult(
-            check_type=config.type,
-            column=_display_column(column),
-            rule=meta.get("rule", config.type),
-            success=bool(r.success),
-            rows_failing=int(detail.get("unexpected_count") or 0) if not r.success else 0,
-            failing_rows=tuple(int(rows.iloc[i]) for i in index[:SAMPLE_LIMIT] if isinstance(i, int)),
-            found_values=tuple(_show(v) for v in values[:SAMPLE_LIMIT]) if meta.get("show_values", True) else (),
-            hidden=not meta.get("show_values", True),
-        ))
+        found.append(
+            CheckResult(
+                check_type=config.type,
+                column=_display_column(column),
+                rule=meta.get("rule", config.type),
+                success=bool(r.success),
+                rows_failing=int(detail.get("unexpected_count") or 0) if not r.success else 0,
+                failing_rows=tuple(
+                    int(rows.iloc[i]) for i in index[:SAMPLE_LIMIT] if isinstance(i, int)
+                ),
+                found_values=tuple(_show(v) for v in values[:SAMPLE_LIMIT])
+                if meta.get("show_values", True)
+                else (),
+                hidden=not meta.get("show_values", True),
+            )
+        )
     found = _hide_tainted(found)
-    if docs_dir is not None:
-        _write_docs(result, docs_dir)
+    if docs_for is not None:
+        _keep_for_docs(result, source.name, docs_for, {r.column for r in found if r.hidden})
     return CheckReport(source.name, len(frame), tuple(found))
 
 
 def _hide_tainted(results: list[CheckResult]) -> list[CheckResult]:
     """Where a column was found to hold identifiers, no check on that column may show its values."""
     tainted = {r.column for r in results if r.hidden and not r.success}
-    return [dataclasses.replace(r, found_values=(), hidden=True) if r.column in tainted and not r.success else r
-            for r in results]
+    return [
+        dataclasses.replace(r, found_values=(), hidden=True)
+        if r.column in tainted and not r.success
+        else r
+        for r in results
+    ]
 
 
 def _display_column(column: str | None) -> str | None:
@@ -129,12 +168,69 @@ def _display_column(column: str | None) -> str | None:
 def _show(value) -> str:
     if isinstance(value, tuple):
         return " / ".join(_show(v) for v in value)
+    if isinstance(value, np.datetime64 | dt.datetime | dt.date) and not pd.isna(value):
+        value = pd.Timestamp(value)
     if isinstance(value, pd.Timestamp):
-        return value.strftime("%Y-%m-%d %H:%M") if value.time() != pd.Timestamp(0).time() else value.strftime("%Y-%m-%d")
+        return (
+            value.strftime("%Y-%m-%d %H:%M")
+            if value.time() != pd.Timestamp(0).time()
+            else value.strftime("%Y-%m-%d")
+        )
     return "" if value is None else str(value)
 
 
-def _write_docs(result, docs_dir: Path) -> None:
-    """Keep the raw Great Expectations result as JSON beside the run's report (the Data Docs artefact)."""
-    docs_dir.mkdir(parents=True, exist_ok=True)
-    (docs_dir / f"{result.suite_name}.json").write_text(str(result), "utf-8")
+_VALUE_KEYS = ("unexpected_list", "partial_unexpected_list")
+
+
+def _keep_for_docs(result, suite_name: str, file_id: str, hidden_columns: set) -> None:
+    """Keep a result for the run's Data Docs, with values of identifier-bearing columns masked."""
+    for r in result.results:
+        column = _display_column(
+            r.expectation_config.kwargs.get("column") or r.expectation_config.kwargs.get("column_A")
+        )
+        if column in hidden_columns or not (r.expectation_config.meta or {}).get(
+            "show_values", True
+        ):
+            for name in _VALUE_KEYS:
+                if r.result.get(name):
+                    r.result[name] = ["(hidden)"] * len(r.result[name])
+            r.result.pop("partial_unexpected_counts", None)
+    key = ValidationResultIdentifier(
+        ExpectationSuiteIdentifier(name=suite_name),
+        RunIdentifier(run_name=file_id.rsplit("-", 1)[0], run_time=dt.datetime.now(dt.UTC)),
+        file_id,
+    )
+    _PENDING.append((key, result))
+
+
+def build_data_docs(folder: Path) -> Path | None:
+    """Render Great Expectations' Data Docs for the results kept since the last call into folder.
+
+    Offline, the pages load their styles from CDNs and show unstyled; they are kept as the run's
+    artefact, and the app shows the same results from the warehouse's own tables."""
+    if not _PENDING:
+        return None
+    context, _ = _context()
+    site = f"run-{len(_PENDING)}-{id(folder)}"
+    context.add_data_docs_site(
+        site,
+        {
+            "class_name": "SiteBuilder",
+            "store_backend": {
+                "class_name": "TupleFilesystemStoreBackend",
+                "base_directory": str(folder),
+            },
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        },
+    )
+    store = context.validation_results_store
+    try:
+        for key, result in _PENDING:
+            store.set(key, result)
+        context.build_data_docs(site_names=[site])
+    finally:
+        for key, _ in _PENDING:
+            store.remove_key(key)
+        _PENDING.clear()
+        context.delete_data_docs_site(site)
+    return folder / "index.html"

@@ -12,7 +12,9 @@ from warehouse.connection import NoWarehouse, RefreshInProgress, Warehouse
 from warehouse.settings import LONDON, Settings, load_settings, settings_help
 
 
-@click.group(help="RPD contract and engagement monitor. Settings come from RPD_ environment variables (`rpd settings`).")
+@click.group(
+    help="RPD contract and engagement monitor. Settings come from RPD_ environment variables (`rpd settings`)."
+)
 @click.pass_context
 def main(ctx: click.Context) -> None:
     ctx.obj = load_settings()
@@ -25,9 +27,11 @@ def _print_run(report) -> None:
         if f.outcome == "rejected" and f.kept_as:
             click.echo(f"         (kept with its report in {Path(f.kept_as).parent})")
     loaded = sum(f.outcome == "loaded" for f in report.files)
-    click.echo(f"\n{len(report.files)} file(s): {loaded} loaded, {len(report.rejected)} rejected, "
-               f"{len(report.files) - loaded - len(report.rejected)} skipped; {report.rows_loaded:,} rows loaded. "
-               f"Warehouse version {report.version}.")
+    click.echo(
+        f"\n{len(report.files)} file(s): {loaded} loaded, {len(report.rejected)} rejected, "
+        f"{len(report.files) - loaded - len(report.rejected)} skipped; {report.rows_loaded:,} rows loaded. "
+        f"Warehouse version {report.version}."
+    )
 
 
 def _refresh(settings: Settings, paths, trigger: str):
@@ -39,8 +43,10 @@ def _refresh(settings: Settings, paths, trigger: str):
         raise click.ClickException(str(e)) from None
 
 
-@main.command(help="Check and load files, or every file in folders (default: the landing folder). "
-                   "Exits with status 1 if any file was rejected.")
+@main.command(
+    help="Check and load files, or every file in folders (default: the landing folder). "
+    "Exits with status 1 if any file was rejected."
+)
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.pass_obj
 def ingest(settings: Settings, paths: tuple[Path, ...]) -> None:
@@ -51,9 +57,15 @@ def ingest(settings: Settings, paths: tuple[Path, ...]) -> None:
     sys.exit(1 if report.rejected else 0)
 
 
-@main.command(help="Write the demo files (synthetic data on the real contract register) and load them.")
-@click.option("--if-missing", is_flag=True, help="Do nothing if a warehouse has already been published.")
-@click.option("--scale", default=1.0, show_default=True, help="Multiply the number of demo referrals.")
+@main.command(
+    help="Write the demo files (synthetic data on the real contract register) and load them."
+)
+@click.option(
+    "--if-missing", is_flag=True, help="Do nothing if a warehouse has already been published."
+)
+@click.option(
+    "--scale", default=1.0, show_default=True, help="Multiply the number of demo referrals."
+)
 @click.pass_obj
 def demo(settings: Settings, if_missing: bool, scale: float) -> None:
     from ingest.demo import write_demo_files
@@ -85,11 +97,17 @@ def status(settings: Settings) -> None:
     click.echo(f"Warehouse {version.label} ({version.path})\n")
     click.echo("Table                     Rows  Files  Last loaded")
     for t in loaded_tables(con):
-        when = t.last_loaded.astimezone(LONDON).strftime("%d %b %Y %H:%M") if t.last_loaded else "never"
+        when = (
+            t.last_loaded.astimezone(LONDON).strftime("%d %b %Y %H:%M")
+            if t.last_loaded
+            else "never"
+        )
         click.echo(f"{t.table:<22} {t.rows:>7,} {t.files:>6}  {when}")
     click.echo("\nLatest files:")
     for f in recent_files(con, limit=15):
-        click.echo(f"  {f.received_at.astimezone(LONDON):%d %b %H:%M}  {f.outcome:<8} {f.file_name} ({f.source or 'not recognised'})")
+        click.echo(
+            f"  {f.received_at.astimezone(LONDON):%d %b %H:%M}  {f.outcome:<8} {f.file_name} ({f.source or 'not recognised'})"
+        )
     con.close()
 
 

@@ -11,53 +11,93 @@ received-versus-forecast story holds at any scale (money is not scaled).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ingest.demo_referrals import FIRST_QUARTER, quarter_index, write_referral_files
+from ingest.demo_referrals import money_text, quarterly_returns, write_referral_files
 from ingest.sources import source
 
 REFDATA = Path(__file__).parents[1] / "warehouse" / "refdata"
 DAY_ONE = dt.date(2021, 6, 26)
-EXTRACT_REGIONS = ("D",)  # Wales sends the weekly referral extract; the others the performance report
-# Sector of lead providers: the three private day-one primes (23 of 26 voluntary, Clinks), and the
-# public bodies (probation service, NHS trusts). Everyone else is voluntary.
-PRIVATE = {"INGEUS_UK_LIMITED", "SEETEC_BUS_TECH_CTR_LTD", "MAXIMUS_UK", "KSS_CRC", "KAREN_MACKEY", "JUDAH_ARMANI", "INSPIRIT_T_D"}
-PUBLIC = {"NWPS", "PS_EOE_HOUSING_SUPPORT", "PS_YATH_HOUSING", "GM_MH_NHS_FT", "PENNINE_CARE_NHS_FT", "DEVON_PARTNERSHIP_TRUST"}
+# Wales sends the weekly referral extract; the other regions the provider performance report.
+EXTRACT_REGIONS = ("D",)
+# Sectors: the three private day-one primes (Ingeus, Seetec and MAXIMUS: 23 of 26 are voluntary, Clinks),
+# private subcontractors (a CRC, consultancies, a training company) and public bodies (probation
+# service, NHS trusts). Everyone else is voluntary.
+PRIVATE = frozenset(
+    "INGEUS_UK_LIMITED SEETEC_BUS_TECH_CTR_LTD MAXIMUS_UK KSS_CRC KAREN_MACKEY JUDAH_ARMANI INSPIRIT_T_D".split()
+)
+PUBLIC = frozenset(
+    "NWPS PS_EOE_HOUSING_SUPPORT PS_YATH_HOUSING GM_MH_NHS_FT PENNINE_CARE_NHS_FT DEVON_PARTNERSHIP_TRUST".split()
+)
 # The North West story: three contracts clearly furthest below forecast.
 NORTH_WEST_SHORTFALL = {"PRJ_5556": 0.30, "PRJ_5639": 0.36, "PRJ_6532": 0.42}
 # Day-one annual values by lot (PQ 43641: ~£195m over 4 years; women's over £45m; accommodation ~£33m).
 DAY_ONE_ANNUAL = {"ACC": 8_250_000, "ETE": 15_500_000, "PWB": 13_500_000, "WOMEN": 11_500_000}
-LATER_ANNUAL = {"ACC": 1_300_000, "ETE": 900_000, "PWB": 120_000, "WOMEN": 450_000, "DNR": 420_000, "FBD": 260_000, "MTR": 150_000}
-UNIT_COST = {"ACC": 2_250, "ETE": 1_900, "PWB": 1_400, "WOMEN": 2_300, "DNR": 2_100, "FBD": 1_150, "MTR": 1_450}
+LATER_ANNUAL = {
+    "ACC": 1_300_000,
+    "ETE": 900_000,
+    "PWB": 120_000,
+    "WOMEN": 450_000,
+    "DNR": 420_000,
+    "FBD": 260_000,
+    "MTR": 150_000,
+}
+UNIT_COST = {
+    "ACC": 2_250,
+    "ETE": 1_900,
+    "PWB": 1_400,
+    "WOMEN": 2_300,
+    "DNR": 2_100,
+    "FBD": 1_150,
+    "MTR": 1_450,
+}
 SESSIONS = {"ACC": 4, "ETE": 5, "PWB": 6, "WOMEN": 7, "DNR": 6, "FBD": 3, "MTR": 6}
-KPIS = (("KPI1", "Initial assessment within 10 working days", 90),
-        ("KPI2", "Action plan within 5 working days of assessment", 85),
-        ("KPI3", "Outcomes achieved", 70))
 
 
-def write_demo_files(folder: Path, *, today: dt.date, seed: int = 20210626, referrals_scale: float = 1.0) -> list[Path]:
+def write_demo_files(
+    folder: Path, *, today: dt.date, seed: int = 20210626, referrals_scale: float = 1.0
+) -> list[Path]:
     """Write the demo landing files into folder (created if missing); return their paths."""
     if today <= DAY_ONE + dt.timedelta(days=7):
-        raise ValueError(f"today must be after {DAY_ONE:%d %B %Y}, when the contracts started")
+        raise ValueError(
+            f"today must be at least a week after {DAY_ONE:%d %B %Y}, when the first contracts started"
+        )
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     contracts = build_contracts(today, seed, referrals_scale)
-    paths = [_write_xlsx(folder / "contract_register.xlsx", "Contracts", "contracts", register_rows(contracts), today)]
+    paths = [
+        _write_xlsx(
+            folder / "contract_register.xlsx",
+            "Contracts",
+            "contracts",
+            register_rows(contracts),
+            today,
+        )
+    ]
     reasons = _reasons()
-    referral_paths, kpi = write_referral_files(folder, contracts, reasons, today, seed, EXTRACT_REGIONS)
+    referral_paths, kpi = write_referral_files(
+        folder, contracts, reasons, today, seed, EXTRACT_REGIONS
+    )
     paths += referral_paths
     kpi_rows, money_rows = quarterly_returns(contracts, kpi, today, seed)
     paths.append(_write_csv(folder / "kpi_returns.csv", "kpi_returns", kpi_rows, "utf-8"))
-    paths.append(_write_csv(folder / "financial_returns.csv", "financial_returns", money_rows, "cp1252"))
+    paths.append(
+        _write_csv(folder / "financial_returns.csv", "financial_returns", money_rows, "cp1252")
+    )
     orgs = organisations(contracts, seed)
     paths.append(_write_csv(folder / "organisations.csv", "organisations", orgs, "utf-8-sig"))
     meetings, attendance = forums(orgs, today, seed)
-    paths.append(_write_xlsx(folder / "forum_meetings.xlsx", "Meetings", "forum_meetings", meetings, today))
-    paths.append(_write_csv(folder / "forum_attendance.csv", "forum_attendance", attendance, "utf-8"))
+    paths.append(
+        _write_xlsx(folder / "forum_meetings.xlsx", "Meetings", "forum_meetings", meetings, today)
+    )
+    paths.append(
+        _write_csv(folder / "forum_attendance.csv", "forum_attendance", attendance, "utf-8")
+    )
     return paths
 
 
@@ -68,9 +108,13 @@ def _read(name: str) -> pd.DataFrame:
 def _reasons() -> pd.DataFrame:
     """End reasons with weights: before delivery anything; during delivery no mistaken referrals."""
     reasons = _read("end_referral_reasons")
-    common = {"NOT": 6, "NEE": 3, "MOV": 2, "RET": 3, "PPJ": 3, "END": 2, "SEE": 2, "WOR": 2, "EAR": 2, "ANO": 2}
-    reasons["w_cancel"] = [common.get(c, 1) + (3 if c in ("INE", "MIS", "DUP") else 0) for c in reasons["code"]]
-    reasons["w_during"] = [0 if c in ("INE", "MIS", "DUP") else common.get(c, 1) for c in reasons["code"]]
+    common = dict(NOT=6, NEE=3, MOV=2, RET=3, PPJ=3, END=2, SEE=2, WOR=2, EAR=2, ANO=2)
+    reasons["w_cancel"] = [
+        common.get(c, 1) + (3 if c in ("INE", "MIS", "DUP") else 0) for c in reasons["code"]
+    ]
+    reasons["w_during"] = [
+        0 if c in ("INE", "MIS", "DUP") else common.get(c, 1) for c in reasons["code"]
+    ]
     return reasons
 
 
@@ -91,23 +135,38 @@ def build_contracts(today: dt.date, seed: int, scale: float) -> pd.DataFrame:
     src = _read("crs_contracts_from_service")
     types = _read("contract_types").set_index("contract_type_code")
     n = len(src)
-    c = pd.DataFrame({
-        "contract_ref": src["contract_reference"], "contract_type_code": src["contract_type_code"],
-        "contract_type_name": src["contract_type_code"].map(types["contract_type_name"]),
-        "service_categories": src["contract_type_code"].map(types["service_categories"]).str.split("; ").str.join(";"),
-        "region_code": src["effective_nps_region_code"], "pcc_area_codes": src["pcc_region_code"],
-        "intervention_title": src["intervention_title"],
-        "lead_provider_code": src["prime_provider_code"], "lead_provider_name": src["prime_provider_name"],
-        "subcontractor_codes": src["subcontractor_codes"].str.split(";").map(lambda xs: ";".join(x.strip() for x in xs if x.strip())),
-    })
-    c["lead_provider_sector"] = ["private" if p in PRIVATE else "public" if p in PUBLIC else "voluntary" for p in c["lead_provider_code"]]
+    c = pd.DataFrame(
+        {
+            "contract_ref": src["contract_reference"],
+            "contract_type_code": src["contract_type_code"],
+            "contract_type_name": src["contract_type_code"].map(types["contract_type_name"]),
+            "service_categories": src["contract_type_code"]
+            .map(types["service_categories"])
+            .str.split("; ")
+            .str.join(";"),
+            "region_code": src["effective_nps_region_code"],
+            "pcc_area_codes": src["pcc_region_code"],
+            "intervention_title": src["intervention_title"],
+            "lead_provider_code": src["prime_provider_code"],
+            "lead_provider_name": src["prime_provider_name"],
+            "subcontractor_codes": src["subcontractor_codes"]
+            .str.split(";")
+            .map(lambda xs: ";".join(x.strip() for x in xs if x.strip())),
+        }
+    )
+    c["lead_provider_sector"] = [
+        "private" if p in PRIVATE else "public" if p in PUBLIC else "voluntary"
+        for p in c["lead_provider_code"]
+    ]
     c["family"] = c["contract_type_code"].map(_family)
     day_one = (src["likely_day_one_2021"] == "True").to_numpy()
     c["day_one"] = day_one
 
     # Dates: day one, or the service's own start rounded to a month, else a plausible month.
-    ends = [dt.date.fromisoformat(e[:10]) if e else None for e in src["referral_end_at(hide_after)"]]
-    months = pd.date_range("2022-01-01", "2025-06-01", freq="MS").date
+    ends = [
+        dt.date.fromisoformat(e[:10]) if e else None for e in src["referral_end_at(hide_after)"]
+    ]
+    months = list(pd.date_range("2022-01-01", "2025-06-01", freq="MS").date)
     starts = []
     for i, hide_before in enumerate(src["referral_start_date(hide_before)"]):
         if day_one[i]:
@@ -115,36 +174,66 @@ def build_contracts(today: dt.date, seed: int, scale: float) -> pd.DataFrame:
         elif hide_before != "2021-01-01":
             start = min(max(_month(dt.date.fromisoformat(hide_before)), months[0]), months[-1])
         else:
-            latest = len(months) if ends[i] is None else max(1, int(np.searchsorted(months, ends[i] - dt.timedelta(days=270))))
+            end = ends[i]
+            latest = (
+                len(months)
+                if end is None
+                else max(1, bisect.bisect_left(months, end - dt.timedelta(days=270)))
+            )
             start = months[int(rng.integers(0, latest))]
         starts.append(min(start, today.replace(day=1)) if start > today else start)
     later_end = rng.random(n)
     for i, end in enumerate(ends):
         if end is None and later_end[i] < 0.7:
-            ends[i] = dt.date(2027, 6, 25) if day_one[i] else starts[i].replace(year=starts[i].year + 5) - dt.timedelta(days=1)
+            ends[i] = (
+                dt.date(2027, 6, 25)
+                if day_one[i]
+                else starts[i].replace(year=starts[i].year + 5) - dt.timedelta(days=1)
+            )
     c["start"] = pd.to_datetime(pd.Series(starts)).astype("datetime64[s]")
     c["end"] = pd.to_datetime(pd.Series(ends)).astype("datetime64[s]")
 
     # Values: day-one lots share their published totals; known contract values are kept.
-    weight = rng.lognormal(0.0, 0.3, n) * np.where(c["intervention_title"].str.contains(r"\bDA\b|Young Adults|18-25"), 0.5, 1.0)
+    weight = rng.lognormal(0.0, 0.3, n) * np.where(
+        c["intervention_title"].str.contains(r"\bDA\b|Young Adults|18-25"), 0.5, 1.0
+    )
     value = np.zeros(n)
     known = _read("known_contract_values")
     for _, row in known[known["matching_service_contract_refs"] != ""].iterrows():
-        idx = np.flatnonzero(c["contract_ref"].isin([r.strip() for r in row["matching_service_contract_refs"].split(";")]))
-        lot_mean = np.array([DAY_ONE_ANNUAL[f] / (day_one & (c["family"] == f)).sum() for f in c["family"].iloc[idx]])
+        idx = np.flatnonzero(
+            c["contract_ref"].isin(
+                [r.strip() for r in row["matching_service_contract_refs"].split(";")]
+            )
+        )
+        lot_mean = np.array(
+            [
+                DAY_ONE_ANNUAL[f] / (day_one & (c["family"] == f)).sum()
+                for f in c["family"].iloc[idx]
+            ]
+        )
         share = weight[idx] * lot_mean
         value[idx] = int(row["value_gbp"]) / 4 * share / share.sum()
     pinned = value > 0
     for fam, total in DAY_ONE_ANNUAL.items():
         rest = day_one & ~pinned & (c["family"] == fam).to_numpy()
-        value[rest] = (total - value[day_one & pinned & (c["family"] == fam).to_numpy()].sum()) * weight[rest] / weight[rest].sum()
+        value[rest] = (
+            (total - value[day_one & pinned & (c["family"] == fam).to_numpy()].sum())
+            * weight[rest]
+            / weight[rest].sum()
+        )
     later = ~day_one
     base = np.array([LATER_ANNUAL[f] for f in c["family"]])
-    local = c["contract_ref"].str.startswith("DN671065") | (c["contract_type_code"] == "DNR-SW") | (c["contract_type_code"] == "WSM")
+    local = (
+        c["contract_ref"].str.startswith("DN671065")
+        | (c["contract_type_code"] == "DNR-SW")
+        | (c["contract_type_code"] == "WSM")
+    )
     base = np.where(local, base * 0.4, base)
     value[later] = base[later] * weight[later]
     c["annual_value"] = np.round(value).astype(np.int64)
-    unit = np.clip(np.array([UNIT_COST[f] for f in c["family"]]) * rng.lognormal(0, 0.1, n), 600, 2_500)
+    unit = np.clip(
+        np.array([UNIT_COST[f] for f in c["family"]]) * rng.lognormal(0, 0.1, n), 600, 2_500
+    )
     c["volume"] = c["annual_value"] / unit * scale  # referrals a year expected at this scale
     c["indicative_annual_volume"] = np.maximum(1, np.round(c["volume"])).astype(np.int64)
     c["cap_share"] = rng.uniform(1.10, 1.25, n)
@@ -155,17 +244,19 @@ def build_contracts(today: dt.date, seed: int, scale: float) -> pd.DataFrame:
     over = (c["family"] == "WOMEN").to_numpy() & (rng.random(n) < 0.35)
     ratio = np.where(over, rng.uniform(1.15, 1.5, n), ratio)
     north_west = (c["region_code"] == "B").to_numpy()
-    ratio = np.where(north_west & ~over, np.maximum(ratio, 0.6 + 0.5 * rng.beta(2.2, 1.8, n)), ratio)
-    ratio = np.where(c["contract_ref"].isin(NORTH_WEST_SHORTFALL), c["contract_ref"].map(NORTH_WEST_SHORTFALL), ratio)
+    ratio = np.where(
+        north_west & ~over, np.maximum(ratio, 0.6 + 0.5 * rng.beta(2.2, 1.8, n)), ratio
+    )
+    ratio = np.where(
+        c["contract_ref"].isin(NORTH_WEST_SHORTFALL),
+        c["contract_ref"].map(NORTH_WEST_SHORTFALL),
+        ratio,
+    )
     c["ratio"] = ratio.astype(float)
     c["p_late_saa"] = rng.beta(2, 18, n)
     c["p_late_plan"] = rng.beta(2, 12, n)
     c["sessions_mean"] = [float(SESSIONS[f]) for f in c["family"]]
     return c
-
-
-def _money(v) -> str | None:
-    return None if v is None else f"£{int(round(v)):,}"
 
 
 def register_rows(c: pd.DataFrame) -> pd.DataFrame:
@@ -175,85 +266,45 @@ def register_rows(c: pd.DataFrame) -> pd.DataFrame:
         v, pay = int(r.indicative_annual_volume), int(r.annual_value)
         bands: list[tuple[int, int]] = []
         if pay > 1_000_000:
-            shares = ((0.8, 0.9), (1.1, 1.0), (1.3, 1.1)) if r.three_bands else ((0.85, 0.9), (1.2, 1.0))
-            upto = [min(max(1, round(v * s)), v - 1) if k == 0 else max(round(v * s), v) for k, (s, _) in enumerate(shares)]
+            shares = (
+                ((0.8, 0.9), (1.1, 1.0), (1.3, 1.1)) if r.three_bands else ((0.85, 0.9), (1.2, 1.0))
+            )
+            upto = [
+                min(max(1, round(v * s)), v - 1) if k == 0 else max(round(v * s), v)
+                for k, (s, _) in enumerate(shares)
+            ]
             for k in range(1, len(upto)):
                 upto[k] = max(upto[k], upto[k - 1] + 1)
             bands = [(u, round(pay * p)) for u, (_, p) in zip(upto, shares, strict=True)]
             if upto[0] < 1:
                 bands = bands[1:]
-        band_cols = {}
+        band_cols: dict[str, object] = {}
         for k in range(3):
             band_cols[f"band_{k + 1}_upto"] = bands[k][0] if k < len(bands) else None
-            band_cols[f"band_{k + 1}_payment_gbp"] = _money(bands[k][1]) if k < len(bands) else None
-        rows.append({
-            "contract_ref": r.contract_ref, "contract_type_code": r.contract_type_code,
-            "service_categories": r.service_categories, "region_code": r.region_code,
-            "pcc_area_codes": r.pcc_area_codes or None, "intervention_title": r.intervention_title,
-            "lead_provider_code": r.lead_provider_code, "lead_provider_name": r.lead_provider_name,
-            "lead_provider_sector": r.lead_provider_sector, "subcontractor_codes": r.subcontractor_codes or None,
-            "start_date": r.start.date(), "end_date": None if pd.isna(r.end) else r.end.date(),
-            "annual_value_gbp": _money(pay), "indicative_annual_volume": v,
-            "annual_volume_cap": None if bands else max(v + 1, round(v * r.cap_share)), **band_cols,
-        })
+            band_cols[f"band_{k + 1}_payment_gbp"] = (
+                money_text(bands[k][1]) if k < len(bands) else None
+            )
+        rows.append(
+            {
+                "contract_ref": r.contract_ref,
+                "contract_type_code": r.contract_type_code,
+                "service_categories": r.service_categories,
+                "region_code": r.region_code,
+                "pcc_area_codes": r.pcc_area_codes or None,
+                "intervention_title": r.intervention_title,
+                "lead_provider_code": r.lead_provider_code,
+                "lead_provider_name": r.lead_provider_name,
+                "lead_provider_sector": r.lead_provider_sector,
+                "subcontractor_codes": r.subcontractor_codes or None,
+                "start_date": r.start.date(),
+                "end_date": None if pd.isna(r.end) else r.end.date(),
+                "annual_value_gbp": money_text(pay),
+                "indicative_annual_volume": v,
+                "annual_volume_cap": None if bands else max(v + 1, round(v * r.cap_share)),
+                **band_cols,
+            }
+        )
     return pd.DataFrame(rows, dtype=object)
-
-
-def _quarter_label(q: int) -> str:
-    absolute = q + FIRST_QUARTER
-    return f"{absolute // 4}-Q{absolute % 4 + 1}"
-
-
-def quarterly_returns(c: pd.DataFrame, kpi: np.ndarray, today: dt.date, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """KPI and financial returns for every completed contract-quarter, less ~3% not yet received."""
-    rng = np.random.default_rng([seed, 2])
-    n = len(c)
-    women, family = (c["family"] == "WOMEN").to_numpy(), c["family"].to_numpy()
-    # Subsidy (Clinks survey): ~27% of women's contracts cost 15-20% more than they pay, most of the
-    # gap met from other money; 3 accommodation contracts short with no other money; ~5% of wellbeing.
-    order = np.lexsort((rng.random(n), c["ratio"].to_numpy() <= 1.15))  # over forecast first
-    subsidised = np.zeros(n, bool)
-    subsidised[[i for i in order if women[i]][: round(0.27 * women.sum())]] = True
-    short = np.zeros(n, bool)
-    short[rng.choice(np.flatnonzero((family == "ACC") & c["day_one"].to_numpy()), 3, replace=False)] = True
-    pwb = np.flatnonzero(family == "PWB")
-    subsidised[rng.choice(pwb, max(1, round(0.05 * len(pwb))), replace=False)] = True
-    last_done = int(quarter_index(np.array([(today - dt.date(1970, 1, 1)).days]))[0]) - 1
-    start_q = quarter_index(c["start"].to_numpy("datetime64[D]").astype(np.int64))
-    end = c["end"].to_numpy("datetime64[D]")
-    end_q = np.where(np.isnat(end), last_done, quarter_index(np.where(np.isnat(end), 0, end.astype(np.int64))))
-    last_q = np.minimum(end_q, last_done)
-    ci = np.repeat(np.arange(n), np.clip(last_q - start_q + 1, 0, None))
-    q = np.concatenate([np.arange(a, b + 1) for a, b in zip(start_q, last_q, strict=True)]).astype(np.int64)
-    keep = rng.random(len(q)) >= np.where(q == last_done, 0.15, 0.02)  # returns not yet received
-    ci, q = ci[keep], q[keep]
-    labels = np.array([_quarter_label(int(x)) for x in range(last_done + 1)])[q]
-    refs = c["contract_ref"].to_numpy(str)[ci]
-    kpis = pd.DataFrame({
-        "contract_ref": np.repeat(refs, 3), "quarter": np.repeat(labels, 3),
-        "kpi_code": np.tile([k[0] for k in KPIS], len(q)), "kpi_name": np.tile([k[1] for k in KPIS], len(q)),
-        "numerator": kpi[ci, q][:, 1::2].ravel(), "denominator": kpi[ci, q][:, 0::2].ravel(),
-        "target_pct": np.tile([k[2] for k in KPIS], len(q)),
-    })
-    # Income: a quarter of the annual value, for the days of the quarter the contract ran, +-3%.
-    first = ((q + FIRST_QUARTER) * 3 - 1970 * 12).astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
-    after = ((q + FIRST_QUARTER + 1) * 3 - 1970 * 12).astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
-    start_day = c["start"].to_numpy("datetime64[D]").astype(np.int64)[ci]
-    end_day = np.where(np.isnat(end), np.iinfo(np.int64).max // 2, end.astype(np.int64) + 1)[ci]
-    ran = np.clip(np.minimum(after, end_day) - np.maximum(first, start_day), 0, None) / (after - first)
-    income = c["annual_value"].to_numpy(float)[ci] / 4 * ran * rng.uniform(0.97, 1.03, len(q))
-    gives = subsidised[ci] & (rng.random(len(q)) < 0.85)
-    falls_short = ~gives & short[ci] & (rng.random(len(q)) < 0.7)
-    over = np.where(women[ci], rng.uniform(1.15, 1.20, len(q)), rng.uniform(1.05, 1.15, len(q)))
-    cost = income * np.select([gives, falls_short], [over, rng.uniform(1.04, 1.12, len(q))], rng.uniform(0.86, 1.0, len(q)))
-    other = np.where(gives, (cost - income) * rng.uniform(0.7, 0.95, len(q)), 0.0)
-    why = np.where(gives, np.array(["Reserves", "Charitable grant", "Fundraising"])[rng.integers(0, 3, len(q))], None)
-    money = pd.DataFrame({
-        "contract_ref": refs, "quarter": labels, "contract_income_gbp": [_money(v) for v in income],
-        "full_delivery_cost_gbp": [_money(v) for v in cost], "other_funding_gbp": [_money(v) for v in other],
-        "other_funding_source": why,
-    })
-    return kpis[list(source("kpi_returns").headers)], money[list(source("financial_returns").headers)]
 
 
 # ---- Voluntary organisations and RPD forums -----------------------------------------------------------
@@ -272,55 +323,85 @@ PLACES = {
     "K": "Brighton Hastings Crawley Maidstone Canterbury Margate Medway Guildford Woking Eastbourne Folkestone Dover Worthing",
     "L": "Manchester Salford Bolton Wigan Oldham Rochdale Stockport Bury Tameside Trafford Ashton Leigh Hulme Wythenshawe",
 }
+# Name patterns per specialism ("" = none), "|"-separated; {p} is a place of the region.
 TEMPLATES = {
-    "women": ["{p} Women's Centre", "{p} Women's Aid", "Women Moving Forward {p}", "{p} Sisters Together", "Her Voice {p}"],
-    "racially_minoritised_led": ["{p} Black Men's Forum", "{p} Asian Community Trust", "{p} African Caribbean Project",
-                                 "{p} Somali Community Association", "Ubuntu {p}", "{p} Roma Support Group"],
-    "young_adults": ["{p} Youth Link", "Step Up {p}", "{p} Young Adults Project", "Next Chapter {p}"],
-    "lgbtq": ["{p} Pride Support", "Rainbow Path {p}", "{p} LGBT+ Switchboard"],
-    "disabled_led": ["{p} Disability Voice", "Access All {p}", "{p} Deaf Community Link"],
-    "mental_health": ["{p} Mental Health Network", "{p} Wellbeing Hub", "Calm Waters {p}"],
-    "substance_misuse": ["{p} Recovery Community", "Clean Slate {p}", "Sober Steps {p}"],
-    "housing": ["{p} Housing Trust", "{p} Night Shelter", "Open Door {p}", "Homeward {p}"],
-    "employment": ["{p} Work Ready", "{p} Skills Exchange", "Second Chance Works {p}", "{p} Jobs Club"],
-    "families": ["{p} Families Outside", "{p} Family Link", "{p} Kinship Network"],
-    "veterans": ["{p} Veterans Hub", "Forces Friends {p}", "{p} Armed Forces Outreach"],
-    "": ["{p} Community Trust", "{p} Mentoring Project", "{p} Restorative Justice Group", "{p} Resettlement Service",
-         "{p} Community Chaplaincy", "{p} Advice Centre", "{p} Befrienders", "{p} Circles of Support"],
+    "women": "{p} Women's Centre|{p} Women's Aid|Women Moving Forward {p}|{p} Sisters Together|Her Voice {p}",
+    "racially_minoritised_led": "{p} Black Men's Forum|{p} Asian Community Trust|{p} African Caribbean Project|"
+    "{p} Somali Community Association|Ubuntu {p}|{p} Roma Support Group",
+    "young_adults": "{p} Youth Link|Step Up {p}|{p} Young Adults Project|Next Chapter {p}",
+    "lgbtq": "{p} Pride Support|Rainbow Path {p}|{p} LGBT+ Switchboard",
+    "disabled_led": "{p} Disability Voice|Access All {p}|{p} Deaf Community Link",
+    "mental_health": "{p} Mental Health Network|{p} Wellbeing Hub|Calm Waters {p}",
+    "substance_misuse": "{p} Recovery Community|Clean Slate {p}|Sober Steps {p}",
+    "housing": "{p} Housing Trust|{p} Night Shelter|Open Door {p}|Homeward {p}",
+    "employment": "{p} Work Ready|{p} Skills Exchange|Second Chance Works {p}|{p} Jobs Club",
+    "families": "{p} Families Outside|{p} Family Link|{p} Kinship Network",
+    "veterans": "{p} Veterans Hub|Forces Friends {p}|{p} Armed Forces Outreach",
+    "": "{p} Community Trust|{p} Mentoring Project|{p} Restorative Justice Group|{p} Resettlement Service|"
+    "{p} Community Chaplaincy|{p} Advice Centre|{p} Befrienders|{p} Circles of Support",
 }
 WELSH = {
-    "women": ["Canolfan Menywod {p}", "Cymorth i Fenywod {p}"], "young_adults": ["Gwŷr Ifanc {p}", "Llwybrau Ifanc {p}"],
-    "housing": ["Tŷ Gobaith {p}", "Drws Agored {p}"], "substance_misuse": ["Camau Adfer {p}"],
-    "mental_health": ["Llesiant Meddwl {p}"], "families": ["Tŷ Teulu {p}", "Teuluoedd {p}"],
-    "employment": ["Gwaith Teg {p}"], "veterans": ["Cyn-filwyr {p}"],
-    "": ["Cymdeithas Gymunedol {p}", "Prosiect Cyfiawnder {p}", "Mentora {p}", "Canolfan Gynghori {p}", "Cyfeillion {p}"],
+    "women": "Canolfan Menywod {p}|Cymorth i Fenywod {p}",
+    "young_adults": "Gwŷr Ifanc {p}|Llwybrau Ifanc {p}",
+    "housing": "Tŷ Gobaith {p}|Drws Agored {p}",
+    "substance_misuse": "Camau Adfer {p}",
+    "mental_health": "Llesiant Meddwl {p}",
+    "families": "Tŷ Teulu {p}|Teuluoedd {p}",
+    "employment": "Gwaith Teg {p}",
+    "veterans": "Cyn-filwyr {p}",
+    "": "Cymdeithas Gymunedol {p}|Prosiect Cyfiawnder {p}|Mentora {p}|Canolfan Gynghori {p}|Cyfeillion {p}",
 }
-SPECIALISMS = {"women": 0.09, "racially_minoritised_led": 0.09, "young_adults": 0.07, "lgbtq": 0.03, "disabled_led": 0.03,
-               "mental_health": 0.08, "substance_misuse": 0.08, "housing": 0.08, "employment": 0.07, "families": 0.07,
-               "veterans": 0.03, "": 0.28}
-KEYWORDS = {"women": ("women", "birth companions", "clean break", "hibiscus", "anawim", "working chance", "aurora", "pecan"),
-            "racially_minoritised_led": ("hibiscus", "khidmat", "judah"), "housing": ("housing", "shp", "mungo", "shelter", "thirteen"),
-            "substance_misuse": ("recovery", "humankind", "change grow", "forward trust", "turning point", "with you", "waythrough", "petrus"),
-            "mental_health": ("rethink", "mental", "touchstone"), "families": ("families", "pops", "pact", "ormiston"),
-            "employment": ("employment", "offploy", "growth company", "wise group", "working chance", "rfea"),
-            "veterans": ("rfea",), "young_adults": ("catch22", "spark inside", "youth"), "welsh": ("cais", "restorative wales", "adferiad")}
+# Share of small organisations by main specialism ("" = none).
+SPECIALISMS = dict(
+    women=0.09,
+    racially_minoritised_led=0.09,
+    young_adults=0.07,
+    lgbtq=0.03,
+    disabled_led=0.03,
+    mental_health=0.08,
+    substance_misuse=0.08,
+    housing=0.08,
+    employment=0.07,
+    families=0.07,
+    veterans=0.03,
+    **{"": 0.28},
+)
+# Specialisms of named providers, from words in their names ("|"-separated, lower case).
+KEYWORDS = {
+    "women": "women|birth companions|clean break|hibiscus|anawim|working chance|aurora|pecan",
+    "racially_minoritised_led": "hibiscus|khidmat|judah",
+    "housing": "housing|shp|mungo|shelter|thirteen",
+    "substance_misuse": "recovery|humankind|change grow|forward trust|turning point|with you|waythrough|petrus",
+    "mental_health": "rethink|mental|touchstone",
+    "families": "families|pops|pact|ormiston",
+    "employment": "employment|offploy|growth company|wise group|working chance|rfea",
+    "veterans": "rfea",
+    "young_adults": "catch22|spark inside|youth",
+    "welsh": "cais|restorative wales|adferiad",
+}
 BANDS = ("under_10k", "10k_100k", "100k_500k", "500k_1m", "1m_10m", "over_10m")
-# National charities among the primes and subcontractors (income over £10m a year).
-LARGE = {"NACRO", "CATCH_22_CHARITY_LTD", "CHANGE_GROW_LIVE_LTD", "ST_MUNGOS", "SHELTER", "THE_FORWARD_TRUST", "ST_GILES_TRUST",
-         "TURNING_POINT", "WE_ARE_WITH_YOU", "LEONARD_CHESHIRE", "RETHINK_MI_LTD", "STEPCHANGE_DEBT_CHARITY", "THE_WISE_GROUP_LTD",
-         "HUMANKIND", "CHANGING_LIVES", "THIRTEEN_HOUSING_GROUP", "ACCORD_HOUSING_ASSOC", "THE_GROWTH_COMPANY_LTD", "ORMISTON_FAMILIES"}
 SECTOR_SHARE = (0.28, 0.30, 0.24, 0.06, 0.08, 0.04)  # Clinks: 28% under £10k, 54% £10k-£500k
-TOPICS = ("Introducing the new probation region", "How to join the Dynamic Framework", "Women's services recommissioning",
-          "Accommodation pathway and CAS3", "Referral volumes: what providers are seeing", "Working with people leaving prison",
-          "Finance, benefit and debt commissioning", "Dependency and recovery services", "Supply chains and subcontracting",
-          "Lived experience and co-production", "Led by and for organisations", "Full cost recovery and contract values",
-          "Mentoring and peer support", "Young adults on probation", "Racial equality in probation", "Annual review of commissioned services")
+# National charities among the primes and subcontractors (income over £10m a year).
+LARGE = frozenset(
+    "NACRO CATCH_22_CHARITY_LTD CHANGE_GROW_LIVE_LTD ST_MUNGOS SHELTER THE_FORWARD_TRUST ST_GILES_TRUST TURNING_POINT "
+    "WE_ARE_WITH_YOU LEONARD_CHESHIRE RETHINK_MI_LTD STEPCHANGE_DEBT_CHARITY THE_WISE_GROUP_LTD HUMANKIND "
+    "CHANGING_LIVES THIRTEEN_HOUSING_GROUP ACCORD_HOUSING_ASSOC THE_GROWTH_COMPANY_LTD ORMISTON_FAMILIES".split()
+)
+TOPICS = (
+    "Introducing the new probation region|How to join the Dynamic Framework|Women's services recommissioning|"
+    "Accommodation pathway and CAS3|Referral volumes: what providers are seeing|Working with people leaving prison|"
+    "Finance, benefit and debt commissioning|Dependency and recovery services|Supply chains and subcontracting|"
+    "Lived experience and co-production|Led by and for organisations|Full cost recovery and contract values|"
+    "Mentoring and peer support|Young adults on probation|Racial equality in probation|Annual review of commissioned services"
+).split("|")
 
 
 def organisations(c: pd.DataFrame, seed: int, total: int = 590) -> pd.DataFrame:
     """Every voluntary prime and subcontractor of the register, and many small organisations."""
     rng = np.random.default_rng([seed, 3])
-    names = dict(_read("service_providers")[["provider_code", "provider_name"]].itertuples(index=False))
+    names = dict(
+        _read("service_providers")[["provider_code", "provider_name"]].itertuples(index=False)
+    )
     regions: dict[str, set[str]] = {}
     for r in c.itertuples():
         for code in [r.lead_provider_code, *filter(None, r.subcontractor_codes.split(";"))]:
@@ -330,12 +411,28 @@ def organisations(c: pd.DataFrame, seed: int, total: int = 590) -> pd.DataFrame:
     rows = []
     for code in chain:
         low = names[code].lower()
-        spec = [s for s, words in KEYWORDS.items() if any(w in low for w in words)]
-        band = "over_10m" if code in LARGE else BANDS[rng.choice([2, 3, 4, 5], p=[0.2, 0.25, 0.5, 0.05])]
-        rows.append({"org_name": names[code], "income_band": band, "specialisms": spec, "regions": sorted(regions[code]),
-                     "on_dynamic_framework": code in primes or rng.random() < 0.5, "in_supply_chain": True, "provider_code": code})
+        spec = [s for s, words in KEYWORDS.items() if any(w in low for w in words.split("|"))]
+        band = (
+            "over_10m"
+            if code in LARGE
+            else BANDS[rng.choice([2, 3, 4, 5], p=[0.2, 0.25, 0.5, 0.05])]
+        )
+        rows.append(
+            {
+                "org_name": names[code],
+                "income_band": band,
+                "specialisms": spec,
+                "regions": sorted(regions[code]),
+                "on_dynamic_framework": code in primes or rng.random() < 0.5,
+                "in_supply_chain": True,
+                "provider_code": code,
+            }
+        )
     have = pd.Series([r["income_band"] for r in rows]).value_counts()
-    left = [max(0, round(total * s) - int(have.get(b, 0))) for b, s in zip(BANDS, SECTOR_SHARE, strict=True)]
+    left = [
+        max(0, round(total * s) - int(have.get(b, 0)))
+        for b, s in zip(BANDS, SECTOR_SHARE, strict=True)
+    ]
     bands = rng.permutation(np.repeat(np.arange(6), left))
     home = rng.choice(list(PLACES), len(bands), p=_region_weights())
     taken = {r["org_name"] for r in rows}
@@ -352,8 +449,10 @@ def organisations(c: pd.DataFrame, seed: int, total: int = 590) -> pd.DataFrame:
         book = WELSH if welsh_name else TEMPLATES
         places = PLACES[region].split()
         for attempt in range(40):
-            pattern = book.get(first if attempt < 20 else "", book[""])
-            name = pattern[rng.integers(0, len(pattern))].format(p=places[rng.integers(0, len(places))])
+            pattern = book.get(first if attempt < 20 else "", book[""]).split("|")
+            name = pattern[rng.integers(0, len(pattern))].format(
+                p=places[rng.integers(0, len(places))]
+            )
             if name not in taken:
                 break
         else:
@@ -361,21 +460,39 @@ def organisations(c: pd.DataFrame, seed: int, total: int = 590) -> pd.DataFrame:
         taken.add(name)
         # Some work in one or two more regions (not Wales: Welsh organisations and others stay on their side).
         others = [k for k in PLACES if k not in (region, "D")]
-        extra = list(rng.choice(others, int(rng.integers(1, 3)), replace=False)) if region != "D" and rng.random() < 0.17 else []
-        rows.append({"org_name": name, "income_band": BANDS[band], "specialisms": spec, "regions": sorted([region, *extra]),
-                     "on_dynamic_framework": rng.random() < 0.03 + 0.05 * band, "in_supply_chain": False, "provider_code": None})
+        extra = (
+            list(rng.choice(others, int(rng.integers(1, 3)), replace=False))
+            if region != "D" and rng.random() < 0.17
+            else []
+        )
+        rows.append(
+            {
+                "org_name": name,
+                "income_band": BANDS[band],
+                "specialisms": spec,
+                "regions": sorted([region, *extra]),
+                "on_dynamic_framework": rng.random() < 0.03 + 0.05 * band,
+                "in_supply_chain": False,
+                "provider_code": None,
+            }
+        )
     unregistered = [r["income_band"] == "under_10k" and rng.random() < 0.55 for r in rows]
     charity = rng.choice(np.arange(1_000_000, 1_210_000), len(rows), replace=False)
     local = rng.choice(np.arange(1_000, 10_000), len(rows), replace=False)
-    out = pd.DataFrame({
-        "org_id": [f"ORG-{local[i]}" if u else f"CH{charity[i]}" for i, u in enumerate(unregistered)],
-        "org_name": [r["org_name"] for r in rows], "income_band": [r["income_band"] for r in rows],
-        "specialisms": [";".join(dict.fromkeys(r["specialisms"])) or None for r in rows],
-        "regions_served": [";".join(r["regions"]) for r in rows],
-        "on_dynamic_framework": ["yes" if r["on_dynamic_framework"] else "no" for r in rows],
-        "in_supply_chain": ["yes" if r["in_supply_chain"] else "no" for r in rows],
-        "provider_code": [r["provider_code"] for r in rows],
-    })
+    out = pd.DataFrame(
+        {
+            "org_id": [
+                f"ORG-{local[i]}" if u else f"CH{charity[i]}" for i, u in enumerate(unregistered)
+            ],
+            "org_name": [r["org_name"] for r in rows],
+            "income_band": [r["income_band"] for r in rows],
+            "specialisms": [";".join(dict.fromkeys(r["specialisms"])) or None for r in rows],
+            "regions_served": [";".join(r["regions"]) for r in rows],
+            "on_dynamic_framework": ["yes" if r["on_dynamic_framework"] else "no" for r in rows],
+            "in_supply_chain": ["yes" if r["in_supply_chain"] else "no" for r in rows],
+            "provider_code": [r["provider_code"] for r in rows],
+        }
+    )
     return out[list(source("organisations").headers)]
 
 
@@ -390,9 +507,16 @@ def forums(orgs: pd.DataFrame, today: dt.date, seed: int) -> tuple[pd.DataFrame,
     rng = np.random.default_rng([seed, 4])
     band = orgs["income_band"].map({b: i for i, b in enumerate(BANDS)}).to_numpy()
     spec = orgs["specialisms"].fillna("")
-    pull = np.array([0.25, 0.45, 0.8, 1.2, 2.0, 2.5])[band] * np.where(orgs["in_supply_chain"] == "yes", 2.5, 1.0)
-    pull *= np.where(spec.str.contains("women|racially_minoritised_led"), 0.4, 1.0) * np.where(spec.str.contains("welsh"), 0.4, 1.0)
-    serves = {r: orgs["regions_served"].str.split(";").map(lambda rs, r=r: r in rs).to_numpy() for r in PLACES}
+    pull = np.array([0.25, 0.45, 0.8, 1.2, 2.0, 2.5])[band] * np.where(
+        orgs["in_supply_chain"] == "yes", 2.5, 1.0
+    )
+    pull *= np.where(spec.str.contains("women|racially_minoritised_led"), 0.4, 1.0) * np.where(
+        spec.str.contains("welsh"), 0.4, 1.0
+    )
+    serves = {
+        r: orgs["regions_served"].str.split(";").map(lambda rs, r=r: r in rs).to_numpy()
+        for r in PLACES
+    }
     year_ago = today - dt.timedelta(days=365)
     welsh_small = np.flatnonzero(serves["D"] & (band <= 1))
     lapsed = rng.choice(welsh_small, min(8, len(welsh_small)), replace=False)
@@ -404,12 +528,20 @@ def forums(orgs: pd.DataFrame, today: dt.date, seed: int) -> tuple[pd.DataFrame,
         while True:
             year, mon = divmod(month, 12)
             day = dt.date(year, mon + 1, int(rng.integers(6, 25)))
-            day += dt.timedelta(days=max(0, day.weekday() - 3) and 7 - day.weekday())  # Friday to Sunday -> Monday
+            day += dt.timedelta(
+                days=max(0, day.weekday() - 3) and 7 - day.weekday()
+            )  # Friday to Sunday -> Monday
             if day >= today:
                 break
             early = day < dt.date(2022, 6, 1)
-            fmt = ("in_person", "online", "hybrid")[rng.choice(3, p=[0.1, 0.7, 0.2] if early else [0.4, 0.25, 0.35])]
-            topic = TOPICS[rng.integers(0, len(TOPICS))] if region != "D" or rng.random() < 0.7 else "Welsh-language services"
+            fmt = ("in_person", "online", "hybrid")[
+                rng.choice(3, p=[0.1, 0.7, 0.2] if early else [0.4, 0.25, 0.35])
+            ]
+            topic = (
+                TOPICS[rng.integers(0, len(TOPICS))]
+                if region != "D" or rng.random() < 0.7
+                else "Welsh-language services"
+            )
             meeting_id = f"{region}-{year}-{mon + 1:02d}"
             meetings.append((meeting_id, region, day, fmt, topic))
             eligible = np.flatnonzero(serves[region])
@@ -417,13 +549,18 @@ def forums(orgs: pd.DataFrame, today: dt.date, seed: int) -> tuple[pd.DataFrame,
                 eligible = np.setdiff1d(eligible, lapsed)
             k = min(len(eligible), int(rng.integers(8, 31)))
             p = pull[eligible] / pull[eligible].sum()
-            attendance += [(meeting_id, ids[i]) for i in sorted(rng.choice(eligible, k, replace=False, p=p))]
+            attendance += [
+                (meeting_id, ids[i]) for i in sorted(rng.choice(eligible, k, replace=False, p=p))
+            ]
             month += max(1, every + int(rng.choice([-1, 0, 0, 0, 1])))
-    return (pd.DataFrame(meetings, columns=list(source("forum_meetings").headers)),
-            pd.DataFrame(attendance, columns=list(source("forum_attendance").headers)))
+    return (
+        pd.DataFrame(meetings, columns=list(source("forum_meetings").headers)),
+        pd.DataFrame(attendance, columns=list(source("forum_attendance").headers)),
+    )
 
 
 # ---- Writing -------------------------------------------------------------------------------------------
+
 
 def _write_csv(path: Path, name: str, frame: pd.DataFrame, encoding: str) -> Path:
     assert list(frame.columns) == list(source(name).headers), name
@@ -434,7 +571,9 @@ def _write_csv(path: Path, name: str, frame: pd.DataFrame, encoding: str) -> Pat
 def _write_xlsx(path: Path, sheet: str, name: str, frame: pd.DataFrame, today: dt.date) -> Path:
     """XLSX with a fixed creation time, so the bytes depend only on the data."""
     assert list(frame.columns) == list(source(name).headers), name
-    with pd.ExcelWriter(path, engine="xlsxwriter", date_format="yyyy-mm-dd", datetime_format="yyyy-mm-dd") as writer:
+    with pd.ExcelWriter(
+        path, engine="xlsxwriter", date_format="yyyy-mm-dd", datetime_format="yyyy-mm-dd"
+    ) as writer:
         writer.book.set_properties({"created": dt.datetime.combine(today, dt.time())})
         frame.to_excel(writer, sheet_name=sheet, index=False)
     return path

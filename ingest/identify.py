@@ -12,9 +12,17 @@ from ingest.sources import Source, all_sources
 # Column names that mean personal details about a person on probation. A file carrying one is
 # refused whatever else it holds; the CRN is only accepted in the referral shapes, where it is hashed.
 PERSONAL = [
-    (re.compile(r"(^|_)(first|last|given|family|full|middle|sur|fore|person|client|offender|service_user)_?names?$|^(surname|forename|name)$"), "people's names"),
+    (
+        re.compile(
+            r"(^|_)(first|last|given|family|full|middle|sur|fore|person|client|offender|service_user)_?names?$|^(surname|forename|name)$"
+        ),
+        "people's names",
+    ),
     (re.compile(r"date_?of_?birth|birth_?date|^dob$|_dob$"), "dates of birth"),
-    (re.compile(r"national_?insurance|^ni_?(number|no|num)?$|^nino$"), "National Insurance numbers"),
+    (
+        re.compile(r"national_?insurance|^ni_?(number|no|num)?$|^nino$"),
+        "National Insurance numbers",
+    ),
     (re.compile(r"(^|_)crn$|case_?reference"), "case reference numbers (CRN)"),
     (re.compile(r"(^|_)pnc(_|$)|police_national"), "Police National Computer numbers"),
     (re.compile(r"(^|_)(nomis|noms|prison)_?(number|no|id)$"), "prison numbers"),
@@ -50,7 +58,9 @@ def identify(headers: list[str]) -> Source:
     normalised = [normalise(h) for h in headers]
     duplicates = [h for h, n in Counter(normalised).items() if n > 1]
     if duplicates:
-        raise RejectedFile(f"The column '{duplicates[0]}' appears more than once in the header row.")
+        raise RejectedFile(
+            f"The column '{duplicates[0]}' appears more than once in the header row."
+        )
     sources = list(all_sources().values())
     best = max(sources, key=lambda s: (len(set(normalised) & set(s.headers)), -len(s.headers)))
     personal = personal_columns(normalised, _allowed_identifiers(best))

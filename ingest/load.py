@@ -13,12 +13,18 @@ from warehouse.refdata import categories_by_type, pcc_region, reference_sets
 
 
 def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    return [r[0] for r in con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position", [table]
-    ).fetchall()]
+    return [
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+            [table],
+        ).fetchall()
+    ]
 
 
-def replace_rows(con: duckdb.DuckDBPyConnection, source: Source, frame: pd.DataFrame, file_id: str) -> tuple[int, int]:
+def replace_rows(
+    con: duckdb.DuckDBPyConnection, source: Source, frame: pd.DataFrame, file_id: str
+) -> tuple[int, int]:
     """Delete what this file replaces (its replace_by groups and its keys), insert its rows. Returns (inserted, deleted).
 
     Runs inside the caller's transaction. Table and column names come only from the source layouts.
@@ -29,12 +35,15 @@ def replace_rows(con: duckdb.DuckDBPyConnection, source: Source, frame: pd.DataF
     try:
         match_groups = " AND ".join(f"i.{c} = t.{c}" for c in source.replace_by)
         match_keys = " AND ".join(f"i.{c} = t.{c}" for c in source.key)
-        deleted = _count(con.execute(
-            f"DELETE FROM {source.table} t WHERE EXISTS (SELECT 1 FROM incoming i WHERE {match_groups}) "  # noqa: S608
-            f"OR EXISTS (SELECT 1 FROM incoming i WHERE {match_keys})"
-        ))
+        deleted = _count(
+            con.execute(
+                f"DELETE FROM {source.table} t WHERE EXISTS (SELECT 1 FROM incoming i WHERE {match_groups}) "  # noqa: S608
+                f"OR EXISTS (SELECT 1 FROM incoming i WHERE {match_keys})"
+            )
+        )
         names = ", ".join(columns)
-        inserted = _count(con.execute(f"INSERT INTO {source.table} ({names}) SELECT {names} FROM incoming"))  # noqa: S608
+        insert = f"INSERT INTO {source.table} ({names}) SELECT {names} FROM incoming"  # noqa: S608
+        inserted = _count(con.execute(insert))
     finally:
         con.unregister("incoming")
     return inserted, deleted
@@ -59,21 +68,48 @@ def check_context(con: duckdb.DuckDBPyConnection, today: dt.date) -> CheckContex
         categories_by_type=categories_by_type(),
         pcc_region=pcc_region(),
         contracts={
-            r[0]: {"start_date": r[1], "end_date": r[2], "lead_provider_code": r[3], "lead_provider_name": r[4],
-                   "contract_type_name": r[5]}
+            r[0]: {
+                "start_date": r[1],
+                "end_date": r[2],
+                "lead_provider_code": r[3],
+                "lead_provider_name": r[4],
+                "contract_type_name": r[5],
+            }
             for r in contracts
         },
-        org_ids=frozenset(r[0] for r in con.execute("SELECT org_id FROM core_organisation").fetchall()),
-        meeting_ids=frozenset(r[0] for r in con.execute("SELECT meeting_id FROM core_forum_meeting").fetchall()),
+        org_ids=frozenset(
+            r[0] for r in con.execute("SELECT org_id FROM core_organisation").fetchall()
+        ),
+        meeting_ids=frozenset(
+            r[0] for r in con.execute("SELECT meeting_id FROM core_forum_meeting").fetchall()
+        ),
     )
 
 
-def record_checks(con: duckdb.DuckDBPyConnection, run_id: str, file_id: str, report: CheckReport) -> None:
+def record_checks(
+    con: duckdb.DuckDBPyConnection, run_id: str, file_id: str, report: CheckReport
+) -> None:
     rows = [
-        (run_id, file_id, report.source, r.check_type, r.column, r.rule, r.success, r.rows_failing,
-         ", ".join(map(str, r.failing_rows)) or None,
-         None if r.hidden or not r.found_values else "; ".join(dict.fromkeys(r.found_values[:20])))
+        (
+            run_id,
+            file_id,
+            report.source,
+            r.check_type,
+            r.column,
+            r.rule,
+            r.success,
+            r.rows_failing,
+            ", ".join(map(str, r.failing_rows)) or None,
+            None
+            if r.hidden or not r.found_values
+            else "; ".join(dict.fromkeys(r.found_values[:20])),
+        )
         for r in report.results
     ]
     if rows:
-        con.executemany("INSERT INTO meta_check_result VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        checks = pd.DataFrame(rows, columns=table_columns(con, "meta_check_result"))
+        con.register("checks", checks)
+        try:
+            con.execute("INSERT INTO meta_check_result SELECT * FROM checks")
+        finally:
+            con.unregister("checks")

@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from expectations.patterns import IDENTIFIER
+from expectations.report import PENDING_DOCS
 from ingest.identify import identify, normalise, personal_columns
 from ingest.load import check_context, record_checks, replace_rows
 from ingest.read import RejectedFile, read_table
@@ -59,6 +60,7 @@ class RunReport:
     files: list[FileOutcome] = field(default_factory=list)
     finished_at: dt.datetime | None = None
     version: int | None = None
+    data_docs: Path | None = None
 
     @property
     def rejected(self) -> list[FileOutcome]:
@@ -90,12 +92,20 @@ def landing_files(folder: Path) -> list[Path]:
     """Files waiting in a folder (not hidden, not our own reports), oldest name first."""
     if not folder.exists():
         return []
-    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")
-                  and not p.name.endswith(".report.txt"))
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and not p.name.startswith(".") and not p.name.endswith(".report.txt")
+    )
 
 
-def refresh(settings: Settings, paths: list[Path] | None = None, *, trigger: str = "cli",
-            lock_timeout: float | None = None) -> RunReport:
+def refresh(
+    settings: Settings,
+    paths: list[Path] | None = None,
+    *,
+    trigger: str = "cli",
+    lock_timeout: float | None = None,
+) -> RunReport:
     """Check and load files (default: everything in the landing folder). Publishes one new version."""
     warehouse = Warehouse.from_settings(settings)
     landing = settings.dir("landing")
@@ -103,30 +113,48 @@ def refresh(settings: Settings, paths: list[Path] | None = None, *, trigger: str
     for p in paths if paths is not None else [landing]:
         files += [(f, True) for f in landing_files(p)] if p.is_dir() else [(p, False)]
     started = dt.datetime.now(dt.UTC)
-    report = RunReport(run_id=f"{started:%Y%m%dT%H%M%SZ}-{secrets.token_hex(2)}", trigger=trigger, started_at=started)
+    report = RunReport(
+        run_id=f"{started:%Y%m%dT%H%M%SZ}-{secrets.token_hex(2)}",
+        trigger=trigger,
+        started_at=started,
+    )
     timer = time.monotonic()
     key = settings.resolved_hash_key()
     timeout = settings.lock_timeout_seconds if lock_timeout is None else lock_timeout
     with warehouse.refresh_lock(timeout):
+        PENDING_DOCS.clear()  # results of an earlier run that died before its docs were built
         with warehouse.new_version() as con:
             con.execute("BEGIN")
             load_reference_data(con)
             create_views(con)
             con.execute("COMMIT")
             received = [_receive(p, from_folder) for p, from_folder in files]
-            received.sort(key=lambda r: (LOAD_ORDER.index(r.source.name) if r.source else -1, r.path.name))
+            received.sort(
+                key=lambda r: (LOAD_ORDER.index(r.source.name) if r.source else -1, r.path.name)
+            )
             for n, item in enumerate(received, start=1):
                 file_id = f"{report.run_id}-{n:03d}"
                 report.files.append(_process(con, settings, report, item, file_id, key))
             report.finished_at = dt.datetime.now(dt.UTC)
             con.execute(
                 "INSERT INTO meta_ingest_run VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [report.run_id, trigger, report.started_at, report.finished_at, report.outcome, len(report.files),
-                 sum(f.outcome == "loaded" for f in report.files), len(report.rejected),
-                 sum(f.outcome == "skipped" for f in report.files), report.rows_loaded, time.monotonic() - timer],
+                [
+                    report.run_id,
+                    trigger,
+                    report.started_at,
+                    report.finished_at,
+                    report.outcome,
+                    len(report.files),
+                    sum(f.outcome == "loaded" for f in report.files),
+                    len(report.rejected),
+                    sum(f.outcome == "skipped" for f in report.files),
+                    report.rows_loaded,
+                    time.monotonic() - timer,
+                ],
             )
         current = warehouse.current()
         report.version = current.number if current else None
+        report.data_docs = _data_docs(settings, report)
         warehouse.prune(settings.keep_versions)
         # Only now that the run is published may received files leave the landing folder.
         for item in received:
@@ -134,6 +162,19 @@ def refresh(settings: Settings, paths: list[Path] | None = None, *, trigger: str
                 item.path.unlink(missing_ok=True)
     _log_run(settings, report)
     return report
+
+
+def _data_docs(settings: Settings, report: RunReport) -> Path | None:
+    """Great Expectations' Data Docs for the files checked in this run, kept under reports/RUN/."""
+    if not any(f.checks_passed or f.checks_failed for f in report.files):
+        return None
+    from expectations import build_data_docs
+
+    try:
+        return build_data_docs(settings.dir("reports") / report.run_id / "data-docs")
+    except Exception as e:  # noqa: BLE001 - the docs are an artefact; the run has already been published
+        log.warning("Data Docs for run %s could not be written: %s", report.run_id, e)
+        return None
 
 
 def _receive(path: Path, from_folder: bool) -> _Received:
@@ -159,13 +200,18 @@ def _is_known_header(headers: list[str]) -> bool:
     return any(len(names & set(s.headers)) >= len(s.headers) // 2 for s in all_sources().values())
 
 
-def _process(con, settings: Settings, run: RunReport, item: _Received, file_id: str, key: bytes) -> FileOutcome:
+def _process(
+    con, settings: Settings, run: RunReport, item: _Received, file_id: str, key: bytes
+) -> FileOutcome:
     name = item.path.name
     received_at = dt.datetime.now(dt.UTC)
-    outcome = FileOutcome(name, "rejected", item.error or "", source=item.source.name if item.source else None)
+    outcome = FileOutcome(
+        name, "rejected", item.error or "", source=item.source.name if item.source else None
+    )
     already = con.execute(
         "SELECT f.file_name, r.started_at FROM meta_ingest_file f JOIN meta_ingest_run r USING (run_id) "
-        "WHERE f.file_sha256 = ? AND f.outcome = 'loaded' ORDER BY r.started_at LIMIT 1", [item.sha256]
+        "WHERE f.file_sha256 = ? AND f.outcome = 'loaded' ORDER BY r.started_at LIMIT 1",
+        [item.sha256],
     ).fetchone()
     if item.not_data:
         outcome.outcome = "skipped"
@@ -176,17 +222,35 @@ def _process(con, settings: Settings, run: RunReport, item: _Received, file_id: 
     elif item.error is None and item.source is not None and item.raw is not None:
         outcome = _check_and_load(con, settings, run, item, file_id, key, outcome)
     if outcome.outcome == "rejected":
-        outcome.kept_as = _keep(settings.dir("quarantine") / run.run_id, item, file_id, key, report=outcome.message)
+        outcome.kept_as = _keep(
+            settings.dir("quarantine") / run.run_id, item, file_id, key, report=outcome.message
+        )
     con.execute(
         "INSERT INTO meta_ingest_file VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [file_id, run.run_id, name, item.sha256, len(item.data), outcome.source, outcome.outcome,
-         outcome.rows_in_file, outcome.rows_loaded, outcome.rows_replaced, outcome.checks_passed,
-         outcome.checks_failed, outcome.message, outcome.kept_as, received_at],
+        [
+            file_id,
+            run.run_id,
+            name,
+            item.sha256,
+            len(item.data),
+            outcome.source,
+            outcome.outcome,
+            outcome.rows_in_file,
+            outcome.rows_loaded,
+            outcome.rows_replaced,
+            outcome.checks_passed,
+            outcome.checks_failed,
+            outcome.message,
+            outcome.kept_as,
+            received_at,
+        ],
     )
     return outcome
 
 
-def _check_and_load(con, settings, run, item: _Received, file_id, key, outcome: FileOutcome) -> FileOutcome:
+def _check_and_load(
+    con, settings, run, item: _Received, file_id, key, outcome: FileOutcome
+) -> FileOutcome:
     from expectations import validate  # imported here: Great Expectations is slow to import
 
     source, raw = item.source, item.raw
@@ -196,7 +260,7 @@ def _check_and_load(con, settings, run, item: _Received, file_id, key, outcome: 
         outcome.message = "The file has a header row but no data rows."
         return outcome
     typed = to_typed(source, raw, key)
-    report = validate(source, typed, check_context(con, settings.today_london))
+    report = validate(source, typed, check_context(con, settings.today_london), docs_for=file_id)
     outcome.checks_passed = sum(r.success for r in report.results)
     outcome.checks_failed = len(report.failed)
     con.execute("BEGIN")
@@ -204,12 +268,19 @@ def _check_and_load(con, settings, run, item: _Received, file_id, key, outcome: 
         record_checks(con, run.run_id, file_id, report)
         if report.success:
             inserted, deleted = replace_rows(con, source, typed, file_id)
-            outcome.outcome, outcome.rows_loaded, outcome.rows_replaced = "loaded", inserted, deleted
+            outcome.outcome, outcome.rows_loaded, outcome.rows_replaced = (
+                "loaded",
+                inserted,
+                deleted,
+            )
             outcome.message = f"Loaded {inserted:,} rows as {source.title}" + (
-                f", replacing {deleted:,} earlier rows." if deleted else ".")
+                f", replacing {deleted:,} earlier rows." if deleted else "."
+            )
             outcome.kept_as = _keep(settings.dir("archive") / run.run_id, item, file_id, key)
         else:
-            outcome.message = f"Rejected: this {source.title} file failed its checks. " + report.summary()
+            outcome.message = (
+                f"Rejected: this {source.title} file failed its checks. " + report.summary()
+            )
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -217,8 +288,11 @@ def _check_and_load(con, settings, run, item: _Received, file_id, key, outcome: 
     return outcome
 
 
-def sanitised(item: _Received, key: bytes) -> pd.DataFrame | None:
-    """The file as kept by the product: case references hashed, other identifiers and dropped columns blanked."""
+def sanitised(item: _Received, key: bytes, scan: bool = True) -> pd.DataFrame | None:
+    """The file as kept by the product: case references hashed, other identifiers and dropped columns blanked.
+
+    scan=False skips looking for identifiers inside other cells: for an accepted file the checks have
+    already found none in its text columns, and every other column held a readable date or number."""
     if item.raw is None:
         return None
     frame = item.raw.copy()
@@ -231,26 +305,36 @@ def sanitised(item: _Received, key: bytes) -> pd.DataFrame | None:
             frame[column] = keyed_hash(text, key).where(text != "", "")
         elif (spec is not None and spec.drop) or personal_columns([column], allowed):
             frame[column] = "[removed]"
-        else:
-            frame[column] = frame[column].astype(str).str.replace(IDENTIFIER, " [removed] ", regex=True)
+        elif scan:
+            frame[column] = (
+                frame[column].astype(str).str.replace(IDENTIFIER, " [removed] ", regex=True)
+            )
     return frame
 
 
-def _keep(folder: Path, item: _Received, file_id: str, key: bytes, report: str | None = None) -> str | None:
+def _keep(
+    folder: Path, item: _Received, file_id: str, key: bytes, report: str | None = None
+) -> str | None:
     """Write the sanitised copy (and, for a rejection, its report) under folder. Returns the copy's path.
 
     Copies are named NNN-<name>, NNN being the file's place in the run, so files of the same name never
     overwrite each other's copy."""
     folder.mkdir(parents=True, exist_ok=True)
-    copy = sanitised(item, key)
+    copy = sanitised(item, key, scan=report is not None)
     stem = f"{file_id.rsplit('-', 1)[-1]}-{item.path.stem}"
     kept = None
     if copy is not None:
         kept = folder / f"{stem}.csv"
         copy.to_csv(kept, index=False, encoding="utf-8")
     if report is not None:
-        note = report if copy is not None else (
-            report + "\n\nThe file itself was not kept: it could not be read, so we could not remove any personal details from it.")
+        note = (
+            report
+            if copy is not None
+            else (
+                report
+                + "\n\nThe file itself was not kept: it could not be read, so we could not remove any personal details from it."
+            )
+        )
         (folder / f"{stem}.report.txt").write_text(f"{item.path.name}\n\n{note}\n", "utf-8")
     return str(kept or folder / f"{stem}.report.txt")
 
@@ -267,8 +351,13 @@ def _log_run(settings: Settings, report: RunReport) -> None:
     folder = settings.dir("logs")
     folder.mkdir(parents=True, exist_ok=True)
     record = {
-        "run_id": report.run_id, "trigger": report.trigger, "outcome": report.outcome, "version": report.version,
-        "started_at": report.started_at.isoformat(), "finished_at": report.finished_at.isoformat() if report.finished_at else None,
+        "run_id": report.run_id,
+        "trigger": report.trigger,
+        "outcome": report.outcome,
+        "version": report.version,
+        "data_docs": str(report.data_docs) if report.data_docs else None,
+        "started_at": report.started_at.isoformat(),
+        "finished_at": report.finished_at.isoformat() if report.finished_at else None,
         "files": [asdict(f) for f in report.files],
     }
     with (folder / "runs.jsonl").open("a", encoding="utf-8") as f:

@@ -52,11 +52,17 @@ def read_table(path: Path, data: bytes, matches_header) -> RawTable:
             )
         return _read_xlsx(data, matches_header)
     if data.startswith(OLE_MAGIC):
-        raise RejectedFile("This is an old-style Excel file (.xls). Save it as .xlsx or as 'CSV UTF-8' and send it again.")
+        raise RejectedFile(
+            "This is an old-style Excel file (.xls). Save it as .xlsx or as 'CSV UTF-8' and send it again."
+        )
     if suffix in EXCEL_SUFFIXES:
-        raise RejectedFile(f"The file is named '{path.name}' but it is not an Excel workbook. Check it is the file you meant to send.")
+        raise RejectedFile(
+            f"The file is named '{path.name}' but it is not an Excel workbook. Check it is the file you meant to send."
+        )
     if suffix not in TEXT_SUFFIXES:
-        raise RejectedFile(f"Files ending '{suffix or '(none)'}' are not accepted. Send CSV (.csv) or Excel (.xlsx) files.")
+        raise RejectedFile(
+            f"Files ending '{suffix or '(none)'}' are not accepted. Send CSV (.csv) or Excel (.xlsx) files."
+        )
     text, encoding = _decode(data)
     return RawTable(_parse_csv(text), "csv", encoding=encoding)
 
@@ -68,7 +74,9 @@ def _decode(data: bytes) -> tuple[str, str]:
             "'Save as' then 'CSV UTF-8 (Comma delimited)'."
         )
     try:
-        return data.decode("utf-8-sig"), "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
+        return data.decode("utf-8-sig"), "utf-8-sig" if data.startswith(
+            b"\xef\xbb\xbf"
+        ) else "utf-8"
     except UnicodeDecodeError:
         pass
     try:
@@ -90,8 +98,13 @@ def _parse_csv(text: str) -> pd.DataFrame:
                 )
     try:
         frame = pd.read_csv(
-            io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
-            skip_blank_lines=False, engine="c", quoting=csv.QUOTE_MINIMAL,
+            io.StringIO(text),
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+            quoting=csv.QUOTE_MINIMAL,
         )
     except pd.errors.EmptyDataError:
         raise RejectedFile("The file is empty.") from None
@@ -112,14 +125,20 @@ def _parse_csv(text: str) -> pd.DataFrame:
 
 def _read_xlsx(data: bytes, matches_header) -> RawTable:
     try:
-        sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, dtype=str, engine="calamine", header=0)
+        sheets = pd.read_excel(
+            io.BytesIO(data), sheet_name=None, dtype=str, engine="calamine", header=0
+        )
     except Exception:  # noqa: BLE001 - calamine raises several types for a corrupt workbook
-        raise RejectedFile("The file could not be opened as an Excel workbook: it may be damaged or cut short.") from None
+        raise RejectedFile(
+            "The file could not be opened as an Excel workbook: it may be damaged or cut short."
+        ) from None
     sheets = {name: _tidy(frame.fillna("")) for name, frame in sheets.items()}
     sheets = {name: frame for name, frame in sheets.items() if len(frame.columns)}
     if not sheets:
         raise RejectedFile("The workbook has no data on any sheet.")
-    known = [name for name, frame in sheets.items() if matches_header([str(c) for c in frame.columns])]
+    known = [
+        name for name, frame in sheets.items() if matches_header([str(c) for c in frame.columns])
+    ]
     if len(known) == 1:
         name = known[0]
     elif len(sheets) == 1:

@@ -21,7 +21,9 @@ HEADER_ROWS = 1  # file row numbers count the header as row 1
 
 _ISO_DATE = r"^\d{4}-\d{2}-\d{2}(?:[ T]00:00(?::00(?:\.0+)?)?)?$"
 _UK_DATE = r"^\d{1,2}/\d{1,2}/\d{4}$"
-_ISO_TIMESTAMP = r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$"
+_ISO_TIMESTAMP = (
+    r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$"
+)
 _UK_TIMESTAMP = r"^\d{1,2}/\d{1,2}/\d{4}(?: \d{1,2}:\d{2}(?::\d{2})?)?$"
 _INTEGER = r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)$"
 _NUMBER = r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$"
@@ -56,17 +58,25 @@ def _dates(text: pd.Series, iso: str, uk: str) -> pd.Series:
         iso_text = text[is_iso]
         has_offset = iso_text.str.contains(r"(?:Z|[+-]\d{2}:?\d{2})$", regex=True)
         if (~has_offset).any():
-            out[is_iso & ~has_offset] = pd.to_datetime(iso_text[~has_offset], format="ISO8601", errors="coerce")
+            out[is_iso & ~has_offset] = pd.to_datetime(
+                iso_text[~has_offset], format="ISO8601", errors="coerce"
+            )
         if has_offset.any():
-            parsed = pd.to_datetime(iso_text[has_offset], format="ISO8601", errors="coerce", utc=True)
-            out[is_iso & has_offset] = parsed.dt.tz_convert("Europe/London").dt.tz_localize(None).astype("datetime64[us]")
+            parsed = pd.to_datetime(
+                iso_text[has_offset], format="ISO8601", errors="coerce", utc=True
+            )
+            out[is_iso & has_offset] = (
+                parsed.dt.tz_convert("Europe/London").dt.tz_localize(None).astype("datetime64[us]")
+            )
     is_uk = text.str.match(uk)
     if is_uk.any():
         uk_text = text[is_uk]
         with_time = uk_text.str.contains(":")
         parsed = pd.Series(pd.NaT, index=uk_text.index, dtype="datetime64[us]")
         if (~with_time).any():
-            parsed[~with_time] = pd.to_datetime(uk_text[~with_time], format="%d/%m/%Y", errors="coerce")
+            parsed[~with_time] = pd.to_datetime(
+                uk_text[~with_time], format="%d/%m/%Y", errors="coerce"
+            )
         for fmt in ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S"):
             todo = with_time & parsed.isna()
             if todo.any():
@@ -80,7 +90,9 @@ def _parse(column: Column, text: pd.Series, key: bytes) -> pd.Series:
     if t in ("code", "text", "quarter"):
         return text.where(text != "", None)
     if t == "list":
-        return text.map(lambda v: [p.strip() for p in v.split(";") if p.strip()] or None if v else None)
+        return text.map(
+            lambda v: [p.strip() for p in v.split(";") if p.strip()] or None if v else None
+        )
     if t == "crn":
         upper = text.str.upper()
         ok = upper.str.match(_CRN)
@@ -94,17 +106,25 @@ def _parse(column: Column, text: pd.Series, key: bytes) -> pd.Series:
         return _dates(text, _ISO_TIMESTAMP, _UK_TIMESTAMP)
     if t == "integer":
         ok = text.str.match(_INTEGER)
-        return pd.to_numeric(text.where(ok).str.replace(",", "", regex=False), errors="coerce").astype("Int64")
+        return pd.to_numeric(
+            text.where(ok).str.replace(",", "", regex=False), errors="coerce"
+        ).astype("Int64")
     if t == "number":
         ok = text.str.match(_NUMBER)
-        return pd.to_numeric(text.where(ok).str.replace(r"[,%]", "", regex=True), errors="coerce").astype("Float64")
+        return pd.to_numeric(
+            text.where(ok).str.replace(r"[,%]", "", regex=True), errors="coerce"
+        ).astype("Float64")
     if t == "money":
         ok = text.str.match(_MONEY)
-        cleaned = text.where(ok).str.replace(r"[£,]", "", regex=True).str.replace("--", "-", regex=False)
+        cleaned = (
+            text.where(ok).str.replace(r"[£,]", "", regex=True).str.replace("--", "-", regex=False)
+        )
         return pd.to_numeric(cleaned, errors="coerce").round(2).astype("Float64")
     if t == "yesno":
         low = text.str.lower()
-        return low.map(lambda v: True if v in _YES else False if v in _NO else None).astype("boolean")
+        return low.map(lambda v: True if v in _YES else False if v in _NO else None).astype(
+            "boolean"
+        )
     raise ValueError(f"unknown column type {t}")
 
 
@@ -118,7 +138,11 @@ def to_typed(source: Source, raw: pd.DataFrame, key: bytes) -> pd.DataFrame:
         if column.type not in ("code", "text", "list", "quarter"):
             bad = (text != "") & value.isna()
             # An unreadable identifier is reported by row only: its text is never copied anywhere.
-            shown = pd.Series("(hidden: personal identifier)", index=text.index) if column.identifier else text
+            shown = (
+                pd.Series("(hidden: personal identifier)", index=text.index)
+                if column.identifier
+                else text
+            )
             out[column.target + UNREADABLE] = shown.astype(object).where(bad, None)
     typed = pd.DataFrame(out, index=raw.index)
     typed["source_row"] = np.arange(len(raw), dtype="int64") + HEADER_ROWS + 1
@@ -128,16 +152,24 @@ def to_typed(source: Source, raw: pd.DataFrame, key: bytes) -> pd.DataFrame:
 def _derive(source: Source, typed: pd.DataFrame) -> pd.DataFrame:
     """Columns the warehouse keeps that are computed from the file's own columns."""
     if "referred_at" in typed:
-        typed["referral_month"] = typed["referred_at"].dt.to_period("M").dt.start_time.astype("datetime64[us]")
+        typed["referral_month"] = (
+            typed["referred_at"].dt.to_period("M").dt.start_time.astype("datetime64[us]")
+        )
         typed["source_shape"] = source.name
     if "quarter" in typed:
         parts = typed["quarter"].astype("string").str.extract(_QUARTER)
         ok = parts[0].notna()
         typed["quarter_start"] = pd.to_datetime(
-            parts[0] + "-" + (parts[1].astype(float) * 3 - 2).astype("Int64").astype(str).str.zfill(2) + "-01",
-            format="%Y-%m-%d", errors="coerce",
+            parts[0]
+            + "-"
+            + (parts[1].astype(float) * 3 - 2).astype("Int64").astype(str).str.zfill(2)
+            + "-01",
+            format="%Y-%m-%d",
+            errors="coerce",
         ).astype("datetime64[us]")
-        typed["quarter" + UNREADABLE] = np.where(typed["quarter"].notna() & ~ok, typed["quarter"], None)
+        typed["quarter" + UNREADABLE] = np.where(
+            typed["quarter"].notna() & ~ok, typed["quarter"], None
+        )
     return typed
 
 

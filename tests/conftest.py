@@ -17,8 +17,15 @@ HASH_KEY = "test-key-not-secret"
 
 
 def make_settings(data_dir: Path, **env) -> Settings:
-    return load_settings({"RPD_DATA_DIR": str(data_dir), "RPD_TODAY": b.TODAY, "RPD_HASH_KEY": HASH_KEY,
-                          "RPD_LOCK_TIMEOUT_SECONDS": "5"} | env)
+    return load_settings(
+        {
+            "RPD_DATA_DIR": str(data_dir),
+            "RPD_TODAY": b.TODAY,
+            "RPD_HASH_KEY": HASH_KEY,
+            "RPD_LOCK_TIMEOUT_SECONDS": "5",
+        }
+        | env
+    )
 
 
 @pytest.fixture
@@ -57,14 +64,33 @@ def small_warehouse(tmp_path_factory) -> SmallWarehouse:
 
     root = tmp_path_factory.mktemp("small")
     files = root / "files"
-    b.write_csv(files / "contracts.csv", "contracts", [
-        b.contract(),
-        b.contract(contract_ref="PRJ_0002", contract_type_code="WOS", service_categories="Accommodation;Emotional Wellbeing",
-                   pcc_area_codes="cheshire", lead_provider_code="WOMEN", lead_provider_name="Women Org",
-                   annual_value_gbp="£120,000", indicative_annual_volume="120", annual_volume_cap="140",
-                   band_1_upto="", band_1_payment_gbp="", band_2_upto="", band_2_payment_gbp=""),
-    ])
-    b.write_csv(files / "referrals.csv", "referrals_performance_report", [b.referral(1), b.referral(2), b.referral(3)])
+    b.write_csv(
+        files / "contracts.csv",
+        "contracts",
+        [
+            b.contract(),
+            b.contract(
+                contract_ref="PRJ_0002",
+                contract_type_code="WOS",
+                service_categories="Accommodation;Emotional Wellbeing",
+                pcc_area_codes="cheshire",
+                lead_provider_code="WOMEN",
+                lead_provider_name="Women Org",
+                annual_value_gbp="£120,000",
+                indicative_annual_volume="120",
+                annual_volume_cap="140",
+                band_1_upto="",
+                band_1_payment_gbp="",
+                band_2_upto="",
+                band_2_payment_gbp="",
+            ),
+        ],
+    )
+    b.write_csv(
+        files / "referrals.csv",
+        "referrals_performance_report",
+        [b.referral(1), b.referral(2), b.referral(3)],
+    )
     (files / "unknown.csv").write_text("colour,shape\nred,square\n")
     settings = make_settings(root / "data")
     report = refresh(settings, [files])

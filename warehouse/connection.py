@@ -62,7 +62,11 @@ def _file_name(number: int) -> str:
 
 def _number(path: Path) -> int | None:
     stem = path.name.removeprefix(PREFIX).removesuffix(SUFFIX)
-    return int(stem) if path.name.startswith(PREFIX) and path.name.endswith(SUFFIX) and stem.isdigit() else None
+    return (
+        int(stem)
+        if path.name.startswith(PREFIX) and path.name.endswith(SUFFIX) and stem.isdigit()
+        else None
+    )
 
 
 class Warehouse:
@@ -82,20 +86,28 @@ class Warehouse:
             raw = json.loads((self.directory / POINTER).read_text("utf-8"))
         except FileNotFoundError:
             return None
-        return Version(raw["number"], self.directory / raw["file"], dt.datetime.fromisoformat(raw["published_at"]))
+        return Version(
+            raw["number"],
+            self.directory / raw["file"],
+            dt.datetime.fromisoformat(raw["published_at"]),
+        )
 
     def connect(self, version: Version | None = None) -> duckdb.DuckDBPyConnection:
         """A read-only connection to the current (or a given) version. Give each thread its own cursor()."""
         version = version or self.current()
         if version is None:
-            raise NoWarehouse("No data has been loaded yet. Run `rpd demo` for the demo data, or `rpd ingest` with your files.")
+            raise NoWarehouse(
+                "No data has been loaded yet. Run `rpd demo` for the demo data, or `rpd ingest` with your files."
+            )
         return duckdb.connect(str(version.path), read_only=True)
 
     def versions(self) -> list[int]:
         """Numbers of the version files on disk, oldest first."""
         if not self.directory.exists():
             return []
-        return sorted(n for p in self.directory.glob(f"{PREFIX}*{SUFFIX}") if (n := _number(p)) is not None)
+        return sorted(
+            n for p in self.directory.glob(f"{PREFIX}*{SUFFIX}") if (n := _number(p)) is not None
+        )
 
     # -- writing -------------------------------------------------------------------------------
     @contextmanager

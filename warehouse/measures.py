@@ -13,7 +13,9 @@ import duckdb
 
 def view_files() -> list[tuple[str, str]]:
     folder = resources.files("warehouse").joinpath("sql")
-    return sorted((e.name, e.read_text("utf-8")) for e in folder.iterdir() if e.name.endswith(".sql"))
+    return sorted(
+        (e.name, e.read_text("utf-8")) for e in folder.iterdir() if e.name.endswith(".sql")
+    )
 
 
 def create_views(con: duckdb.DuckDBPyConnection) -> None:

@@ -40,10 +40,14 @@ def reference_sets() -> dict[str, frozenset[str]]:
         "pcc_area_code": frozenset(r["pcc_region_code"] for r in rows("pcc_regions")),
         "contract_type_code": frozenset(r["contract_type_code"] for r in types),
         "contract_type_name": frozenset(r["contract_type_name"] for r in types),
-        "service_category": frozenset(r["service_category_name"] for r in rows("service_categories")),
+        "service_category": frozenset(
+            r["service_category_name"] for r in rows("service_categories")
+        ),
         "end_reason_code": frozenset(r["code"] for r in rows("end_referral_reasons")),
         "end_reason_description": frozenset(r["description"] for r in rows("end_referral_reasons")),
-        "end_reason_pair": frozenset(f"{r['code']}|{r['description']}" for r in rows("end_referral_reasons")),
+        "end_reason_pair": frozenset(
+            f"{r['code']}|{r['description']}" for r in rows("end_referral_reasons")
+        ),
     }
 
 
@@ -65,16 +69,32 @@ def categories_by_type() -> dict[str, frozenset[str]]:
 def load_reference_data(con: duckdb.DuckDBPyConnection) -> None:
     """Replace the ref_ tables with the vendored files (inside the caller's transaction)."""
     tables: dict[str, list[tuple]] = {
-        "ref_region": [(r["nps_region_code"], r["region_name"], r["country"]) for r in rows("nps_probation_regions")],
-        "ref_pcc_area": [(r["pcc_region_code"], r["pcc_region_name"], r["nps_region_code"]) for r in rows("pcc_regions")],
+        "ref_region": [
+            (r["nps_region_code"], r["region_name"], r["country"])
+            for r in rows("nps_probation_regions")
+        ],
+        "ref_pcc_area": [
+            (r["pcc_region_code"], r["pcc_region_name"], r["nps_region_code"])
+            for r in rows("pcc_regions")
+        ],
         "ref_contract_type": [
-            (r["contract_type_code"], r["contract_type_name"], _family(r["contract_type_code"], r["contract_type_name"]),
-             sorted(categories_by_type()[r["contract_type_code"]]))
+            (
+                r["contract_type_code"],
+                r["contract_type_name"],
+                _family(r["contract_type_code"], r["contract_type_name"]),
+                sorted(categories_by_type()[r["contract_type_code"]]),
+            )
             for r in rows("contract_types")
         ],
-        "ref_service_category": [(r["service_category_name"], r["family"]) for r in rows("service_categories")],
-        "ref_end_reason": [(r["reason_type"], r["code"], r["description"]) for r in rows("end_referral_reasons")],
-        "ref_provider": [(r["provider_code"], r["provider_name"]) for r in rows("service_providers")],
+        "ref_service_category": [
+            (r["service_category_name"], r["family"]) for r in rows("service_categories")
+        ],
+        "ref_end_reason": [
+            (r["reason_type"], r["code"], r["description"]) for r in rows("end_referral_reasons")
+        ],
+        "ref_provider": [
+            (r["provider_code"], r["provider_name"]) for r in rows("service_providers")
+        ],
     }
     for table, values in tables.items():
         con.execute(f"DELETE FROM {table}")  # noqa: S608 - table names from the dict above

@@ -29,40 +29,59 @@ def _optional_date(value: str | None) -> dt.date | None:
 @environ.config(prefix="RPD", frozen=True)
 class Settings:
     data_dir: Path = environ.var(
-        "./data", converter=Path,
-        help="The one data folder. Everything the product writes goes under it unless set below.")
+        "./data",
+        converter=Path,
+        help="The one data folder. Everything the product writes goes under it unless set below.",
+    )
     warehouse_dir: Path | None = environ.var(
-        None, converter=_optional_path,
-        help="Published warehouse versions and the pointer to the current one. Default: DATA_DIR/warehouse.")
+        None,
+        converter=_optional_path,
+        help="Published warehouse versions and the pointer to the current one. Default: DATA_DIR/warehouse.",
+    )
     landing_dir: Path | None = environ.var(
-        None, converter=_optional_path,
-        help="Where new files are dropped for the next refresh. Default: DATA_DIR/landing.")
+        None,
+        converter=_optional_path,
+        help="Where new files are dropped for the next refresh. Default: DATA_DIR/landing.",
+    )
     archive_dir: Path | None = environ.var(
-        None, converter=_optional_path,
-        help="Accepted files, with case references already replaced. Default: DATA_DIR/archive.")
+        None,
+        converter=_optional_path,
+        help="Accepted files, with case references already replaced. Default: DATA_DIR/archive.",
+    )
     quarantine_dir: Path | None = environ.var(
-        None, converter=_optional_path,
-        help="Rejected files (identifiers replaced) with their plain-English report. Default: DATA_DIR/quarantine.")
+        None,
+        converter=_optional_path,
+        help="Rejected files (identifiers replaced) with their plain-English report. Default: DATA_DIR/quarantine.",
+    )
     logs_dir: Path | None = environ.var(
-        None, converter=_optional_path,
-        help="Run logs. Default: DATA_DIR/logs.")
+        None, converter=_optional_path, help="Run logs. Default: DATA_DIR/logs."
+    )
     reports_dir: Path | None = environ.var(
-        None, converter=_optional_path,
-        help="Validation reports and Great Expectations Data Docs. Default: DATA_DIR/reports.")
+        None,
+        converter=_optional_path,
+        help="Validation reports and Great Expectations Data Docs. Default: DATA_DIR/reports.",
+    )
     hash_key: str | None = environ.var(
         None,
         help="Secret key for the keyed hash that replaces case reference numbers (CRN). Never logged. "
         "If unset, a random key is created once in DATA_DIR/secrets/hash-key (keep that file: a new "
-        "key would stop repeat referrals of one person being counted across files).")
+        "key would stop repeat referrals of one person being counted across files).",
+    )
     keep_versions: int = environ.var(
-        5, converter=int,
-        help="How many published warehouse versions to keep (for 'what changed' and rollback).")
+        5,
+        converter=int,
+        help="How many published warehouse versions to keep (for 'what changed' and rollback).",
+    )
     lock_timeout_seconds: float = environ.var(
-        30, converter=float,
-        help="How long `rpd ingest` waits for another refresh to finish before giving up.")
+        30,
+        converter=float,
+        help="How long `rpd ingest` waits for another refresh to finish before giving up.",
+    )
     today: dt.date | None = environ.var(
-        None, converter=_optional_date,
-        help="Treat this ISO date as today (for replaying old files and for tests). Default: the real date in Europe/London.")
+        None,
+        converter=_optional_date,
+        help="Treat this ISO date as today (for replaying old files and for tests). Default: the real date in Europe/London.",
+    )
 
     def dir(self, name: str) -> Path:
         """A folder the product writes to: the setting if given, else a folder of that name under DATA_DIR."""

@@ -8,8 +8,13 @@ from dataclasses import dataclass
 import duckdb
 
 CORE_TABLES = (
-    "core_contract", "core_referral", "core_kpi_return", "core_financial_return",
-    "core_organisation", "core_forum_meeting", "core_forum_attendance",
+    "core_contract",
+    "core_referral",
+    "core_kpi_return",
+    "core_financial_return",
+    "core_organisation",
+    "core_forum_meeting",
+    "core_forum_attendance",
 )
 
 
@@ -45,8 +50,13 @@ def loaded_tables(con: duckdb.DuckDBPyConnection) -> list[TableStatus]:
 
 
 def recent_files(con: duckdb.DuckDBPyConnection, limit: int = 20) -> list[FileStatus]:
-    rows = con.cursor().execute(
-        "SELECT file_name, source, outcome, rows_loaded, message, received_at FROM meta_ingest_file "
-        "ORDER BY received_at DESC, file_id DESC LIMIT ?", [limit]
-    ).fetchall()
+    rows = (
+        con.cursor()
+        .execute(
+            "SELECT file_name, source, outcome, rows_loaded, message, received_at FROM meta_ingest_file "
+            "ORDER BY received_at DESC, file_id DESC LIMIT ?",
+            [limit],
+        )
+        .fetchall()
+    )
     return [FileStatus(*r) for r in rows]

@@ -21,7 +21,9 @@ def render(settings: Settings) -> None:
     st.header("What is loaded")
     st.table(data.query(version, "loaded_tables").set_index("What"))
     st.header("Files received")
-    chosen = st.multiselect("Show files that were", list(OUTCOMES), default=list(OUTCOMES), key="status_outcomes")
+    chosen = st.multiselect(
+        "Show files that were", list(OUTCOMES), default=list(OUTCOMES), key="status_outcomes"
+    )
     files = data.query(version, "recent_files", [OUTCOMES[c] for c in chosen])
     if files.empty:
         st.info("No files match this choice.")
@@ -31,8 +33,10 @@ def render(settings: Settings) -> None:
     st.header("Checks that failed")
     failed = data.query(version, "failed_checks")
     if failed.empty:
-        st.success("No file received so far has failed a check. Files that could not be read or recognised "
-                   "are listed above with the reason.")
+        st.success(
+            "No file received so far has failed a check. Files that could not be read or recognised "
+            "are listed above with the reason."
+        )
     else:
         note("Rows are numbered as in the file, with the header as row 1.")
         st.dataframe(failed, hide_index=True, width="stretch")

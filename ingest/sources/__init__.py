@@ -13,7 +13,19 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-COLUMN_TYPES = ("code", "text", "quarter", "date", "timestamp", "integer", "number", "money", "yesno", "list", "crn")
+COLUMN_TYPES = (
+    "code",
+    "text",
+    "quarter",
+    "date",
+    "timestamp",
+    "integer",
+    "number",
+    "money",
+    "yesno",
+    "list",
+    "crn",
+)
 
 # The order files are loaded in within one run: a file may only refer to what earlier kinds hold.
 LOAD_ORDER = (

@@ -16,8 +16,15 @@ from tests.conftest import HASH_KEY
 
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).parents[2]
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 DESKTOP = {"width": 1400, "height": 1000}
 PHONE = {"width": 390, "height": 844}
 
@@ -46,9 +53,23 @@ def start_app(data_dir: Path) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     env = os.environ | {"RPD_DATA_DIR": str(data_dir), "RPD_HASH_KEY": HASH_KEY}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "streamlit_app.py"),
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     for _ in range(120):
@@ -72,11 +93,15 @@ def app_url(small_warehouse):
 def open_page(browser, url: str, viewport: dict):
     page = browser.new_page(viewport=viewport)
     page.goto(url, wait_until="domcontentloaded")
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
+    page.wait_for_selector(
+        '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000
+    )
     page.wait_for_selector('[data-testid="stMain"] h1', timeout=30_000)
     for _ in range(60):  # until no placeholder is left and the page is not greyed out as stale
         if not page.locator('[data-testid="stSkeleton"], [data-stale="true"]').count():
             break
         page.wait_for_timeout(250)
-    assert page.locator('[data-testid="stNotification"], [role="dialog"]').count() == 0, "an error dialog is open"
+    assert page.locator('[data-testid="stNotification"], [role="dialog"]').count() == 0, (
+        "an error dialog is open"
+    )
     return page

@@ -36,7 +36,9 @@ def test_page_renders_accessibly(browser, app_url, path, viewport):
     assert serious_violations(page) == []
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     name = path or "status"
-    page.screenshot(path=str(SCREENSHOTS / f"{name}-{'phone' if viewport is PHONE else 'desktop'}.png"))
+    page.screenshot(
+        path=str(SCREENSHOTS / f"{name}-{'phone' if viewport is PHONE else 'desktop'}.png")
+    )
     page.close()
 
 
@@ -47,8 +49,10 @@ def test_status_figures_equal_the_warehouse(browser, app_url, small_warehouse):
     referrals = con.execute("SELECT count(*) FROM core_referral").fetchone()[0]
     page = open_page(browser, f"{app_url}/", DESKTOP)
     table = page.locator('[data-testid="stTable"] table').first
-    rows = {r.locator("th, td").nth(0).inner_text(): r.locator("td").nth(0).inner_text()
-            for r in table.locator("tbody tr").all()}
+    rows = {
+        r.locator("th, td").nth(0).inner_text(): r.locator("td").nth(0).inner_text()
+        for r in table.locator("tbody tr").all()
+    }
     assert rows["Contracts"] == str(contracts)
     assert rows["Referrals"] == str(referrals)
     page.close()

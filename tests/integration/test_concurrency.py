@@ -40,8 +40,12 @@ print(json.dumps({"seen": seen, "errors": errors, "final": final}))
 
 
 def env_for(data_dir: Path) -> dict[str, str]:
-    return os.environ | {"RPD_DATA_DIR": str(data_dir), "RPD_TODAY": b.TODAY, "RPD_HASH_KEY": HASH_KEY,
-                         "PYTHONPATH": str(Path(__file__).parents[2])}
+    return os.environ | {
+        "RPD_DATA_DIR": str(data_dir),
+        "RPD_TODAY": b.TODAY,
+        "RPD_HASH_KEY": HASH_KEY,
+        "PYTHONPATH": str(Path(__file__).parents[2]),
+    }
 
 
 @pytest.mark.slow
@@ -51,13 +55,23 @@ def test_cli_ingest_completes_while_another_process_reads(tmp_path):
     settings = make_settings(data)
     refresh(settings, [b.write_csv(tmp_path / "c1.csv", "contracts", [b.contract()])])
     stop = tmp_path / "stop"
-    reader = subprocess.Popen([sys.executable, "-c", READER, str(settings.dir("warehouse")), str(stop)],
-                              env=env_for(data), stdout=subprocess.PIPE, text=True)
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(settings.dir("warehouse")), str(stop)],
+        env=env_for(data),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         time.sleep(1.5)  # the reader is up and holding the current version
         new = b.write_csv(tmp_path / "c2.csv", "contracts", [b.contract(contract_ref="PRJ_0002")])
         rpd = Path(sys.executable).with_name("rpd")
-        writer = subprocess.run([str(rpd), "ingest", str(new)], env=env_for(data), capture_output=True, text=True, timeout=120)
+        writer = subprocess.run(
+            [str(rpd), "ingest", str(new)],
+            env=env_for(data),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert writer.returncode == 0, writer.stdout + writer.stderr
         assert "LOADED" in writer.stdout
         time.sleep(0.5)
@@ -66,7 +80,9 @@ def test_cli_ingest_completes_while_another_process_reads(tmp_path):
         out, _ = reader.communicate(timeout=60)
     result = json.loads(out)
     assert result["errors"] == []
-    assert {held for held, _ in result["seen"]} == {1}, "the held connection's data changed under it"
+    assert {held for held, _ in result["seen"]} == {1}, (
+        "the held connection's data changed under it"
+    )
     assert {fresh for _, fresh in result["seen"]} <= {1, 2}, "a reader saw a half-written state"
     assert result["seen"][-1][1] == 2 and result["final"] == 2
 
@@ -76,8 +92,15 @@ def test_second_refresh_waits_then_gives_a_clear_error(tmp_path):
     settings = make_settings(tmp_path / "data", RPD_LOCK_TIMEOUT_SECONDS="0.2")
     warehouse = Warehouse.from_settings(settings)
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import filelock, sys, time; l = filelock.FileLock(sys.argv[1]); l.acquire(); print('held', flush=True); time.sleep(30)",
-         str(warehouse.directory / "refresh.lock")], stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import filelock, sys, time; l = filelock.FileLock(sys.argv[1]); l.acquire(); print('held', flush=True); time.sleep(30)",
+            str(warehouse.directory / "refresh.lock"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         warehouse.directory.mkdir(parents=True, exist_ok=True)
         assert holder.stdout.readline().strip() == "held"
@@ -97,7 +120,10 @@ def test_crashed_writer_leaves_an_orphan_that_the_next_run_removes(tmp_path):
     orphan = warehouse.directory / "rpd-000002.duckdb"
     orphan.write_bytes(b"half written")
     assert warehouse.current().number == 1
-    refresh(settings, [b.write_csv(tmp_path / "c2.csv", "contracts", [b.contract(contract_ref="PRJ_0002")])])
+    refresh(
+        settings,
+        [b.write_csv(tmp_path / "c2.csv", "contracts", [b.contract(contract_ref="PRJ_0002")])],
+    )
     assert warehouse.current().number == 2
     con = warehouse.connect()
     assert con.execute("SELECT count(*) FROM core_contract").fetchone()[0] == 2
@@ -107,9 +133,18 @@ def test_rollback_serves_the_previous_version(tmp_path):
     """`rpd rollback` points readers back at the version before the last refresh."""
     settings = make_settings(tmp_path / "data")
     refresh(settings, [b.write_csv(tmp_path / "c1.csv", "contracts", [b.contract()])])
-    refresh(settings, [b.write_csv(tmp_path / "c2.csv", "contracts", [b.contract(contract_ref="PRJ_0002")])])
+    refresh(
+        settings,
+        [b.write_csv(tmp_path / "c2.csv", "contracts", [b.contract(contract_ref="PRJ_0002")])],
+    )
     rpd = Path(sys.executable).with_name("rpd")
-    done = subprocess.run([str(rpd), "rollback"], env=env_for(settings.data_dir), capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [str(rpd), "rollback"],
+        env=env_for(settings.data_dir),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0 and "Now serving version 1" in done.stdout
     con = Warehouse.from_settings(settings).connect()
     assert con.execute("SELECT count(*) FROM core_contract").fetchone()[0] == 1
@@ -119,7 +154,14 @@ def test_old_versions_are_pruned(tmp_path):
     """Only the newest RPD_KEEP_VERSIONS versions stay on disk."""
     settings = make_settings(tmp_path / "data", RPD_KEEP_VERSIONS="2")
     for n in range(1, 5):
-        refresh(settings, [b.write_csv(tmp_path / f"c{n}.csv", "contracts", [b.contract(contract_ref=f"PRJ_000{n}")])])
+        refresh(
+            settings,
+            [
+                b.write_csv(
+                    tmp_path / f"c{n}.csv", "contracts", [b.contract(contract_ref=f"PRJ_000{n}")]
+                )
+            ],
+        )
     assert Warehouse.from_settings(settings).versions() == [3, 4]
 
 
@@ -128,7 +170,13 @@ def test_status_command_lists_tables(tmp_path):
     settings = make_settings(tmp_path / "data")
     refresh(settings, [b.write_csv(tmp_path / "c1.csv", "contracts", [b.contract()])])
     rpd = Path(sys.executable).with_name("rpd")
-    done = subprocess.run([str(rpd), "status"], env=env_for(settings.data_dir), capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [str(rpd), "status"],
+        env=env_for(settings.data_dir),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     line = next(line for line in done.stdout.splitlines() if line.startswith("core_contract"))
     assert line.split()[1:3] == ["1", "1"]

@@ -218,7 +218,9 @@ def test_broken_copy_is_rejected_with_its_reason_and_changes_nothing(
         assert words not in outcome.message
     assert row_counts(settings) == EXPECTED_ROWS
     kept = Path(outcome.kept_as).parent
-    report_txt = (kept / f"001-{path.stem}.report.txt").read_text("utf-8")  # NNN = the file's place in the run
+    report_txt = (kept / f"001-{path.stem}.report.txt").read_text(
+        "utf-8"
+    )  # NNN = the file's place in the run
     assert outcome.message in report_txt
     for quarantined in kept.iterdir():  # the copy and its report keep no personal details
         text = quarantined.read_text("utf-8")

@@ -18,9 +18,15 @@ def all_sources_files(folder):
     b.write_csv(folder / "w.csv", "referrals_weekly_extract", [b.weekly(1)])
     b.write_csv(folder / "k.csv", "kpi_returns", [b.kpi()])
     b.write_csv(folder / "f.csv", "financial_returns", [b.finance()], encoding="cp1252")
-    b.write_csv(folder / "o.csv", "organisations", [b.organisation(), b.organisation(org_id="CH1000002", org_name="Big Charity")])
+    b.write_csv(
+        folder / "o.csv",
+        "organisations",
+        [b.organisation(), b.organisation(org_id="CH1000002", org_name="Big Charity")],
+    )
     b.write_csv(folder / "m.csv", "forum_meetings", [b.meeting()])
-    b.write_csv(folder / "a.csv", "forum_attendance", [b.attendance(), b.attendance(org_id="CH1000002")])
+    b.write_csv(
+        folder / "a.csv", "forum_attendance", [b.attendance(), b.attendance(org_id="CH1000002")]
+    )
     return folder
 
 
@@ -34,15 +40,22 @@ def test_every_source_loads_with_its_rows(settings, tmp_path):
     assert [f.outcome for f in report.files] == ["loaded"] * 8, [f.message for f in report.files]
     assert [f.source for f in report.files][:3] == ["contracts", "organisations", "forum_meetings"]
     assert counts(settings) == {
-        "core_contract": 1, "core_referral": 3, "core_kpi_return": 1, "core_financial_return": 1,
-        "core_organisation": 2, "core_forum_meeting": 1, "core_forum_attendance": 2,
+        "core_contract": 1,
+        "core_referral": 3,
+        "core_kpi_return": 1,
+        "core_financial_return": 1,
+        "core_organisation": 2,
+        "core_forum_meeting": 1,
+        "core_forum_attendance": 2,
     }
     con = Warehouse.from_settings(settings).connect()
     value, income = con.execute(
         "SELECT c.annual_value_gbp, f.contract_income_gbp FROM core_contract c JOIN core_financial_return f USING (contract_ref)"
     ).fetchone()
     assert (float(value), float(income)) == (1_200_000.0, 300_000.0)
-    source_rows = con.execute("SELECT list(source_row ORDER BY source_row) FROM core_referral WHERE source_shape = 'referrals_performance_report'").fetchone()[0]
+    source_rows = con.execute(
+        "SELECT list(source_row ORDER BY source_row) FROM core_referral WHERE source_shape = 'referrals_performance_report'"
+    ).fetchone()[0]
     assert source_rows == [2, 3]  # the header is row 1
 
 
@@ -60,38 +73,61 @@ def test_same_file_twice_changes_nothing(settings, tmp_path):
 def test_resubmission_replaces_its_contract_months_only(settings, tmp_path):
     """A corrected referral file replaces the contract-months it covers and keeps other months."""
     b.write_csv(tmp_path / "c.csv", "contracts", [b.contract()])
-    b.write_csv(tmp_path / "may.csv", "referrals_performance_report",
-                [b.open_referral(1, "2026-05-04T10:00:00"), b.open_referral(2, "2026-05-20T10:00:00"),
-                 b.open_referral(3, "2026-06-02T10:00:00")])
+    b.write_csv(
+        tmp_path / "may.csv",
+        "referrals_performance_report",
+        [
+            b.open_referral(1, "2026-05-04T10:00:00"),
+            b.open_referral(2, "2026-05-20T10:00:00"),
+            b.open_referral(3, "2026-06-02T10:00:00"),
+        ],
+    )
     refresh(settings, [tmp_path / "c.csv", tmp_path / "may.csv"])
-    b.write_csv(tmp_path / "may-corrected.csv", "referrals_performance_report",
-                [b.open_referral(1, "2026-05-04T10:00:00"), b.open_referral(4, "2026-05-28T10:00:00"),
-                 b.open_referral(5, "2026-05-29T10:00:00")])
+    b.write_csv(
+        tmp_path / "may-corrected.csv",
+        "referrals_performance_report",
+        [
+            b.open_referral(1, "2026-05-04T10:00:00"),
+            b.open_referral(4, "2026-05-28T10:00:00"),
+            b.open_referral(5, "2026-05-29T10:00:00"),
+        ],
+    )
     report = refresh(settings, [tmp_path / "may-corrected.csv"])
     assert report.files[0].rows_replaced == 2 and report.files[0].rows_loaded == 3
     con = Warehouse.from_settings(settings).connect()
-    refs = con.execute("SELECT list(referral_ref ORDER BY referral_ref) FROM core_referral").fetchone()[0]
+    refs = con.execute(
+        "SELECT list(referral_ref ORDER BY referral_ref) FROM core_referral"
+    ).fetchone()[0]
     assert refs == ["AB0001AC", "AB0003AC", "AB0004AC", "AB0005AC"]
 
 
 def test_register_resubmission_replaces_listed_contracts(settings, tmp_path):
     """A contract register file updates the contracts it lists and keeps the others."""
-    b.write_csv(tmp_path / "c1.csv", "contracts", [b.contract(), b.contract(contract_ref="PRJ_0002")])
+    b.write_csv(
+        tmp_path / "c1.csv", "contracts", [b.contract(), b.contract(contract_ref="PRJ_0002")]
+    )
     b.write_csv(tmp_path / "c2.csv", "contracts", [b.contract(indicative_annual_volume="900")])
     refresh(settings, [tmp_path / "c1.csv"])
     refresh(settings, [tmp_path / "c2.csv"])
     con = Warehouse.from_settings(settings).connect()
-    assert con.execute("SELECT contract_ref, indicative_annual_volume FROM core_contract ORDER BY 1").fetchall() == [
-        ("PRJ_0001", 900), ("PRJ_0002", 1200)]
+    assert con.execute(
+        "SELECT contract_ref, indicative_annual_volume FROM core_contract ORDER BY 1"
+    ).fetchall() == [("PRJ_0001", 900), ("PRJ_0002", 1200)]
 
 
 def test_case_reference_never_stored_in_clear(settings, tmp_path):
     """The CRN is hashed with the key: not in any table, archive, quarantine or log; repeat referrals still match."""
     b.write_csv(tmp_path / "in" / "c.csv", "contracts", [b.contract()])
-    b.write_csv(tmp_path / "in" / "r.csv", "referrals_performance_report",
-                [b.referral(1, service_user_crn="Q765432"), b.referral(2, service_user_crn="q765432 ")])
-    b.write_csv(tmp_path / "in" / "bad.csv", "referrals_performance_report",
-                [b.referral(3, service_user_crn="Q765432", referral_id="not-a-uuid")])
+    b.write_csv(
+        tmp_path / "in" / "r.csv",
+        "referrals_performance_report",
+        [b.referral(1, service_user_crn="Q765432"), b.referral(2, service_user_crn="q765432 ")],
+    )
+    b.write_csv(
+        tmp_path / "in" / "bad.csv",
+        "referrals_performance_report",
+        [b.referral(3, service_user_crn="Q765432", referral_id="not-a-uuid")],
+    )
     refresh(settings, [tmp_path / "in"])
     con = Warehouse.from_settings(settings).connect()
     keys = con.execute("SELECT DISTINCT person_key FROM core_referral").fetchall()
@@ -99,8 +135,17 @@ def test_case_reference_never_stored_in_clear(settings, tmp_path):
     for (table,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall():
         text = repr(con.execute(f"SELECT * FROM {table}").fetchall())  # noqa: S608
         assert "765432" not in text, table
-    written = [p for p in settings.data_dir.rglob("*") if p.is_file() and p.suffix in {".csv", ".txt", ".jsonl"}]
-    assert any("quarantine" in str(p) for p in written) and any("archive" in str(p) for p in written)
+    written = [
+        p
+        for p in settings.data_dir.rglob("*")
+        if p.is_file() and p.suffix in {".csv", ".txt", ".jsonl", ".html", ".json"}
+    ]
+    assert any("quarantine" in str(p) for p in written) and any(
+        "archive" in str(p) for p in written
+    )
+    assert any("data-docs" in str(p) and p.suffix == ".html" for p in written), (
+        "no Data Docs were written"
+    )
     for path in written:
         content = path.read_text("utf-8", errors="replace")
         assert "765432" not in content, path
@@ -143,8 +188,13 @@ def test_landing_files_leave_the_folder_only_after_publishing(settings):
     assert sorted(f.outcome for f in report.files) == ["loaded", "rejected"]
     assert list(landing.iterdir()) == []
     run = report.run_id
-    assert (settings.dir("archive") / run / "c.csv").exists()
-    assert "do not recognise" in (settings.dir("quarantine") / run / "notes.report.txt").read_text()
+    assert [p.name for p in (settings.dir("archive") / run).iterdir()] == [
+        "002-c.csv"
+    ]  # notes.csv sorts first
+    assert (
+        "do not recognise"
+        in (settings.dir("quarantine") / run / "001-notes.report.txt").read_text()
+    )
 
 
 def test_explicit_files_outside_landing_are_left_in_place(settings, tmp_path):
@@ -157,12 +207,20 @@ def test_explicit_files_outside_landing_are_left_in_place(settings, tmp_path):
 def test_run_history_is_recorded(settings, tmp_path):
     """Each run and file is logged in the warehouse with rows, checks and outcome."""
     b.write_csv(tmp_path / "in" / "c.csv", "contracts", [b.contract()])
-    b.write_csv(tmp_path / "in" / "bad.csv", "contracts", [b.contract(contract_ref="PRJ_0003", region_code="Z")])
+    b.write_csv(
+        tmp_path / "in" / "bad.csv",
+        "contracts",
+        [b.contract(contract_ref="PRJ_0003", region_code="Z")],
+    )
     report = refresh(settings, [tmp_path / "in"])
     con = Warehouse.from_settings(settings).connect()
-    run = con.execute("SELECT outcome, files_seen, files_loaded, files_rejected, rows_loaded FROM meta_ingest_run").fetchall()
+    run = con.execute(
+        "SELECT outcome, files_seen, files_loaded, files_rejected, rows_loaded FROM meta_ingest_run"
+    ).fetchall()
     assert run == [("some files rejected", 2, 1, 1, 1)]
-    failed = con.execute("SELECT column_name, rows_failing, failing_rows, found_values FROM meta_check_result WHERE NOT success").fetchall()
+    failed = con.execute(
+        "SELECT column_name, rows_failing, failing_rows, found_values FROM meta_check_result WHERE NOT success"
+    ).fetchall()
     assert failed == [("region_code", 1, "2", "Z")]
     assert report.rejected[0].checks_failed == 1
     lines = (settings.dir("logs") / "runs.jsonl").read_text().splitlines()
@@ -172,8 +230,19 @@ def test_run_history_is_recorded(settings, tmp_path):
 def test_booked_appointment_in_the_next_months_is_accepted(settings, tmp_path):
     """An open referral with an initial assessment booked for next week loads (appointments may be ahead)."""
     b.write_csv(tmp_path / "c.csv", "contracts", [b.contract()])
-    b.write_csv(tmp_path / "r.csv", "referrals_performance_report", [b.open_referral(
-        1, "2026-11-16T10:00:00", date_saa_first_arranged="2026-11-17T10:00:00", date_saa_first_scheduled_for="2026-11-26T14:30:00")])
+    b.write_csv(
+        tmp_path / "r.csv",
+        "referrals_performance_report",
+        [
+            b.open_referral(
+                1,
+                "2026-11-16T10:00:00",
+                date_saa_first_arranged="2026-11-17T10:00:00",
+                date_saa_first_scheduled_for="2026-11-26T14:30:00",
+                date_intervention_to_be_completed_by="2027-02-01",
+            )
+        ],
+    )
     report = refresh(settings, [tmp_path / "c.csv", tmp_path / "r.csv"])
     assert [f.outcome for f in report.files] == ["loaded", "loaded"], report.files[1].message
 
@@ -190,7 +259,9 @@ def test_folder_notes_and_scripts_are_skipped_not_rejected(settings, tmp_path):
 def test_same_named_rejections_keep_separate_reports(settings, tmp_path):
     """Two rejected files with the same name in one run each keep their own copy and report."""
     b.write_csv(tmp_path / "in" / "a" / "c.csv", "contracts", [b.contract(region_code="Z")])
-    b.write_csv(tmp_path / "in" / "b" / "c.csv", "contracts", [b.contract(lead_provider_sector="charity")])
+    b.write_csv(
+        tmp_path / "in" / "b" / "c.csv", "contracts", [b.contract(lead_provider_sector="charity")]
+    )
     report = refresh(settings, [tmp_path / "in"])
     reports = sorted((settings.dir("quarantine") / report.run_id).glob("*.report.txt"))
     assert len(reports) == 2
@@ -202,7 +273,9 @@ def test_personal_column_file_is_quarantined_without_the_column(settings, tmp_pa
     """A file refused for a date-of-birth column is kept in quarantine with that column blanked."""
     path = tmp_path / "c.csv"
     b.write_csv(path, "contracts", [b.contract()])
-    path.write_text(path.read_text().replace("\n", ",date_of_birth\n", 1).rstrip("\n") + ",1980-02-03\n")
+    path.write_text(
+        path.read_text().replace("\n", ",date_of_birth\n", 1).rstrip("\n") + ",1980-02-03\n"
+    )
     report = refresh(settings, [path])
     assert report.files[0].outcome == "rejected"
     kept = (settings.dir("quarantine") / report.run_id / "001-c.csv").read_text()
@@ -212,9 +285,13 @@ def test_personal_column_file_is_quarantined_without_the_column(settings, tmp_pa
 def test_blank_row_inside_data_keeps_row_numbers(settings, tmp_path):
     """A blank line between rows is reported at its own row number, and later rows keep theirs."""
     path = tmp_path / "c.csv"
-    b.write_csv(path, "contracts", [b.contract(), b.contract(contract_ref="PRJ_0002", region_code="Z")])
+    b.write_csv(
+        path, "contracts", [b.contract(), b.contract(contract_ref="PRJ_0002", region_code="Z")]
+    )
     lines = path.read_text().splitlines()
     path.write_text("\n".join([lines[0], lines[1], "", lines[2]]) + "\n")
     message = refresh(settings, [path]).files[0].message
-    assert "'contract_ref' must be filled in on every row. This is not so in 1 row: row 3." in message
+    assert (
+        "'contract_ref' must be filled in on every row. This is not so in 1 row: row 3." in message
+    )
     assert "'region_code' must be a probation region code" in message and "row 4" in message

@@ -39,10 +39,13 @@ CHAIN = [  # (step, the step it needs)
 EVENTS = sorted({c for pair in LIFECYCLE for c in pair} | {"concluded_at"})
 # The weekly extract's columns under their performance-report names.
 EXTRACT_NAMES = {
-    "crs_contract_reference": "contract_ref", "outcomes_progress": "outcomes_achieved",
-    "date_intervention_ended": "end_requested_by_pp_at", "intervention_end_reason": "referral_end_state",
+    "crs_contract_reference": "contract_ref",
+    "outcomes_progress": "outcomes_achieved",
+    "date_intervention_ended": "end_requested_by_pp_at",
+    "intervention_end_reason": "referral_end_state",
     "date_end_of_service_report_submitted": "date_eosr_submitted",
-    "intervention_end_reason_description": "end_requested_by_pp_reason", "intervention_concluded_at": "concluded_at",
+    "intervention_end_reason_description": "end_requested_by_pp_reason",
+    "intervention_concluded_at": "concluded_at",
 }
 FORMULA = re.compile(r"^\s*(?:[=+@]|-[^\d.\s])")
 
@@ -57,7 +60,9 @@ def _source_of(path: Path) -> str:
 def _read(path: Path, encoding: str = "utf-8-sig") -> pd.DataFrame:
     if path.suffix == ".xlsx":
         return pd.read_excel(path, dtype=str, engine="calamine").fillna("")
-    return pd.read_csv(io.StringIO(path.read_bytes().decode(encoding)), dtype=str, keep_default_na=False)
+    return pd.read_csv(
+        io.StringIO(path.read_bytes().decode(encoding)), dtype=str, keep_default_na=False
+    )
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +76,9 @@ def demo(tmp_path_factory) -> Path:
 def referrals(demo) -> pd.DataFrame:
     frames = [_read(p).rename(columns=EXTRACT_NAMES) for p in sorted(demo.glob("referrals_*.csv"))]
     frame = pd.concat(frames, ignore_index=True)
-    frame.attrs["extract_refs"] = set(_read(demo / "referrals_weekly_extract_D.csv")["referral_ref"])
+    frame.attrs["extract_refs"] = set(
+        _read(demo / "referrals_weekly_extract_D.csv")["referral_ref"]
+    )
     for column in EVENTS:
         frame[column] = pd.to_datetime(frame[column].replace("", None), format="%Y-%m-%dT%H:%M:%S")
     return frame
@@ -94,13 +101,17 @@ def test_same_arguments_give_identical_bytes(tmp_path):
     assert [p.name for p in first] == [p.name for p in second]
     for a, b in zip(first, second, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name
-    assert (tmp_path / "a" / "referrals_performance_report_A.csv").read_bytes() != other[1].read_bytes()
+    assert (tmp_path / "a" / "referrals_performance_report_A.csv").read_bytes() != other[
+        1
+    ].read_bytes()
 
 
 def test_every_file_has_its_layout_headers_in_order(demo):
     """Each file's header row is exactly the column names of its source's TOML, in order."""
     files = sorted(demo.iterdir())
-    assert len(files) == 18  # register, 12 referral files, 2 returns, organisations, meetings, attendance
+    assert (
+        len(files) == 18
+    )  # register, 12 referral files, 2 returns, organisations, meetings, attendance
     for path in files:
         encoding = "cp1252" if path.name == "financial_returns.csv" else "utf-8-sig"
         assert tuple(_read(path, encoding).columns) == source(_source_of(path)).headers, path.name
@@ -110,7 +121,9 @@ def test_referral_files_use_both_shapes_and_both_utf8_flavours(demo):
     """Wales sends the weekly extract; other regions the performance report, with a BOM in odd-numbered regions."""
     assert (demo / "referrals_weekly_extract_D.csv").exists()
     assert (demo / "referrals_performance_report_A.csv").read_bytes().startswith(b"\xef\xbb\xbf")
-    assert not (demo / "referrals_performance_report_B.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert (
+        not (demo / "referrals_performance_report_B.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    )
 
 
 def test_referral_steps_never_go_backwards(referrals):
@@ -118,7 +131,9 @@ def test_referral_steps_never_go_backwards(referrals):
     for later, earlier in LIFECYCLE:
         both = referrals[later].notna() & referrals[earlier].notna()
         assert (referrals.loc[both, later] >= referrals.loc[both, earlier]).all(), (later, earlier)
-    report = ~referrals["referral_ref"].isin(referrals.attrs["extract_refs"])  # the extract has no assessment dates
+    report = ~referrals["referral_ref"].isin(
+        referrals.attrs["extract_refs"]
+    )  # the extract has no assessment dates
     for step, needs in CHAIN:
         assert referrals.loc[report & referrals[step].notna(), needs].notna().all(), (step, needs)
     latest = referrals[[c for c in EVENTS if c != "concluded_at"]].max(axis=1)
@@ -133,7 +148,11 @@ def test_end_state_follows_from_the_dates(referrals):
     concluded = referrals["concluded_at"].notna()
     requested = referrals["end_requested_by_pp_at"].notna()
     report = referrals["date_eosr_submitted"].notna()
-    expected = np.select([concluded & ~requested, concluded & ~report, concluded], ["completed", "cancelled", "ended"], "")
+    expected = np.select(
+        [concluded & ~requested, concluded & ~report, concluded],
+        ["completed", "cancelled", "ended"],
+        "",
+    )
     assert (referrals["referral_end_state"].to_numpy() == expected).all()
     assert ((referrals["end_requested_by_pp_reason"] != "") == requested).all()
     assert set(expected) == {"", "completed", "cancelled", "ended"}
@@ -149,14 +168,23 @@ def test_referral_counts_and_scores_are_consistent(referrals):
     assert score[~report].isna().all() and (score[report] <= count[report]).all()
     expected = pd.to_numeric(referrals["count_of_sessions_expected"])
     attended = pd.to_numeric(referrals["count_of_sessions_attended"])
-    assert expected.dropna().between(1, 12).all() and (attended.dropna() <= expected.dropna() + 2).all()
+    assert (
+        expected.dropna().between(1, 12).all()
+        and (attended.dropna() <= expected.dropna() + 2).all()
+    )
 
 
 def test_referral_identifiers_are_well_formed_and_unique(referrals):
     """References follow rule V12 with the contract type's letters, ids are version 4 UUIDs, CRNs a letter and 6 digits."""
-    assert referrals["referral_ref"].str.fullmatch(r"[A-HJ-NP-Z]{2}\d{4}(AC|ED|PE|WO|DE|FI|ME)").all()
+    assert (
+        referrals["referral_ref"].str.fullmatch(r"[A-HJ-NP-Z]{2}\d{4}(AC|ED|PE|WO|DE|FI|ME)").all()
+    )
     assert referrals["referral_ref"].is_unique and referrals["referral_id"].is_unique
-    assert referrals["referral_id"].str.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}").all()
+    assert (
+        referrals["referral_id"]
+        .str.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
+        .all()
+    )
     assert referrals["service_user_crn"].str.fullmatch(r"[A-Z]\d{6}").all()
     repeats = referrals["service_user_crn"].value_counts()
     assert 0.10 < (repeats > 1).mean() < 0.20
@@ -169,7 +197,9 @@ def test_nothing_happens_after_today(demo, referrals, register):
     meetings = _read(demo / "forum_meetings.xlsx")
     assert (pd.to_datetime(meetings["meeting_date"]) < pd.Timestamp(TODAY)).all()
     quarters = _read(demo / "kpi_returns.csv")["quarter"].str.extract(r"(\d{4})-Q(\d)").astype(int)
-    ends = pd.to_datetime(dict(year=quarters[0], month=quarters[1] * 3, day=1)) + pd.offsets.MonthEnd(0)
+    ends = pd.to_datetime(
+        dict(year=quarters[0], month=quarters[1] * 3, day=1)
+    ) + pd.offsets.MonthEnd(0)
     assert (ends < pd.Timestamp(TODAY)).all()
 
 
@@ -203,7 +233,11 @@ def test_no_text_looks_like_a_formula(demo):
 def test_north_west_shortfalls_are_the_three_intended_contracts(referrals, register):
     """In the North West, the three contracts furthest below forecast are PRJ_5556, PRJ_5639 and PRJ_6532."""
     north_west = register[register["region_code"] == "B"].copy()
-    stop = pd.to_datetime(north_west["end_date"].replace("", None)).fillna(pd.Timestamp(TODAY)).clip(upper=pd.Timestamp(TODAY))
+    stop = (
+        pd.to_datetime(north_west["end_date"].replace("", None))
+        .fillna(pd.Timestamp(TODAY))
+        .clip(upper=pd.Timestamp(TODAY))
+    )
     days = (stop - pd.to_datetime(north_west["start_date"])).dt.days
     forecast = pd.to_numeric(north_west["indicative_annual_volume"]) * days / 365.25
     received = north_west["contract_ref"].map(referrals["contract_ref"].value_counts()).fillna(0)
@@ -215,7 +249,12 @@ def test_north_west_shortfalls_are_the_three_intended_contracts(referrals, regis
 def test_womens_services_most_often_cost_more_than_they_pay(demo, register):
     """Women's services have the highest share of contract-quarters whose full cost is above the contract income."""
     money = _read(demo / "financial_returns.csv", "cp1252")
-    lot = register.set_index("contract_ref")["contract_type_code"].str.split("-").str[0].replace({"WSM": "WOS", "WSM2": "WOS"})
+    lot = (
+        register.set_index("contract_ref")["contract_type_code"]
+        .str.split("-")
+        .str[0]
+        .replace({"WSM": "WOS", "WSM2": "WOS"})
+    )
     money["lot"] = money["contract_ref"].map(lot)
     over = _pounds(money["full_delivery_cost_gbp"]) > _pounds(money["contract_income_gbp"])
     share = over.groupby(money["lot"]).mean()
@@ -229,11 +268,16 @@ def test_contracts_have_bands_or_a_cap_never_both(register):
     volume = pd.to_numeric(register["indicative_annual_volume"])
     banded = register["band_1_upto"] != ""
     assert (banded == (value > 1_000_000)).all()
-    assert (register.loc[banded, "annual_volume_cap"] == "").all() and (register.loc[~banded, "annual_volume_cap"] != "").all()
+    assert (register.loc[banded, "annual_volume_cap"] == "").all() and (
+        register.loc[~banded, "annual_volume_cap"] != ""
+    ).all()
     for i in np.flatnonzero(banded):
         row = register.iloc[i]
         limits = [int(row[f"band_{k}_upto"]) for k in (1, 2, 3) if row[f"band_{k}_upto"]]
-        pays = [int(_pounds(pd.Series([row[f"band_{k}_payment_gbp"]]))[0]) for k in range(1, len(limits) + 1)]
+        pays = [
+            int(_pounds(pd.Series([row[f"band_{k}_payment_gbp"]]))[0])
+            for k in range(1, len(limits) + 1)
+        ]
         assert limits == sorted(set(limits)) and pays == sorted(pays)
         holding = next(k for k, limit in enumerate(limits) if volume.iloc[i] <= limit)
         assert pays[holding] == value.iloc[i]

@@ -19,19 +19,30 @@ def test_each_source_recognised_in_any_order_and_case(name):
 def test_crn_allowed_only_where_it_is_hashed():
     """service_user_crn is expected in referral shapes but refused in any other file."""
     assert personal_columns(["service_user_crn"], allowed=("service_user_crn",)) == []
-    assert personal_columns(["service_user_crn"]) == [("service_user_crn", "case reference numbers (CRN)")]
+    assert personal_columns(["service_user_crn"]) == [
+        ("service_user_crn", "case reference numbers (CRN)")
+    ]
 
 
-@pytest.mark.parametrize(("header", "what"), [
-    ("First Name", "people's names"), ("DOB", "dates of birth"), ("national insurance no", "National Insurance numbers"),
-    ("PNC number", "Police National Computer numbers"), ("Postcode", "addresses"), ("email", "contact details"),
-])
+@pytest.mark.parametrize(
+    ("header", "what"),
+    [
+        ("First Name", "people's names"),
+        ("DOB", "dates of birth"),
+        ("national insurance no", "National Insurance numbers"),
+        ("PNC number", "Police National Computer numbers"),
+        ("Postcode", "addresses"),
+        ("email", "contact details"),
+    ],
+)
 def test_personal_columns_named(header, what):
     """Common spellings of personal-detail columns are recognised."""
     assert personal_columns([header]) == [(header, what)]
 
 
-@pytest.mark.parametrize("header", ["org_name", "lead_provider_name", "kpi_name", "contract_ref", "referring_officer_id"])
+@pytest.mark.parametrize(
+    "header", ["org_name", "lead_provider_name", "kpi_name", "contract_ref", "referring_officer_id"]
+)
 def test_ordinary_columns_are_not_personal(header):
     """Names of organisations and codes are not mistaken for personal details."""
     assert personal_columns([header]) == []
@@ -41,5 +52,8 @@ def test_missing_and_extra_columns_are_both_reported():
     """A renamed column is reported as missing, with a suggestion for the unexpected one."""
     headers = list(all_sources()["forum_meetings"].headers)
     headers[headers.index("meeting_date")] = "meeting_dat"
-    with pytest.raises(RejectedFile, match=r"Missing: 'meeting_date'.*'meeting_dat' \(did you mean 'meeting_date'\?\)"):
+    with pytest.raises(
+        RejectedFile,
+        match=r"Missing: 'meeting_date'.*'meeting_dat' \(did you mean 'meeting_date'\?\)",
+    ):
         identify(headers)

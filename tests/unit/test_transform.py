@@ -21,7 +21,14 @@ def parse(kind: str, *values: str) -> list:
 def test_money_accepts_pounds_commas_and_pence():
     """£1,234,567, 1234567, 1234.5 and -£5 are amounts; 12,3x4 and 1,23 are not."""
     assert parse("money", "£1,234,567", "1234567", "1234.5", "-£5", "12,3x4", "1,23", "") == [
-        1234567.0, 1234567.0, 1234.5, -5.0, None, None, None]
+        1234567.0,
+        1234567.0,
+        1234.5,
+        -5.0,
+        None,
+        None,
+        None,
+    ]
 
 
 def test_integer_rejects_decimals_and_words():
@@ -31,7 +38,9 @@ def test_integer_rejects_decimals_and_words():
 
 def test_dates_iso_and_uk_order_but_not_impossible():
     """2026-05-31 and 31/05/2026 are the same day; 2026-02-30 and US-order 05/31/2026 are unreadable."""
-    got = parse("date", "2026-05-31", "31/05/2026", "2026-02-30", "05/31/2026", "2026-05-31 00:00:00")
+    got = parse(
+        "date", "2026-05-31", "31/05/2026", "2026-02-30", "05/31/2026", "2026-05-31 00:00:00"
+    )
     assert got[:2] == [pd.Timestamp("2026-05-31")] * 2
     assert got[2:4] == [None, None]
     assert got[4] == pd.Timestamp("2026-05-31")
@@ -39,10 +48,19 @@ def test_dates_iso_and_uk_order_but_not_impossible():
 
 def test_timestamps_become_uk_local_time():
     """Times with an offset are converted to UK time (BST in May); times without one are already UK time."""
-    got = parse("timestamp", "2026-05-04T10:12:33+01:00", "04/05/2026 10:12", "2026-05-04T10:12:33Z",
-                "2026-05-01T00:30:00+01:00")
-    assert got == [pd.Timestamp("2026-05-04 10:12:33"), pd.Timestamp("2026-05-04 10:12"), pd.Timestamp("2026-05-04 11:12:33"),
-                   pd.Timestamp("2026-05-01 00:30:00")]
+    got = parse(
+        "timestamp",
+        "2026-05-04T10:12:33+01:00",
+        "04/05/2026 10:12",
+        "2026-05-04T10:12:33Z",
+        "2026-05-01T00:30:00+01:00",
+    )
+    assert got == [
+        pd.Timestamp("2026-05-04 10:12:33"),
+        pd.Timestamp("2026-05-04 10:12"),
+        pd.Timestamp("2026-05-04 11:12:33"),
+        pd.Timestamp("2026-05-01 00:30:00"),
+    ]
 
 
 def test_yes_no_words():
@@ -69,7 +87,9 @@ def test_keyed_hash_depends_on_the_key():
     assert len(keyed_hash(values, b"one")[0]) == 32
 
 
-@pytest.mark.parametrize(("quarter", "start"), [("2026-Q1", dt.date(2026, 1, 1)), ("2026-Q4", dt.date(2026, 10, 1))])
+@pytest.mark.parametrize(
+    ("quarter", "start"), [("2026-Q1", dt.date(2026, 1, 1)), ("2026-Q4", dt.date(2026, 10, 1))]
+)
 def test_quarter_start(quarter, start):
     """A calendar quarter label gives the first day of that quarter."""
     from ingest.sources import source
