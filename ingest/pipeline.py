@@ -298,17 +298,18 @@ def sanitised(item: _Received, key: bytes, scan: bool = True) -> pd.DataFrame | 
     frame = item.raw.copy()
     source = item.source
     allowed = tuple(c.name for c in source.columns if c.identifier) if source else ()
-    for column in frame.columns:
+    for position, column in enumerate(
+        frame.columns
+    ):  # by position: a rejected file may repeat a header
         spec = next((c for c in source.columns if c.name == column), None) if source else None
+        values = frame.iloc[:, position].astype(str)
         if spec is not None and spec.identifier:
-            text = frame[column].astype(str).str.strip().str.upper()
-            frame[column] = keyed_hash(text, key).where(text != "", "")
+            text = values.str.strip().str.upper()
+            frame.iloc[:, position] = keyed_hash(text, key).where(text != "", "")
         elif (spec is not None and spec.drop) or personal_columns([column], allowed):
-            frame[column] = "[removed]"
+            frame.iloc[:, position] = "[removed]"
         elif scan:
-            frame[column] = (
-                frame[column].astype(str).str.replace(IDENTIFIER, " [removed] ", regex=True)
-            )
+            frame.iloc[:, position] = values.str.replace(IDENTIFIER, " [removed] ", regex=True)
     return frame
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,30 +95,44 @@ def _parse_csv(text: str) -> pd.DataFrame:
                 raise RejectedFile(
                     f"The columns are separated by {name}, not commas. Save the file as 'CSV UTF-8 (Comma delimited)'."
                 )
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            engine="c",
-            quoting=csv.QUOTE_MINIMAL,
+    if (
+        text.count('"') % 2
+    ):  # quotes inside values are doubled, so an odd count means one never closed
+        raise RejectedFile(
+            "The file ends inside a quoted value: it may have been cut short, or a quote mark is not closed."
         )
-    except pd.errors.EmptyDataError:
-        raise RejectedFile("The file is empty.") from None
-    except pd.errors.ParserError as e:
-        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(e))
-        if m:
-            raise RejectedFile(
-                f"Row {m.group(2)} has {m.group(3)} values but the header has {m.group(1)} columns. "
-                "Check that row for a stray comma, or a value with a comma that is not in quotes."
-            ) from None
-        if "EOF inside string" in str(e):
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        records = list(reader)
+    except csv.Error as e:
+        if "unexpected end of data" in str(e) or "EOF" in str(e):
             raise RejectedFile(
                 "The file ends inside a quoted value: it may have been cut short, or a quote mark is not closed."
             ) from None
-        raise RejectedFile(f"The file could not be read as CSV ({e}).") from None
+        raise RejectedFile(
+            f"The file could not be read as CSV near record {reader.line_num} ({e})."
+        ) from None
+    if not records:
+        raise RejectedFile("The file is empty.")
+    header, rows = records[0], records[1:]
+    width = len(header)
+    for number, row in enumerate(rows, start=2):
+        if not any(cell.strip() for cell in row):
+            rows[number - 2] = [""] * width  # a blank line keeps its row number
+        elif len(row) < width and number == len(rows) + 1:
+            raise RejectedFile(
+                f"The last row (row {number}) has only {len(row)} of the {width} values: the file may have been cut short."
+            )
+        elif len(row) != width:
+            raise RejectedFile(
+                f"Row {number} has {len(row)} values but the header has {width} columns. "
+                "Check that row for a stray comma, or a value with a comma that is not in quotes."
+            )
+    frame = (
+        pd.DataFrame(rows, columns=header, dtype=str)
+        if rows
+        else pd.DataFrame(columns=header, dtype=str)
+    )
     return _tidy(frame)
 
 

@@ -190,7 +190,7 @@ BROKEN_COPIES = {
         "forum_meetings_crn_in_topic.csv",
         _edit("forum_meetings.csv", "utf-8",
               _replace_once("Referral volumes against indicative volumes", "Follow-up on X123456")),
-        ("'topic' must not contain case reference numbers", "row 3"),
+        ("'topic' must not contain National Insurance numbers or case reference numbers", "row 3"),
         never_says=("X123456",),
     ),
 }  # fmt: skip

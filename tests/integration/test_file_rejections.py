@@ -48,15 +48,19 @@ FILES = {
         "not an Excel workbook",
     ),
     "old xls": ("register.xls", b"\xd0\xcf\x11\xe0" + b"\x00" * 100, "old-style Excel file"),
-    "pdf": ("register.pdf", b"%PDF-1.4 nothing", "Files ending '.pdf' are not accepted"),
     "ragged row": (
         "ragged.csv",
         (HEADER + "\n" + ROW + ",extra\n").encode(),
         "Row 2 has 22 values but the header has 21 columns",
     ),
-    "truncated in a quote": (
+    "truncated": (
         "cut.csv",
         (HEADER + "\n" + ROW[:40]).encode(),
+        "has only 6 of the 21 values: the file may have been cut short",
+    ),
+    "truncated in a quote": (
+        "cut2.csv",
+        (HEADER + "\n" + ROW[:43]).encode(),
         "ends inside a quoted value",
     ),
     "missing column": (
@@ -172,3 +176,14 @@ def test_quoted_newlines_and_mixed_line_endings_load(settings, tmp_path):
     (tmp_path / "c.csv").write_bytes(text.encode())
     report = refresh(settings, [tmp_path / "c.csv"])
     assert report.files[0].outcome == "loaded", report.files[0].message
+
+
+def test_other_file_types_named_directly_are_rejected(settings, tmp_path):
+    """A PDF given by name is rejected with the endings we accept; in a folder it would be skipped as not data."""
+    (tmp_path / "register.pdf").write_bytes(b"%PDF-1.4 nothing")
+    report = refresh(settings, [tmp_path / "register.pdf"])
+    assert report.files[0].outcome == "rejected"
+    assert (
+        "Files ending '.pdf' are not accepted. Send CSV (.csv) or Excel (.xlsx) files."
+        in report.files[0].message
+    )
