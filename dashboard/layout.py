@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
+from dashboard.glossary import term
 from warehouse.connection import Version
-from warehouse.settings import LONDON
+from warehouse.settings import LONDON, Settings
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -37,6 +39,19 @@ def note(text: str) -> None:
     st.markdown(f"*{text}*")
 
 
+def start(title: str, settings: Settings) -> Version | None:
+    """Every data page begins here: its title, then the freshness note, or an explanation if there is no data."""
+    from dashboard import data
+
+    st.title(title)
+    version = data.current_version(settings)
+    if version is None:
+        empty_state()
+        return None
+    freshness_note(version)
+    return version
+
+
 def freshness_note(version: Version) -> None:
     published = version.published_at.astimezone(LONDON)
     note(
@@ -49,3 +64,35 @@ def empty_state() -> None:
         "No data has been loaded yet. Run `make run` to build the demo data, or put files in the landing "
         "folder and run `rpd ingest`. docs/data-contracts.md lists the files the service accepts."
     )
+
+
+def figure(
+    label: str,
+    value: str,
+    glossary_term: str,
+    delta: str | None = None,
+    delta_color: str = "normal",
+) -> None:
+    """A headline figure with its plain definition one click away (the ? beside it)."""
+    st.metric(label, value, delta=delta, delta_color=delta_color, help=term(glossary_term).help())
+
+
+def chart_with_table(
+    chart: alt.Chart, frame: pd.DataFrame, file_name: str, *, caption: str
+) -> None:
+    """Every chart comes with the table of exactly what it shows and a CSV download of that table."""
+    chart_tab, table_tab = st.tabs(["Chart", "Table"])
+    with chart_tab:
+        st.altair_chart(chart.properties(title=caption), width="stretch")
+    with table_tab:
+        st.dataframe(frame, hide_index=True, width="stretch")
+    csv_download(frame, file_name)
+
+
+def pounds(value: float) -> str:
+    """£1,234 (UK format, whole pounds)."""
+    return f"£{value:,.0f}" if value == value else "–"
+
+
+def percent(value: float, signed: bool = False) -> str:
+    return "–" if value != value else f"{value:+.0f}%" if signed else f"{value:.0f}%"

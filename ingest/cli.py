@@ -72,6 +72,7 @@ def demo(settings: Settings, if_missing: bool, scale: float) -> None:
 
     if if_missing and Warehouse.from_settings(settings).current() is not None:
         click.echo("A warehouse exists already; demo not rebuilt (run `rpd demo` to rebuild it).")
+        _upgrade(settings)
         return
     folder = settings.dir("landing") / "demo"
     click.echo(f"Writing demo files to {folder} ...")
@@ -80,6 +81,19 @@ def demo(settings: Settings, if_missing: bool, scale: float) -> None:
     report = _refresh(settings, [folder], "demo")
     _print_run(report)
     sys.exit(1 if report.rejected else 0)
+
+
+def _upgrade(settings: Settings) -> None:
+    report = _refresh(settings, [], "upgrade")
+    click.echo(f"Schema and measures brought up to date in warehouse version {report.version}.")
+
+
+@main.command(
+    help="Publish a new warehouse version with this code's schema and measures, loading no files."
+)
+@click.pass_obj
+def upgrade(settings: Settings) -> None:
+    _upgrade(settings)
 
 
 @main.command(help="What is loaded, from which files, and when.")

@@ -96,3 +96,25 @@ def small_warehouse(tmp_path_factory) -> SmallWarehouse:
     report = refresh(settings, [files])
     assert [f.outcome for f in report.files] == ["rejected", "loaded", "loaded"], report.files
     return SmallWarehouse(root / "data", settings, contracts=2, referrals=3)
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory) -> SmallWarehouse:
+    """The demo data (a quarter of its usual referrals, as of 21 November 2026) through the real ingest; built once."""
+    from ingest.demo import write_demo_files
+    from ingest.pipeline import refresh
+
+    root = tmp_path_factory.mktemp("demo")
+    settings = make_settings(root / "data")
+    folder = write_demo_files(root / "files", today=settings.today_london, referrals_scale=0.25)[
+        0
+    ].parent
+    report = refresh(settings, [folder])
+    assert not report.rejected, [f.message for f in report.rejected]
+    counts = {t: n for t, (n, _) in snapshot(settings).items()}
+    return SmallWarehouse(
+        root / "data",
+        settings,
+        contracts=counts["core_contract"],
+        referrals=counts["core_referral"],
+    )

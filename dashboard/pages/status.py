@@ -5,19 +5,16 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import data
-from dashboard.layout import csv_download, empty_state, freshness_note, note
+from dashboard.layout import csv_download, note, start
 from warehouse.settings import Settings
 
 OUTCOMES = {"Loaded": "loaded", "Rejected": "rejected", "Skipped (already loaded)": "skipped"}
 
 
 def render(settings: Settings) -> None:
-    st.title("Data status")
-    version = data.current_version(settings)
+    version = start("Data status", settings)
     if version is None:
-        empty_state()
         return
-    freshness_note(version)
     st.header("What is loaded")
     st.table(data.query(version, "loaded_tables").set_index("What"))
     st.header("Files received")

@@ -11,7 +11,7 @@ from tests.browser.conftest import DESKTOP, PHONE, open_page
 from warehouse.connection import Warehouse
 
 SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
-PAGES = {"": "Data status"}  # url path -> title; the status page is the default (root) for now
+PAGES = {"status": "Data status"}  # url path -> title
 
 
 def serious_violations(page) -> list[str]:
@@ -35,7 +35,7 @@ def test_page_renders_accessibly(browser, app_url, path, viewport):
     assert page.locator('[data-testid="stException"]').count() == 0
     assert serious_violations(page) == []
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    name = path or "status"
+    name = path
     page.screenshot(
         path=str(SCREENSHOTS / f"{name}-{'phone' if viewport is PHONE else 'desktop'}.png")
     )
@@ -47,7 +47,7 @@ def test_status_figures_equal_the_warehouse(browser, app_url, small_warehouse):
     con = Warehouse.from_settings(small_warehouse.settings).connect()
     contracts = con.execute("SELECT count(*) FROM core_contract").fetchone()[0]
     referrals = con.execute("SELECT count(*) FROM core_referral").fetchone()[0]
-    page = open_page(browser, f"{app_url}/", DESKTOP)
+    page = open_page(browser, f"{app_url}/status", DESKTOP)
     table = page.locator('[data-testid="stTable"] table').first
     rows = {
         r.locator("th, td").nth(0).inner_text(): r.locator("td").nth(0).inner_text()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-QUERIES: dict[str, str] = {
+QUERIES = {
     "loaded_tables": """
         SELECT t.label AS "What", t.rows AS "Rows", t.files AS "From files",
                coalesce(strftime(t.last_loaded AT TIME ZONE 'Europe/London', '%d %b %Y %H:%M'), 'never') AS "Last loaded"
@@ -39,7 +39,6 @@ QUERIES: dict[str, str] = {
         ORDER BY f.received_at DESC, f.file_name, c.rule
         LIMIT 500
     """,
-    "data_as_of": "SELECT as_of_date FROM mart_data_as_of",
     "last_run": """
         SELECT started_at, finished_at, outcome, files_loaded, files_rejected, files_skipped, rows_loaded
         FROM meta_ingest_run ORDER BY started_at DESC LIMIT 1

@@ -1,0 +1,75 @@
+"""DataFrame -> Altair chart. No Streamlit here. Colour-blind-safe palette (Okabe-Ito), and never colour
+alone: series also differ by shape or dash, and provisional periods are hollow and labelled."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down"]
+DASHES = [[1, 0], [6, 3], [2, 2], [8, 2, 2, 2]]
+
+
+def categorical(field: str, title: str | None = None, domain: list | None = None) -> dict:
+    """Colour, shape and dash encodings for one categorical field, so no series is told by colour alone."""
+    scale = alt.Scale(range=OKABE_ITO, domain=domain) if domain else alt.Scale(range=OKABE_ITO)
+    return {
+        "color": alt.Color(field, title=title, scale=scale),
+        "shape": alt.Shape(field, title=title, scale=alt.Scale(range=SHAPES)),
+        "strokeDash": alt.StrokeDash(field, title=title, scale=alt.Scale(range=DASHES)),
+    }
+
+
+def monthly_lines(
+    frame: pd.DataFrame,
+    *,
+    month: str,
+    value: str,
+    series: str,
+    value_title: str,
+    provisional: str | None = None,
+) -> alt.Chart:
+    """Lines with points per series; points of provisional months are hollow with a tooltip saying so."""
+    enc = categorical(f"{series}:N", title=None)
+    base = alt.Chart(frame).encode(
+        x=alt.X(f"{month}:T", title="Month"), y=alt.Y(f"{value}:Q", title=value_title)
+    )
+    lines = base.mark_line().encode(
+        color=enc["color"], strokeDash=enc["strokeDash"], detail=f"{series}:N"
+    )
+    tooltip = [
+        alt.Tooltip(f"{month}:T", title="Month", format="%b %Y"),
+        alt.Tooltip(f"{series}:N", title=" "),
+        alt.Tooltip(f"{value}:Q", title=value_title, format=",.0f"),
+    ]
+    if provisional:
+        tooltip.append(alt.Tooltip(f"{provisional}:N", title="Provisional"))
+        points = base.mark_point(size=60, strokeWidth=2).encode(
+            color=enc["color"],
+            shape=enc["shape"],
+            fill=alt.condition(f"datum.{provisional}", alt.value("white"), enc["color"]),
+            tooltip=tooltip,
+        )
+    else:
+        points = base.mark_point(size=60, filled=True).encode(
+            color=enc["color"], shape=enc["shape"], tooltip=tooltip
+        )
+    return (lines + points).properties(height=320)
+
+
+def ranked_bars(
+    frame: pd.DataFrame, *, label: str, value: str, value_title: str, fmt: str = ",.0f"
+) -> alt.Chart:
+    """Horizontal bars, largest first, each labelled with its value (readable without colour)."""
+    base = alt.Chart(frame).encode(
+        y=alt.Y(f"{label}:N", sort="-x", title=None),
+        x=alt.X(f"{value}:Q", title=value_title),
+        tooltip=[
+            alt.Tooltip(f"{label}:N"),
+            alt.Tooltip(f"{value}:Q", title=value_title, format=fmt),
+        ],
+    )
+    bars = base.mark_bar(color=OKABE_ITO[0])
+    text = base.mark_text(align="left", dx=3).encode(text=alt.Text(f"{value}:Q", format=fmt))
+    return (bars + text).properties(height=max(120, 24 * len(frame)))

@@ -1,0 +1,10 @@
+"""Overview (being built for issue 3)."""
+
+from __future__ import annotations
+
+from dashboard.layout import start
+from warehouse.settings import Settings
+
+
+def render(settings: Settings) -> None:
+    start("Overview", settings)
