@@ -160,6 +160,9 @@ TERMS: dict[str, Term] = {
             "working days of the referral, and an action plan within 5 working days of the assessment.",
         ),
         Term("TUPE", "Rules under which staff move with a service to a new provider."),
+        # -- terms added for the Overview and Volume pages --
+        # -- terms added for the Subsidy and Engagement pages --
+        # -- terms added for the Glossary and Accessibility pages --
     ]
 }
 
