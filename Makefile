@@ -28,10 +28,11 @@ browser-deps:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium missing: browser tests will be skipped (install Debian's chromium)"; fi; fi
 
-# Builds the demo warehouse if there is none, then starts the app (port 8501 or
-# $$STREAMLIT_SERVER_PORT).
+# Builds the demo warehouse if there is none, then starts the scheduler (rpd schedule) and the app
+# (port 8501 or $$STREAMLIT_SERVER_PORT) together; stopping one stops both.
 run: setup
 	$(BIN)/rpd demo --if-missing
+	$(BIN)/rpd schedule & sched=$$!; trap 'kill $$sched 2>/dev/null' EXIT; \
 	$(BIN)/streamlit run streamlit_app.py --server.headless=true --browser.gatherUsageStats=false
 
 demo: setup

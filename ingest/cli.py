@@ -137,6 +137,28 @@ def rollback(settings: Settings) -> None:
     click.echo(f"Now serving {version.label}.")
 
 
+@main.command(
+    help="Run the refresh timetable (RPD_SCHEDULE) until stopped; catches up a run missed while down."
+)
+@click.pass_obj
+def schedule(settings: Settings) -> None:
+    import logging
+
+    from ingest.schedule import BadSchedule, serve
+
+    folder = settings.dir("logs")
+    folder.mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(
+        level=logging.INFO,
+        format="%(asctime)s %(name)s %(levelname)s %(message)s",
+        handlers=[logging.StreamHandler(), logging.FileHandler(folder / "scheduler.log")],
+    )
+    try:
+        serve(settings)
+    except BadSchedule as e:
+        raise click.ClickException(str(e)) from None
+
+
 @main.command(name="settings", help="List every RPD_ setting with its default and meaning.")
 def show_settings() -> None:
     click.echo(settings_help())

@@ -26,11 +26,12 @@ from ingest.identify import identify, normalise, personal_columns
 from ingest.load import check_context, record_checks, replace_rows
 from ingest.read import RejectedFile, read_table
 from ingest.sources import LOAD_ORDER, Source, all_sources
+from ingest.summary import what_changed
 from ingest.transform import keyed_hash, to_typed
 from warehouse.connection import Warehouse
 from warehouse.measures import create_views
 from warehouse.refdata import load_reference_data
-from warehouse.settings import Settings
+from warehouse.settings import LONDON, Settings
 
 log = logging.getLogger(__name__)
 # Files in a folder with other endings (a README, a script) are listed as skipped, not rejected.
@@ -61,6 +62,7 @@ class RunReport:
     finished_at: dt.datetime | None = None
     version: int | None = None
     data_docs: Path | None = None
+    failure: str | None = None
 
     @property
     def rejected(self) -> list[FileOutcome]:
@@ -68,6 +70,8 @@ class RunReport:
 
     @property
     def outcome(self) -> str:
+        if self.failure:
+            return "failed"
         if not self.files:
             return "nothing to do"
         return "some files rejected" if self.rejected else "succeeded"
@@ -105,8 +109,12 @@ def refresh(
     *,
     trigger: str = "cli",
     lock_timeout: float | None = None,
+    sources: frozenset[str] | None = None,
 ) -> RunReport:
-    """Check and load files (default: everything in the landing folder). Publishes one new version."""
+    """Check and load files (default: everything in the landing folder). Publishes one new version.
+
+    With `sources`, only files recognised as those kinds (and unrecognised ones if "unrecognised" is
+    among them) are taken; the rest stay where they are for their own schedule."""
     warehouse = Warehouse.from_settings(settings)
     landing = settings.dir("landing")
     files: list[tuple[Path, bool]] = []
@@ -121,47 +129,81 @@ def refresh(
     timer = time.monotonic()
     key = settings.resolved_hash_key()
     timeout = settings.lock_timeout_seconds if lock_timeout is None else lock_timeout
-    with warehouse.refresh_lock(timeout):
-        PENDING_DOCS.clear()  # results of an earlier run that died before its docs were built
-        with warehouse.new_version() as con:
-            con.execute("BEGIN")
-            load_reference_data(con)
-            create_views(con)
-            con.execute("COMMIT")
-            received = [_receive(p, from_folder) for p, from_folder in files]
-            received.sort(
-                key=lambda r: (LOAD_ORDER.index(r.source.name) if r.source else -1, r.path.name)
-            )
-            for n, item in enumerate(received, start=1):
-                file_id = f"{report.run_id}-{n:03d}"
-                report.files.append(_process(con, settings, report, item, file_id, key))
-            report.finished_at = dt.datetime.now(dt.UTC)
-            con.execute(
-                "INSERT INTO meta_ingest_run VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    report.run_id,
-                    trigger,
-                    report.started_at,
-                    report.finished_at,
-                    report.outcome,
-                    len(report.files),
-                    sum(f.outcome == "loaded" for f in report.files),
-                    len(report.rejected),
-                    sum(f.outcome == "skipped" for f in report.files),
-                    report.rows_loaded,
-                    time.monotonic() - timer,
-                ],
-            )
-        current = warehouse.current()
-        report.version = current.number if current else None
-        report.data_docs = _data_docs(settings, report)
-        warehouse.prune(settings.keep_versions)
-        # Only now that the run is published may received files leave the landing folder.
-        for item in received:
-            if _is_under(item.path, landing) and not item.not_data:
-                item.path.unlink(missing_ok=True)
+    try:
+        with warehouse.refresh_lock(timeout):
+            PENDING_DOCS.clear()  # results of an earlier run that died before its docs were built
+            previous = warehouse.current()
+            with warehouse.new_version() as con:
+                con.execute("BEGIN")
+                load_reference_data(con)
+                create_views(con)
+                con.execute("COMMIT")
+                received = [_receive(p, from_folder) for p, from_folder in files]
+                if sources is not None:
+                    received = [
+                        r
+                        for r in received
+                        if (r.source.name if r.source else "unrecognised") in sources
+                    ]
+                received.sort(
+                    key=lambda r: (LOAD_ORDER.index(r.source.name) if r.source else -1, r.path.name)
+                )
+                for n, item in enumerate(received, start=1):
+                    file_id = f"{report.run_id}-{n:03d}"
+                    report.files.append(_process(con, settings, report, item, file_id, key))
+                report.finished_at = dt.datetime.now(dt.UTC)
+                con.execute(
+                    "INSERT INTO meta_ingest_run VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        report.run_id,
+                        trigger,
+                        report.started_at,
+                        report.finished_at,
+                        report.outcome,
+                        len(report.files),
+                        sum(f.outcome == "loaded" for f in report.files),
+                        len(report.rejected),
+                        sum(f.outcome == "skipped" for f in report.files),
+                        report.rows_loaded,
+                        time.monotonic() - timer,
+                    ],
+                )
+                summary = what_changed(
+                    con, previous.path if previous else None, _summary_header(report)
+                )
+                con.execute("INSERT INTO meta_run_summary VALUES (?, ?)", [report.run_id, summary])
+            current = warehouse.current()
+            report.version = current.number if current else None
+            report.data_docs = _data_docs(settings, report)
+            _write_summary(settings, report, summary)
+            warehouse.prune(settings.keep_versions)
+            # Only now that the run is published may received files leave the landing folder.
+            for item in received:
+                if _is_under(item.path, landing) and not item.not_data:
+                    item.path.unlink(missing_ok=True)
+    except Exception as e:
+        # Nothing was published; the last good version stays current. Record why, outside the warehouse.
+        report.failure = f"{type(e).__name__}: {e}"
+        _log_run(settings, report)
+        raise
     _log_run(settings, report)
     return report
+
+
+def _summary_header(report: RunReport) -> str:
+    started = report.started_at.astimezone(LONDON)
+    loaded = sum(f.outcome == "loaded" for f in report.files)
+    return (
+        f"# What changed: refresh of {started:%a %d %b %Y %H:%M} ({report.trigger})\n\n"
+        f"{len(report.files)} file(s): {loaded} loaded, {len(report.rejected)} rejected; "
+        f"{report.rows_loaded:,} rows loaded."
+    )
+
+
+def _write_summary(settings: Settings, report: RunReport, summary: str) -> None:
+    folder = settings.dir("reports") / report.run_id
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "summary.md").write_text(summary, "utf-8")
 
 
 def _data_docs(settings: Settings, report: RunReport) -> Path | None:
@@ -357,6 +399,7 @@ def _log_run(settings: Settings, report: RunReport) -> None:
         "outcome": report.outcome,
         "version": report.version,
         "data_docs": str(report.data_docs) if report.data_docs else None,
+        "failure": report.failure,
         "started_at": report.started_at.isoformat(),
         "finished_at": report.finished_at.isoformat() if report.finished_at else None,
         "files": [asdict(f) for f in report.files],

@@ -77,6 +77,16 @@ class Settings:
         converter=float,
         help="How long `rpd ingest` waits for another refresh to finish before giving up.",
     )
+    schedule: str = environ.var(
+        "0 6 * * mon",
+        help="When `rpd schedule` refreshes from the landing folder: a crontab line in Europe/London time "
+        "(minute hour day month weekday), weekdays as names. Default: Mondays at 06:00.",
+    )
+    source_schedules: str = environ.var(
+        "",
+        help="Other timetables for some kinds of file, e.g. 'contracts=0 7 1 * *; organisations=0 7 * * fri'. "
+        "Those kinds are then refreshed only on their own timetable.",
+    )
     today: dt.date | None = environ.var(
         None,
         converter=_optional_date,
@@ -103,6 +113,17 @@ class Settings:
             with os.fdopen(fd, "w") as f:
                 f.write(secrets.token_hex(32))
         return path.read_text().strip().encode("utf-8")
+
+    def to_env(self) -> dict[str, str]:
+        """These settings as RPD_ variables, for a child process (the app's refresh button)."""
+        env = {}
+        for field in self.__attrs_attrs__:  # type: ignore[attr-defined]
+            value = getattr(self, field.name)
+            if value is not None:
+                env[f"RPD_{field.name.upper()}"] = (
+                    value.isoformat() if isinstance(value, dt.date) else str(value)
+                )
+        return env
 
     def __repr__(self) -> str:  # never show the secret
         return f"Settings(data_dir={str(self.data_dir)!r})"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 
@@ -60,3 +62,28 @@ def recent_files(con: duckdb.DuckDBPyConnection, limit: int = 20) -> list[FileSt
         .fetchall()
     )
     return [FileStatus(*r) for r in rows]
+
+
+@dataclass(frozen=True)
+class FailedRun:
+    run_id: str
+    trigger: str
+    started_at: dt.datetime
+    failure: str
+
+
+def last_failure(log_dir: Path, since: dt.datetime) -> FailedRun | None:
+    """The most recent refresh that failed after `since` (failed runs publish nothing, so they are only in the log)."""
+    path = log_dir / "runs.jsonl"
+    if not path.exists():
+        return None
+    found = None
+    for line in path.read_text("utf-8").splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        started = dt.datetime.fromisoformat(record["started_at"])
+        if record.get("failure") and started > since:
+            found = FailedRun(record["run_id"], record["trigger"], started, record["failure"])
+    return found

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data
+from dashboard import actions, data
 from dashboard.layout import csv_download, note, start
-from warehouse.settings import Settings
+from warehouse.settings import LONDON, Settings
+from warehouse.status import last_failure
 
 OUTCOMES = {"Loaded": "loaded", "Rejected": "rejected", "Skipped (already loaded)": "skipped"}
 
@@ -15,6 +16,7 @@ def render(settings: Settings) -> None:
     version = start("Data status", settings)
     if version is None:
         return
+    refreshes(settings, version)
     st.header("What is loaded")
     st.table(data.query(version, "loaded_tables").set_index("What"))
     st.header("Files received")
@@ -38,3 +40,42 @@ def render(settings: Settings) -> None:
         note("Rows are numbered as in the file, with the header as row 1.")
         st.dataframe(failed, hide_index=True, width="stretch")
         csv_download(failed, "failed-checks.csv")
+
+
+def refreshes(settings: Settings, version) -> None:
+    st.header("Refreshes")
+    failed = last_failure(settings.dir("logs"), since=version.published_at)
+    if failed:
+        st.error(
+            f"The refresh started {failed.started_at.astimezone(LONDON):%a %d %b %H:%M} failed, so nothing from it was "
+            f"loaded and the figures shown are from the last good refresh. Reason: {failed.failure}"
+        )
+    running = actions.refresh_running(settings)
+    if running:
+        st.info("A refresh is running now. The new data appears here when it has finished.")
+        st.button("Check again", key="refresh_check")
+    if st.button(
+        "Refresh now",
+        key="refresh_now",
+        disabled=running,
+        help="Check and load every file waiting in the landing folder, as the weekly refresh does. "
+        "For administrators.",
+    ):
+        actions.start_refresh(settings)
+        st.session_state["refresh_requested"] = True
+        st.rerun()
+    history = data.query(version, "run_history")
+    if history.empty:
+        st.info("No refresh has been recorded yet.")
+        return
+    st.dataframe(history.drop(columns=["run_id", "summary_md"]), hide_index=True, width="stretch")
+    latest = history.iloc[0]
+    with st.expander(f"What changed in the latest refresh ({latest['Started']})", expanded=True):
+        st.markdown(latest["summary_md"] or "No summary was recorded for this refresh.")
+        st.download_button(
+            "Download this summary",
+            (latest["summary_md"] or "").encode("utf-8"),
+            file_name="what-changed.md",
+            mime="text/markdown",
+            key="download-summary",
+        )

@@ -43,4 +43,18 @@ QUERIES = {
         SELECT started_at, finished_at, outcome, files_loaded, files_rejected, files_skipped, rows_loaded
         FROM meta_ingest_run ORDER BY started_at DESC LIMIT 1
     """,
+    "run_history": """
+        SELECT r.run_id,
+               strftime(r.started_at AT TIME ZONE 'Europe/London', '%a %d %b %Y %H:%M') AS "Started",
+               round(r.duration_s) AS "Seconds",
+               r.trigger AS "Started by",
+               r.outcome AS "Outcome",
+               r.files_loaded AS "Files loaded",
+               r.files_rejected AS "Files rejected",
+               r.rows_loaded AS "Rows loaded",
+               s.summary_md
+        FROM meta_ingest_run r LEFT JOIN meta_run_summary s USING (run_id)
+        ORDER BY r.started_at DESC
+        LIMIT 100
+    """,
 }

@@ -24,9 +24,43 @@ def test_status_lists_loaded_rows_and_filters_files(small_warehouse, page):
     tables = at.table[0].value
     assert tables.loc["Contracts", "Rows"] == small_warehouse.contracts
     assert tables.loc["Referrals", "Rows"] == small_warehouse.referrals
-    files = at.dataframe[0].value
+    history = at.dataframe[0].value
+    assert list(history["Files loaded"]) == [2] and list(history["Files rejected"]) == [1]
+    files = at.dataframe[1].value
     assert set(files["Outcome"]) == {"loaded", "rejected"}
     at.multiselect(key="status_outcomes").set_value(["Rejected"]).run()
-    files = at.dataframe[0].value
+    files = at.dataframe[1].value
     assert set(files["Outcome"]) == {"rejected"}
     assert "unknown.csv" in set(files["File"])
+
+
+def test_refresh_now_loads_landing_files_in_another_process(tmp_path, page):
+    """The button starts a refresh in a separate process; the page shows the new version and its summary after."""
+    import shutil
+    import time
+
+    from tests import builders as b
+    from tests.conftest import make_settings
+    from warehouse.connection import Warehouse
+
+    settings = make_settings(tmp_path / "data")
+    from ingest.pipeline import refresh
+
+    refresh(settings, [b.write_csv(tmp_path / "c.csv", "contracts", [b.contract()])])
+    b.write_csv(
+        settings.dir("landing") / "more.csv", "contracts", [b.contract(contract_ref="PRJ_0002")]
+    )
+    at = page("status", settings.data_dir)
+    assert not at.exception
+    at.button(key="refresh_now").click().run()
+    warehouse = Warehouse.from_settings(settings)
+    for _ in range(240):
+        if warehouse.current().number == 2:
+            break
+        time.sleep(0.25)
+    assert warehouse.current().number == 2
+    at.run()
+    assert at.table[0].value.loc["Contracts", "Rows"] == 2
+    assert "1 loaded" in at.expander[0].markdown[0].value
+    assert not (settings.dir("landing") / "more.csv").exists()
+    shutil.rmtree(tmp_path / "data", ignore_errors=True)

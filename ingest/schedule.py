@@ -1,0 +1,185 @@
+"""`rpd schedule`: the one long-running process that refreshes the warehouse on a timetable.
+
+APScheduler wiring only; the work is `ingest.pipeline.refresh`. Decisions, each from STACK-NOTES.md:
+- One scheduler process. The jobs live in memory, not a shared job store: the warehouse's own run
+  history (meta_ingest_run) is the record of what ran, so a restart can never run a job twice.
+- On start, a schedule whose last due time has passed since its last successful run is run at once
+  (catch-up): a run missed while the process was down is not forgotten, and several missed runs
+  become one. While running, misfires are coalesced with hours of grace.
+- Times are Europe/London; day-of-week must be written as names (in APScheduler 3, 0 is Monday).
+- SIGTERM stops taking new work and lets a refresh in progress finish; a refresh that is killed
+  anyway publishes nothing, so the warehouse stays as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import signal
+from dataclasses import dataclass
+from types import FrameType
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from ingest.pipeline import refresh
+from warehouse.connection import NoWarehouse, RefreshInProgress, Warehouse
+from warehouse.settings import LONDON, Settings
+
+log = logging.getLogger("rpd.schedule")
+GRACE_SECONDS = 6 * 3600
+TRIGGER = "schedule"
+
+
+class BadSchedule(ValueError):
+    """A schedule setting that cannot be used; str() says why in plain English."""
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str  # "all" or a source name
+    cron: str
+    sources: frozenset[str] | None  # None: every kind of file
+
+    def trigger(self) -> CronTrigger:
+        return parse_cron(self.cron)
+
+
+def parse_cron(expression: str) -> CronTrigger:
+    """A five-field crontab line in Europe/London; numeric days of the week are refused (0 is Monday in APScheduler)."""
+    fields = expression.split()
+    if len(fields) != 5:
+        raise BadSchedule(
+            f"'{expression}' is not a schedule: write five fields, e.g. '0 6 * * mon' (Mondays at 06:00)."
+        )
+    if re.search(r"\d", fields[4]):
+        raise BadSchedule(
+            f"'{expression}': write days of the week as names (mon, tue, ... sun), not numbers: "
+            "the scheduler counts 0 as Monday, unlike cron."
+        )
+    try:
+        return CronTrigger.from_crontab(expression, timezone=LONDON)
+    except ValueError as e:
+        raise BadSchedule(f"'{expression}' is not a schedule ({e}).") from None
+
+
+def jobs(settings: Settings) -> list[Job]:
+    """The default schedule for all files, plus any per-source schedules (RPD_SOURCE_SCHEDULES)."""
+    from ingest.sources import all_sources
+
+    per_source: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in (settings.source_schedules or "").split(";"))):
+        name, _, cron = part.partition("=")
+        name = name.strip()
+        if name not in all_sources():
+            raise BadSchedule(
+                f"RPD_SOURCE_SCHEDULES names '{name}', which is not a kind of file ({', '.join(all_sources())})."
+            )
+        per_source[name] = cron.strip()
+    found = [Job(name, cron, frozenset({name})) for name, cron in per_source.items()]
+    others = frozenset(all_sources()) - set(per_source)
+    found.insert(
+        0, Job("all", settings.schedule, None if not per_source else others | {"unrecognised"})
+    )
+    for job in found:
+        job.trigger()  # fail at start, with the setting named, not at the first fire
+    return found
+
+
+def previous_fire(trigger: CronTrigger, now: dt.datetime) -> dt.datetime | None:
+    """The last time at or before `now` the trigger was due (None if not within a year)."""
+    for days in (8, 35, 370):
+        fire, last = trigger.get_next_fire_time(None, now - dt.timedelta(days=days)), None
+        while fire is not None and fire <= now:
+            last = fire
+            fire = trigger.get_next_fire_time(fire, fire + dt.timedelta(seconds=1))
+        if last is not None:
+            return last
+    return None
+
+
+def last_success(settings: Settings, job: Job) -> dt.datetime | None:
+    """When this job last finished a run that was not refused, from the published warehouse's run history."""
+    warehouse = Warehouse.from_settings(settings)
+    try:
+        con = warehouse.connect()
+    except NoWarehouse:
+        return None
+    try:
+        row = con.execute(
+            "SELECT max(finished_at) FROM meta_ingest_run WHERE trigger = ?",
+            [f"{TRIGGER}:{job.name}"],
+        ).fetchone()
+    finally:
+        con.close()
+    return row[0] if row else None
+
+
+def needs_catch_up(last: dt.datetime | None, due: dt.datetime | None) -> bool:
+    """A run is owed if the schedule was due since the last successful run (or there never was one)."""
+    return due is not None and (last is None or last < due)
+
+
+def run_job(settings: Settings, job: Job) -> None:
+    """One scheduled refresh. Waits for another refresh (the CLI, the app's button) rather than failing."""
+    try:
+        report = refresh(
+            settings,
+            trigger=f"{TRIGGER}:{job.name}",
+            lock_timeout=GRACE_SECONDS,
+            sources=job.sources,
+        )
+    except RefreshInProgress:
+        log.warning(
+            "job %s skipped: another refresh held the lock for %s s", job.name, GRACE_SECONDS
+        )
+        return
+    log.info(
+        "job %s: %s, %d files, %d rows, version %s",
+        job.name,
+        report.outcome,
+        len(report.files),
+        report.rows_loaded,
+        report.version,
+    )
+
+
+def build(settings: Settings, scheduler: BlockingScheduler | None = None) -> BlockingScheduler:
+    scheduler = scheduler or BlockingScheduler(timezone=LONDON)
+    for job in jobs(settings):
+        scheduler.add_job(
+            run_job,
+            job.trigger(),
+            args=[settings, job],
+            id=job.name,
+            name=f"refresh {job.name}",
+            coalesce=True,
+            misfire_grace_time=GRACE_SECONDS,
+            max_instances=1,
+            replace_existing=True,
+        )
+    return scheduler
+
+
+def serve(settings: Settings, now: dt.datetime | None = None) -> None:
+    """Run until SIGTERM or SIGINT: catch up what is owed, then follow the timetable."""
+    scheduler = build(settings)
+    now = now or dt.datetime.now(LONDON)
+    for job in jobs(settings):
+        due = previous_fire(job.trigger(), now)
+        if needs_catch_up(last_success(settings, job), due):
+            log.info("job %s was due at %s and has not run since: running it now", job.name, due)
+            scheduler.add_job(
+                run_job, args=[settings, job], id=f"catch-up-{job.name}", max_instances=1
+            )
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        log.info("stopping (signal %s): a refresh in progress is allowed to finish", signum)
+        scheduler.shutdown(wait=False)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for job in scheduler.get_jobs():
+        log.info("%s: next at %s", job.name, getattr(job, "next_run_time", None))
+    scheduler.start()

@@ -1,0 +1,118 @@
+"""What changed in a run, in plain English: compared with the version it was built from.
+
+Written into meta_run_summary and to reports/RUN/summary.md, a file that could be emailed as it is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+GAP_THRESHOLD_PCT = -20.0  # "well below forecast" over the last three complete months
+
+# Per contract: the gap over the last three complete months before the data's as-of month.
+_RECENT_GAP = """
+    SELECT g.contract_ref, 100.0 * (sum(g.received) - sum(g.forecast)) / nullif(sum(g.forecast), 0) AS gap_pct
+    FROM {db}.mart_volume_gap g, {db}.mart_data_as_of a
+    WHERE NOT g.is_provisional AND g.month >= a.provisional_month - INTERVAL 3 MONTH
+    GROUP BY g.contract_ref
+"""
+_CURRENT_BAND = """
+    SELECT contract_ref, band, referrals_above_cap > 0 AS above_cap
+    FROM {db}.mart_band_position WHERE is_provisional
+"""
+
+
+def _lines(con: duckdb.DuckDBPyConnection, has_previous: bool) -> list[str]:
+    lines: list[str] = []
+    prev = "prev" if has_previous else None
+    referrals = con.execute(
+        """SELECT r.region_name, count(*) FROM core_referral x JOIN mart_contract r USING (contract_ref)
+           GROUP BY ALL ORDER BY 1"""
+    ).fetchall()
+    before = (
+        dict(
+            con.execute(
+                """SELECT r.region_name, count(*) FROM prev.core_referral x JOIN prev.mart_contract r USING (contract_ref)
+           GROUP BY ALL"""
+            ).fetchall()
+        )
+        if prev
+        else {}
+    )
+    changes = [
+        (region, n - before.get(region, 0)) for region, n in referrals if n != before.get(region, 0)
+    ]
+    if changes:
+        lines.append("**Referrals by region** (change in referrals held):\n")
+        lines += [f"- {region}: {delta:+,}" for region, delta in changes]
+    else:
+        lines.append("No change in referrals.")
+    lines.append("")
+    now_gap = _RECENT_GAP.format(db="main")
+    if prev:
+        crossed = con.execute(
+            f"""SELECT n.contract_ref, n.gap_pct FROM ({now_gap}) n LEFT JOIN ({_RECENT_GAP.format(db="prev")}) p
+                USING (contract_ref)
+                WHERE n.gap_pct < ? AND (p.gap_pct IS NULL OR p.gap_pct >= ?) ORDER BY n.gap_pct""",  # noqa: S608
+            [GAP_THRESHOLD_PCT, GAP_THRESHOLD_PCT],
+        ).fetchall()
+        bands = con.execute(
+            f"""SELECT n.contract_ref, p.band, n.band, n.above_cap AND NOT coalesce(p.above_cap, false)
+                FROM ({_CURRENT_BAND.format(db="main")}) n JOIN ({_CURRENT_BAND.format(db="prev")}) p USING (contract_ref)
+                WHERE n.band IS DISTINCT FROM p.band OR (n.above_cap AND NOT p.above_cap)"""  # noqa: S608
+        ).fetchall()
+        signals = con.execute(
+            """SELECT contract_ref, quarter, shortfall_gbp, other_funding_gbp FROM mart_subsidy_quarterly n
+               WHERE is_subsidy_signal AND NOT EXISTS (
+                   SELECT 1 FROM prev.mart_subsidy_quarterly p
+                   WHERE p.contract_ref = n.contract_ref AND p.quarter = n.quarter AND p.is_subsidy_signal)
+               ORDER BY quarter, contract_ref"""
+        ).fetchall()
+    else:
+        crossed = con.execute(
+            f"SELECT contract_ref, gap_pct FROM ({now_gap}) WHERE gap_pct < ? ORDER BY gap_pct",  # noqa: S608
+            [GAP_THRESHOLD_PCT],
+        ).fetchall()
+        bands, signals = (
+            [],
+            con.execute(
+                "SELECT contract_ref, quarter, shortfall_gbp, other_funding_gbp FROM mart_subsidy_quarterly "
+                "WHERE is_subsidy_signal ORDER BY quarter, contract_ref"
+            ).fetchall(),
+        )
+    lines.append(
+        f"**Contracts newly more than {-GAP_THRESHOLD_PCT:.0f}% below forecast** over the last three "
+        f"complete months: {len(crossed)}."
+    )
+    lines += [f"- {ref}: {pct:+.0f}%" for ref, pct in crossed[:20]]
+    lines.append(
+        f"**Contracts that changed volume band or went over their cap** this contract year: {len(bands)}."
+    )
+    lines += [
+        f"- {ref}: band {old or '–'} → {new or '–'}" + (" (now above its cap)" if cap else "")
+        for ref, old, new, cap in bands[:20]
+    ]
+    lines.append(
+        f"**New subsidy signals** (quarters where a provider reports a shortfall or used other money): {len(signals)}."
+    )
+    lines += [
+        f"- {ref} {quarter}: shortfall £{float(short):,.0f}, other funding £{float(other):,.0f}"
+        for ref, quarter, short, other in signals[:20]
+    ]
+    if len(signals) > 20:
+        lines.append(f"- and {len(signals) - 20} more")
+    return lines
+
+
+def what_changed(con: duckdb.DuckDBPyConnection, previous: Path | None, header: str) -> str:
+    """Markdown summary of the version being built against `previous` (the version it was copied from)."""
+    if previous is not None:
+        quoted = str(previous).replace("'", "''")  # our own version file, not user input
+        con.execute(f"ATTACH '{quoted}' AS prev (READ_ONLY)")
+    try:
+        body = _lines(con, previous is not None)
+    finally:
+        if previous is not None:
+            con.execute("DETACH prev")
+    return "\n".join([header, "", *body, ""])

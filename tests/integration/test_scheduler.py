@@ -1,0 +1,177 @@
+"""The refresh timetable: trigger times in Europe/London across the clock changes, catch-up after
+downtime without running twice, clean stop on SIGTERM, and a killed refresh publishing nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from ingest.schedule import BadSchedule, jobs, needs_catch_up, parse_cron, previous_fire
+from tests import builders as b
+from tests.conftest import make_settings, snapshot
+from tests.integration.test_concurrency import READER, env_for
+from warehouse.connection import Warehouse
+from warehouse.settings import LONDON
+
+UTC = dt.UTC
+
+
+def next_fires(expression: str, start: dt.datetime, n: int) -> list[dt.datetime]:
+    trigger, fires, previous = parse_cron(expression), [], None
+    now = start
+    for _ in range(n):
+        fire = trigger.get_next_fire_time(previous, now)
+        fires.append(fire)
+        previous, now = fire, fire + dt.timedelta(seconds=1)
+    return fires
+
+
+def test_weekly_trigger_keeps_six_am_across_the_march_clock_change():
+    """Mondays 06:00 London stay 06:00 local when BST starts on 28 March 2027 (06:00 then 05:00 UTC)."""
+    fires = next_fires("0 6 * * mon", dt.datetime(2027, 3, 20, tzinfo=LONDON), 2)
+    assert [f.date() for f in fires] == [dt.date(2027, 3, 22), dt.date(2027, 3, 29)]
+    assert all(f.hour == 6 and f.strftime("%a") == "Mon" for f in fires)
+    assert [f.astimezone(UTC).hour for f in fires] == [6, 5]
+
+
+def test_weekly_trigger_keeps_six_am_across_the_october_clock_change():
+    """When BST ends on 31 October 2027 the Monday run moves from 05:00 to 06:00 UTC, staying 06:00 in London."""
+    fires = next_fires("0 6 * * mon", dt.datetime(2027, 10, 23, tzinfo=LONDON), 2)
+    assert [f.date() for f in fires] == [dt.date(2027, 10, 25), dt.date(2027, 11, 1)]
+    assert [f.astimezone(UTC).hour for f in fires] == [5, 6]
+
+
+def test_numeric_weekdays_are_refused():
+    """'0 6 * * 0' would fire on Mondays in APScheduler 3, so numbers for weekdays are refused with the reason."""
+    with pytest.raises(BadSchedule, match="write days of the week as names"):
+        parse_cron("0 6 * * 0")
+    with pytest.raises(BadSchedule, match="five fields"):
+        parse_cron("every monday")
+
+
+def test_previous_fire_and_catch_up():
+    """A run is owed when the last due time came after the last success, and not otherwise."""
+    trigger = parse_cron("0 6 * * mon")
+    now = dt.datetime(2026, 11, 21, 12, 0, tzinfo=LONDON)  # a Saturday
+    due = previous_fire(trigger, now)
+    assert due == dt.datetime(2026, 11, 16, 6, 0, tzinfo=LONDON)
+    assert needs_catch_up(None, due)
+    assert needs_catch_up(dt.datetime(2026, 11, 9, 6, 1, tzinfo=LONDON), due)
+    assert not needs_catch_up(dt.datetime(2026, 11, 16, 6, 2, tzinfo=LONDON), due)
+
+
+def test_per_source_schedules(tmp_path):
+    """A kind of file with its own timetable leaves the default job, which keeps unrecognised files."""
+    settings = make_settings(tmp_path, RPD_SOURCE_SCHEDULES="contracts=0 7 1 * *")
+    found = {j.name: j for j in jobs(settings)}
+    assert found["contracts"].sources == {"contracts"} and found["contracts"].cron == "0 7 1 * *"
+    assert "contracts" not in found["all"].sources and "unrecognised" in found["all"].sources
+    with pytest.raises(BadSchedule, match="'referals', which is not a kind of file"):
+        jobs(make_settings(tmp_path, RPD_SOURCE_SCHEDULES="referals=0 7 * * mon"))
+
+
+def schedule_runs(settings) -> list[str]:
+    con = Warehouse.from_settings(settings).connect()
+    try:
+        return [
+            r[0]
+            for r in con.execute(
+                "SELECT trigger FROM meta_ingest_run WHERE trigger LIKE 'schedule%'"
+            ).fetchall()
+        ]
+    finally:
+        con.close()
+
+
+@pytest.mark.slow
+def test_scheduler_catches_up_once_beside_a_reader_and_stops_cleanly(tmp_path):
+    """Started after a missed Monday, the scheduler refreshes at once while another process reads without error;
+    SIGTERM stops it; restarted, it does not run the same refresh again."""
+    data = tmp_path / "data"
+    settings = make_settings(data)
+    from ingest.pipeline import refresh
+
+    refresh(settings, [b.write_csv(tmp_path / "c1.csv", "contracts", [b.contract()])])
+    b.write_csv(
+        settings.dir("landing") / "c2.csv", "contracts", [b.contract(contract_ref="PRJ_0002")]
+    )
+    rpd = str(Path(sys.executable).with_name("rpd"))
+    stop = tmp_path / "stop"
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(settings.dir("warehouse")), str(stop)],
+        env=env_for(data),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    scheduler = subprocess.Popen(
+        [rpd, "schedule"],
+        env=env_for(data),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        for _ in range(240):
+            if Warehouse.from_settings(settings).current().number >= 2:
+                break
+            time.sleep(0.25)
+        assert schedule_runs(settings) == ["schedule:all"]
+        scheduler.send_signal(signal.SIGTERM)
+        assert scheduler.wait(timeout=60) == 0
+        restarted = subprocess.Popen(
+            [rpd, "schedule"],
+            env=env_for(data),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(8)  # long enough for a catch-up run to have started and published
+        restarted.send_signal(signal.SIGTERM)
+        assert restarted.wait(timeout=60) == 0
+        assert schedule_runs(settings) == ["schedule:all"]
+    finally:
+        scheduler.kill()
+        stop.touch()
+        out, _ = reader.communicate(timeout=60)
+    result = json.loads(out)
+    assert result["errors"] == []
+    assert result["final"] == 2
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("delay", [1.0, 4.0, 9.0])
+def test_refresh_killed_part_way_publishes_nothing(tmp_path, delay):
+    """An `rpd ingest` killed with SIGKILL leaves the warehouse exactly as before, and the next run succeeds."""
+    from ingest.demo import write_demo_files
+    from ingest.pipeline import refresh
+
+    data = tmp_path / "data"
+    settings = make_settings(data)
+    files = write_demo_files(tmp_path / "demo", today=settings.today_london, referrals_scale=0.1)
+    register = next(p for p in files if p.name == "contract_register.xlsx")
+    refresh(settings, [register])
+    before, version = snapshot(settings), Warehouse.from_settings(settings).current()
+    rpd = str(Path(sys.executable).with_name("rpd"))
+    proc = subprocess.Popen(
+        [rpd, "ingest", str(tmp_path / "demo")],
+        env=env_for(data),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(delay)
+    proc.kill()
+    proc.wait()
+    current = Warehouse.from_settings(settings).current()
+    if current.number == version.number:  # killed before publishing: nothing of the run is visible
+        assert snapshot(settings) == before
+    else:  # it had already published: the whole run is visible
+        assert current.number == version.number + 1
+    report = refresh(settings, [tmp_path / "demo"])
+    assert not report.rejected
+    assert Warehouse.from_settings(settings).current().number > version.number
