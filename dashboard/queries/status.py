@@ -4,7 +4,7 @@ from __future__ import annotations
 
 QUERIES = {
     "loaded_tables": """
-        SELECT t.label AS "What", t.rows AS "Rows", t.files AS "From files",
+        SELECT t.label AS "What", format('{:,}', t.rows) AS "Rows", format('{:,}', t.files) AS "From files",
                coalesce(strftime(t.last_loaded AT TIME ZONE 'Europe/London', '%d %b %Y %H:%M'), 'never') AS "Last loaded"
         FROM (
             SELECT 'Contracts' AS label, count(*) AS rows, count(DISTINCT file_id) AS files, max(f.received_at) AS last_loaded
@@ -24,7 +24,8 @@ QUERIES = {
         ) t
     """,
     "recent_files": """
-        SELECT received_at AS "Received", file_name AS "File", coalesce(source, 'not recognised') AS "Kind",
+        SELECT strftime(received_at AT TIME ZONE 'Europe/London', '%d %b %Y %H:%M') AS "Received",
+               file_name AS "File", coalesce(replace(source, '_', ' '), 'not recognised') AS "Kind",
                outcome AS "Outcome", rows_loaded AS "Rows loaded", message AS "What happened"
         FROM meta_ingest_file
         WHERE outcome IN (SELECT unnest(?::VARCHAR[]))

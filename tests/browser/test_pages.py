@@ -53,6 +53,6 @@ def test_status_figures_equal_the_warehouse(browser, app_url, small_warehouse):
         r.locator("th, td").nth(0).inner_text(): r.locator("td").nth(0).inner_text()
         for r in table.locator("tbody tr").all()
     }
-    assert rows["Contracts"] == str(contracts)
-    assert rows["Referrals"] == str(referrals)
+    assert rows["Contracts"] == f"{contracts:,}"
+    assert rows["Referrals"] == f"{referrals:,}"
     page.close()
