@@ -15,7 +15,7 @@ from dashboard import data, scope
 from dashboard.pages import accessibility, engagement, glossary, overview, status, subsidy, volume
 from warehouse.settings import Settings
 
-# url path -> (section, title, module); the first is the default page.
+# url path -> (section, title, module); the first is the default page, which Streamlit serves at "/".
 PAGES: dict[str, tuple[str, str, Callable]] = {
     "overview": ("Monitor", "Overview", overview.render),
     "volume": ("Monitor", "Volume versus forecast", volume.render),

@@ -101,6 +101,14 @@ class Warehouse:
             )
         return duckdb.connect(str(version.path), read_only=True)
 
+    def previous(self, version: Version) -> Version | None:
+        """The newest version older than `version` still on disk (for 'change since the last refresh')."""
+        older = [n for n in self.versions() if n < version.number]
+        if not older:
+            return None
+        path = self.directory / _file_name(older[-1])
+        return Version(older[-1], path, dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC))
+
     def versions(self) -> list[int]:
         """Numbers of the version files on disk, oldest first."""
         if not self.directory.exists():

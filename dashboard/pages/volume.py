@@ -1,10 +1,473 @@
-"""Volume versus forecast (being built for issue 3)."""
+"""Volume versus forecast: referrals received against the indicative profile, cumulative since the
+start, the gap by region / PCC area / lot / provider / contract with a drill-down, the three-month trend,
+and timeliness of first assessments beside the volumes."""
 
 from __future__ import annotations
 
-from dashboard.layout import start
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from dashboard import data, scope
+from dashboard.charts import OKABE_ITO, categorical
+from dashboard.layout import chart_with_table, figure, note, percent, start
 from warehouse.settings import Settings
+
+ALL_CONTRACTS = "All contracts in scope"
+GROUPS = {
+    "Region": "region",
+    "PCC area": "pcc",
+    "Lot": "lot",
+    "Lead provider": "provider",
+    "Contract": "contract",
+}
 
 
 def render(settings: Settings) -> None:
-    start("Volume versus forecast", settings)
+    version = start("Volume versus forecast", settings)
+    if version is None:
+        return
+    chosen = scope.current()
+    as_of = data.query(version, "data_as_of").iloc[0]
+    since = chosen.since(as_of.as_of_date)
+    params = {**chosen.params(), "since": since}
+    contracts = data.query(version, "volume_contracts", **params)
+    if contracts.empty:
+        st.info(
+            f"No contracts match these filters ({scope.describe(chosen, version)}) in the period shown. "
+            "Choose another region, PCC area, lot or lead provider in the sidebar, or a longer period."
+        )
+        return
+    labels = dict(
+        zip(
+            contracts.contract_ref,
+            contracts.intervention_title + " (" + contracts.contract_ref + ")",
+            strict=True,
+        )
+    )
+    contract = st.selectbox(
+        "Contract",
+        [ALL_CONTRACTS, *labels],
+        key="volume_contract",
+        format_func=lambda c: labels.get(c, c),
+    )
+    one = None if contract == ALL_CONTRACTS else contract
+    chosen_params = {**params, "contract": one}
+    provisional = pd.Timestamp(as_of.provisional_month)
+    note(
+        f"{scope.describe(chosen, version)}{'' if one is None else ', ' + labels[one]}. "
+        f"{provisional:%b %Y} is provisional: its data runs to {pd.Timestamp(as_of.as_of_date):%d %b %Y} and its "
+        "forecast counts only the days up to then, so a lower count is not a fall."
+    )
+
+    monthly = data.query(version, "volume_monthly", **chosen_params)
+    received, forecast = monthly.received.sum(), monthly.forecast.sum()
+    cols = st.columns(3)
+    with cols[0]:
+        figure("Referrals received", f"{received:,.0f}", "Referrals received")
+    with cols[1]:
+        figure("Forecast", f"{forecast:,.0f}", "Forecast")
+    with cols[2]:
+        gap = 100 * (received - forecast) / forecast if forecast else float("nan")
+        figure("Volume gap", percent(gap, signed=True), "Volume gap")
+
+    st.header("Referrals received against forecast, month by month")
+    bands = data.query(version, "volume_bands", contract=one) if one else pd.DataFrame()
+    table = monthly_table(monthly)
+    limits = band_limits(bands)
+    chart_with_table(
+        received_vs_forecast(table, limits),
+        table,
+        "volume-monthly.csv",
+        caption="Referrals received and forecast per month",
+    )
+    if one is not None and not bands.empty and bands.contract_year.notna().any():
+        if limits.empty:
+            note("This contract has no volume bands or cap.")
+        else:
+            note(
+                "Dotted lines: the volume band limits and cap as a monthly rate (a twelfth of the yearly "
+                "limit). Bands and caps apply per contract year:"
+            )
+        st.dataframe(band_table(bands), hide_index=True, width="stretch")
+
+    st.header("Cumulative since the contracts started")
+    cumulative = cumulative_table(data.query(version, "volume_cumulative", **chosen_params))
+    chart_with_table(
+        cumulative_lines(cumulative),
+        cumulative,
+        "volume-cumulative.csv",
+        caption="Referrals received and forecast, added up since the start",
+    )
+
+    st.header("Trend of the last three complete months")
+    _trend(data.query(version, "volume_recent", **chosen_params))
+
+    st.header("Gap by group")
+    group_label = st.radio("Group by", list(GROUPS), horizontal=True, key="volume_group")
+    by_group = data.query(version, "volume_gap_by", **params, group=GROUPS[group_label])
+    gap_table = group_table(by_group, group_label)
+    chart_with_table(
+        gap_bars(gap_table, group_label),
+        gap_table,
+        f"volume-gap-by-{GROUPS[group_label]}.csv",
+        caption=f"Volume gap by {group_label.lower()}, {since:%b %Y} to {provisional:%b %Y}",
+    )
+
+    st.header("Drill down")
+    _drill_down(
+        version, params, by_region=data.query(version, "volume_gap_by", **params, group="region")
+    )
+
+    st.header("Timeliness of first assessments")
+    _timeliness(version, chosen_params)
+
+
+def _trend(recent: pd.DataFrame) -> None:
+    last3, before = recent.tail(3), recent.iloc[:-3]
+    if last3.empty:
+        st.info("No complete month yet for these contracts.")
+        return
+    gap3 = _gap_pct(last3)
+    change = gap3 - _gap_pct(before) if len(before) == 3 else float("nan")
+    span = f"{last3.month.iloc[0]:%b} to {last3.month.iloc[-1]:%b %Y}"
+    cols = st.columns(2)
+    with cols[0]:
+        figure(
+            f"Gap, {span}",
+            percent(gap3, signed=True),
+            "Three-month trend",
+            None if change != change else f"{change:+.0f} points on the 3 months before",
+        )
+    with cols[1]:
+        figure(f"Referrals received, {span}", f"{last3.received.sum():,.0f}", "Referrals received")
+    table = monthly_table(recent)
+    table.insert(
+        0, "Period", ["3 months before"] * len(before) + ["Last 3 complete months"] * len(last3)
+    )
+    chart_with_table(
+        gap_by_month(table),
+        table,
+        "volume-last-six-months.csv",
+        caption="Volume gap % in each of the last six complete months",
+    )
+
+
+def _drill_down(version, params: dict, by_region: pd.DataFrame) -> None:
+    if by_region.empty:
+        st.info("No region has contracts in scope.")
+        return
+    regions = dict(zip(by_region.group_key, by_region.group_name, strict=True))
+    region = st.selectbox(
+        "Region",
+        sorted(regions, key=regions.get),
+        key="volume_drill_region",
+        format_func=regions.get,
+    )
+    contracts = data.query(
+        version, "volume_gap_by", **{**params, "region": region}, group="contract"
+    )
+    table = group_table(contracts, "Contract")
+    st.dataframe(table, hide_index=True, width="stretch")
+    names = dict(zip(contracts.group_key, contracts.group_name, strict=True))
+    if not names:
+        st.info(f"No contract in scope in {regions[region]}.")
+        return
+    contract = st.selectbox(
+        "Contract in this region", list(names), key="volume_drill_contract", format_func=names.get
+    )
+    months = data.query(version, "volume_contract_months", contract=contract, since=params["since"])
+    chosen = monthly_table(months)
+    chart_with_table(
+        received_vs_forecast(chosen, pd.DataFrame()),
+        chosen,
+        f"volume-{contract}.csv",
+        caption=f"{names[contract]}: referrals received and forecast per month",
+    )
+
+
+def _timeliness(version, params: dict) -> None:
+    total = data.query(version, "volume_timeliness_total", **params).iloc[0]
+    cols = st.columns(3)
+    with cols[0]:
+        figure(
+            "Median working days to assessment arranged",
+            _days(total.median_days_to_arranged),
+            "Time to assessment arranged",
+        )
+    with cols[1]:
+        figure(
+            "Median working days to assessment attended",
+            _days(total.median_days_to_attended),
+            "Time to assessment attended",
+        )
+    with cols[2]:
+        figure(
+            "Assessed within 10 working days",
+            percent(total.pct_within_10),
+            "Assessed within 10 working days",
+        )
+    note(
+        "Working days are Monday to Friday; bank holidays are not taken out. Referrals not yet arranged or "
+        "assessed are left out of the medians; recent months fill in as assessments happen."
+    )
+    table = timeliness_table(data.query(version, "volume_timeliness", **params))
+    chart_with_table(
+        timeliness_lines(table),
+        table,
+        "timeliness-monthly.csv",
+        caption="Median working days from referral to first assessment, by month of referral",
+    )
+
+
+def _gap_pct(frame: pd.DataFrame) -> float:
+    forecast = frame.forecast.sum()
+    return 100 * (frame.received.sum() - forecast) / forecast if forecast else float("nan")
+
+
+def _days(value) -> str:
+    return "–" if pd.isna(value) else f"{value:,.1f}".removesuffix(".0")
+
+
+# -- DataFrame -> table or chart (no Streamlit below) ------------------------------------------------
+
+
+def _yes_no(flags: pd.Series) -> pd.Series:
+    return flags.fillna(False).astype(bool).map({True: "yes", False: "no"})
+
+
+def monthly_table(monthly: pd.DataFrame) -> pd.DataFrame:
+    forecast = monthly.forecast.astype(float)
+    gap = monthly.received - forecast
+    return pd.DataFrame(
+        {
+            "Month": pd.to_datetime(monthly.month).dt.strftime("%b %Y"),
+            "Received": monthly.received.astype(int),
+            "Forecast": forecast.round(1),
+            "Gap": gap.round(1),
+            "Gap %": (100 * gap / forecast.where(forecast > 0)).round(1),
+            "Provisional": _yes_no(monthly.is_provisional),
+        }
+    )
+
+
+def cumulative_table(cumulative: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Month": pd.to_datetime(cumulative.month).dt.strftime("%b %Y"),
+            "Received to date": cumulative.cumulative_received.astype(int),
+            "Forecast to date": cumulative.cumulative_forecast.round(1),
+            "Provisional": _yes_no(cumulative.is_provisional),
+        }
+    )
+
+
+def band_limits(bands: pd.DataFrame) -> pd.DataFrame:
+    """The chosen contract's band limits and cap as monthly rates, for reference lines."""
+    if bands.empty:
+        return pd.DataFrame(columns=["Limit", "Per month"])
+    first = bands.iloc[0]
+    rows = [
+        (f"Band {n} limit", first[f"band_{n}_upto"])
+        for n in (1, 2, 3)
+        if pd.notna(first[f"band_{n}_upto"])
+    ]
+    if pd.notna(first.annual_volume_cap) and not rows:
+        rows.append(("Volume cap", first.annual_volume_cap))
+    return pd.DataFrame(
+        {"Limit": [r[0] for r in rows], "Per month": [float(r[1]) / 12 for r in rows]}
+    )
+
+
+def band_table(bands: pd.DataFrame) -> pd.DataFrame:
+    years = bands[bands.contract_year.notna()]
+    return pd.DataFrame(
+        {
+            "Contract year": years.contract_year.astype(int),
+            "From": pd.to_datetime(years.year_start).dt.strftime("%d %b %Y"),
+            "To": pd.to_datetime(years.year_end).dt.strftime("%d %b %Y"),
+            "Referrals received": years.referrals_received.astype(int),
+            "Band": years.band.astype("Int64"),
+            "Volume cap": years.volume_cap.astype("Int64"),
+            "Referrals above cap": years.referrals_above_cap.astype(int),
+            "Provisional": _yes_no(years.is_provisional),
+        }
+    )
+
+
+def group_table(groups: pd.DataFrame, label: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            label: groups.group_name,
+            "Contracts": groups.contracts.astype(int),
+            "Received": groups.received.astype(int),
+            "Forecast": groups.forecast.astype(float).round(1),
+            "Gap": groups.gap.astype(float).round(1),
+            "Gap %": groups.gap_pct.astype(float).round(1),
+            "Provisional": _yes_no(groups.has_provisional),
+        }
+    )
+
+
+def timeliness_table(months: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Month": pd.to_datetime(months.month).dt.strftime("%b %Y"),
+            "Referrals": months.referrals.astype(int),
+            "Arranged": months.arranged.astype(int),
+            "Median working days to arranged": months.median_days_to_arranged.astype(float),
+            "Attended": months.attended.astype(int),
+            "Median working days to attended": months.median_days_to_attended.astype(float),
+            "Attended within 10 working days": months.attended_within_10.astype(int),
+            "% within 10 working days": months.pct_within_10.astype(float).round(1),
+            "Provisional": _yes_no(months.is_provisional),
+        }
+    )
+
+
+def _month_axis(frame: pd.DataFrame) -> alt.X:
+    return alt.X(
+        "Month:O",
+        sort=list(frame.Month),
+        title="Month",
+        axis=alt.Axis(labelAngle=-45, labelOverlap=True),
+    )
+
+
+def _series_lines(long: pd.DataFrame, value_title: str, fmt: str = ",.0f") -> alt.Chart:
+    """Month × series lines; points of provisional months are hollow and marked 'provisional' in text."""
+    enc = categorical("Series:N")
+    base = alt.Chart(long).encode(x=_month_axis(long), y=alt.Y("Value:Q", title=value_title))
+    tooltip = [
+        alt.Tooltip("Month:N"),
+        alt.Tooltip("Series:N"),
+        alt.Tooltip("Value:Q", title=value_title, format=fmt),
+        alt.Tooltip("Provisional:N"),
+    ]
+    lines = base.mark_line().encode(
+        color=enc["color"], strokeDash=enc["strokeDash"], detail="Series:N"
+    )
+    points = base.mark_point(size=60, strokeWidth=2).encode(
+        color=enc["color"],
+        shape=enc["shape"],
+        fill=alt.condition("datum.Provisional == 'yes'", alt.value("white"), enc["color"]),
+        tooltip=tooltip,
+    )
+    marker = (
+        base.transform_filter("datum.Provisional == 'yes'")
+        .transform_aggregate(top="max(Value)", groupby=["Month"])
+        .mark_text(dy=-12, fontSize=11, color="black")
+        .encode(y="top:Q", text=alt.value("provisional"))
+    )
+    return (lines + points + marker).properties(height=320)
+
+
+def received_vs_forecast(table: pd.DataFrame, limits: pd.DataFrame) -> alt.Chart:
+    long = table.melt(
+        id_vars=["Month", "Provisional"],
+        value_vars=["Received", "Forecast"],
+        var_name="Series",
+        value_name="Value",
+    )
+    chart = _series_lines(long, "Referrals")
+    if limits.empty:
+        return chart
+    rules = alt.Chart(limits).encode(y="Per month:Q")
+    lines = rules.mark_rule(strokeDash=[2, 3], color="black")
+    text = rules.mark_text(align="left", dy=-6, x=4, color="black").encode(text="Limit:N")
+    return chart + lines + text
+
+
+def cumulative_lines(table: pd.DataFrame) -> alt.Chart:
+    long = table.rename(
+        columns={"Received to date": "Received", "Forecast to date": "Forecast"}
+    ).melt(
+        id_vars=["Month", "Provisional"],
+        value_vars=["Received", "Forecast"],
+        var_name="Series",
+        value_name="Value",
+    )
+    return _series_lines(long, "Referrals since the start")
+
+
+def timeliness_lines(table: pd.DataFrame) -> alt.Chart:
+    long = table.rename(
+        columns={
+            "Median working days to arranged": "To assessment arranged",
+            "Median working days to attended": "To assessment attended",
+        }
+    ).melt(
+        id_vars=["Month", "Provisional"],
+        value_vars=["To assessment arranged", "To assessment attended"],
+        var_name="Series",
+        value_name="Value",
+    )
+    chart = _series_lines(long, "Median working days", fmt=",.1f")
+    ten = alt.Chart(pd.DataFrame({"y": [10], "label": ["10 working days"]})).encode(y="y:Q")
+    return (
+        chart
+        + ten.mark_rule(strokeDash=[2, 3], color="black")
+        + ten.mark_text(align="left", dy=-6, x=4, color="black").encode(text="label:N")
+    )
+
+
+def gap_bars(table: pd.DataFrame, label: str) -> alt.Chart:
+    """Horizontal bars of gap %, each labelled with its value; below forecast and above differ by pattern
+    of the label (a minus sign) as well as colour."""
+    frame = table.assign(
+        Direction=table["Gap %"].map(
+            lambda g: "Below forecast" if g < 0 else "At or above forecast"
+        )
+    )
+    base = alt.Chart(frame).encode(
+        y=alt.Y(f"{label}:N", sort=list(frame[label]), title=None, axis=alt.Axis(labelLimit=260)),
+        x=alt.X("Gap %:Q", title="Gap % (received against forecast)"),
+        tooltip=[
+            alt.Tooltip(f"{label}:N"),
+            alt.Tooltip("Gap %:Q", format="+.1f"),
+            alt.Tooltip("Received:Q"),
+            alt.Tooltip("Forecast:Q", format=",.1f"),
+            alt.Tooltip("Provisional:N"),
+        ],
+    )
+    bars = base.mark_bar().encode(
+        color=alt.Color(
+            "Direction:N",
+            scale=alt.Scale(
+                domain=["Below forecast", "At or above forecast"],
+                range=[OKABE_ITO[0], OKABE_ITO[1]],
+            ),
+            title=None,
+            legend=alt.Legend(orient="top"),
+        )
+    )
+    text = base.mark_text(align="left", dx=3).encode(text=alt.Text("Gap %:Q", format="+.0f"))
+    return (bars + text).properties(height=max(120, 24 * len(frame)))
+
+
+def gap_by_month(table: pd.DataFrame) -> alt.Chart:
+    """Gap % per month as bars labelled with their value; the two three-month periods differ by shade and
+    by the label under the axis."""
+    base = alt.Chart(table).encode(
+        x=_month_axis(table),
+        y=alt.Y("Gap %:Q", title="Gap %"),
+        tooltip=[
+            alt.Tooltip("Month:N"),
+            alt.Tooltip("Period:N"),
+            alt.Tooltip("Gap %:Q", format="+.1f"),
+            alt.Tooltip("Received:Q"),
+            alt.Tooltip("Forecast:Q", format=",.1f"),
+        ],
+    )
+    bars = base.mark_bar().encode(
+        color=alt.Color(
+            "Period:N",
+            scale=alt.Scale(
+                domain=["3 months before", "Last 3 complete months"],
+                range=[OKABE_ITO[4], OKABE_ITO[0]],
+            ),
+            legend=alt.Legend(orient="top", title=None),
+        )
+    )
+    text = base.mark_text(dy=-8).encode(text=alt.Text("Gap %:Q", format="+.0f"))
+    return (bars + text).properties(height=260)

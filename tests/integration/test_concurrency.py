@@ -181,3 +181,17 @@ def test_status_command_lists_tables(tmp_path):
     line = next(line for line in done.stdout.splitlines() if line.startswith("core_contract"))
     assert line.split()[1:3] == ["1", "1"]
     assert "c1.csv" in done.stdout
+
+
+def test_previous_version_is_found_for_what_changed(tmp_path):
+    """The version before the current one is found while still on disk, and there is none before the first."""
+    settings = make_settings(tmp_path / "data")
+    refresh(settings, [b.write_csv(tmp_path / "c1.csv", "contracts", [b.contract()])])
+    refresh(
+        settings,
+        [b.write_csv(tmp_path / "c2.csv", "contracts", [b.contract(contract_ref="PRJ_0002")])],
+    )
+    warehouse = Warehouse.from_settings(settings)
+    previous = warehouse.previous(warehouse.current())
+    assert previous is not None and previous.number == 1 and previous.path.exists()
+    assert warehouse.previous(previous) is None

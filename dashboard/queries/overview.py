@@ -1,0 +1,65 @@
+"""Queries of the Overview page. Scope parameters first (SCOPE_FILTER on mart_contract c), then $since."""
+
+from __future__ import annotations
+
+# S608: the f-strings below join constant SQL fragments of this package; no value is ever formatted in.
+# ruff: noqa: S608
+from dashboard.queries import SCOPE_FILTER
+
+# Contracts in scope: those matching the filters that were open at some time in the period.
+IN_SCOPE = f"""
+    SELECT c.* FROM mart_contract c, mart_data_as_of a
+    WHERE {SCOPE_FILTER}
+      AND c.start_date <= a.as_of_date AND (c.end_date IS NULL OR c.end_date >= CAST($since AS DATE))
+"""
+
+QUERIES = {
+    # One row: the headline figures for the scope and period.
+    "overview_headline": f"""
+        WITH c AS ({IN_SCOPE}),
+        v AS (
+            SELECT sum(g.received) AS received, sum(g.forecast) AS forecast
+            FROM mart_volume_gap g JOIN c USING (contract_ref)
+            WHERE g.month >= CAST($since AS DATE)
+        ),
+        att AS (
+            SELECT count(*) FILTER (WHERE t.gap_pct_3m < -20) AS contracts_below,
+                   count(*) FILTER (WHERE t.is_subsidy_signal) AS contracts_subsidy,
+                   coalesce(sum(t.shortfall_gbp), 0) AS shortfall_gbp
+            FROM mart_contract_attention t JOIN c USING (contract_ref)
+        )
+        SELECT (SELECT count(*) FROM c) AS contracts,
+               coalesce(v.received, 0) AS received, coalesce(v.forecast, 0) AS forecast,
+               CASE WHEN v.forecast > 0 THEN 100.0 * (v.received - v.forecast) / v.forecast END AS gap_pct,
+               att.contracts_below, att.contracts_subsidy, att.shortfall_gbp,
+               p.quarter, p.last3_start, p.last_complete_month, p.provisional_month
+        FROM v, att, mart_reporting_periods p
+    """,
+    # All 12 regions, with received vs forecast over the period for the contracts in scope there.
+    "overview_regions": f"""
+        WITH c AS ({IN_SCOPE}),
+        g AS (
+            SELECT c.region_code, count(DISTINCT c.contract_ref) AS contracts,
+                   sum(g.received) AS received, sum(g.forecast) AS forecast,
+                   bool_or(g.is_provisional) AS has_provisional
+            FROM c JOIN mart_volume_gap g USING (contract_ref)
+            WHERE g.month >= CAST($since AS DATE)
+            GROUP BY c.region_code
+        )
+        SELECT r.region_code, r.region_name, coalesce(g.contracts, 0) AS contracts,
+               coalesce(g.received, 0) AS received, g.forecast,
+               CASE WHEN g.forecast > 0 THEN 100.0 * (g.received - g.forecast) / g.forecast END AS gap_pct,
+               coalesce(g.has_provisional, false) AS has_provisional
+        FROM ref_region r LEFT JOIN g USING (region_code)
+        ORDER BY r.region_code
+    """,
+    # Every contract in scope with at least one reason, highest score first.
+    "overview_attention": f"""
+        WITH c AS ({IN_SCOPE})
+        SELECT t.contract_ref, c.intervention_title, c.region_name, c.lot, c.lead_provider_name,
+               t.score, t.reasons, t.volume_points, t.subsidy_points, t.cap_points
+        FROM mart_contract_attention t JOIN c USING (contract_ref)
+        WHERE t.score > 0
+        ORDER BY t.score DESC, t.contract_ref
+    """,
+}

@@ -1,0 +1,124 @@
+"""Queries of the Volume versus forecast page. Scope parameters (SCOPE_FILTER on mart_contract c), then
+$since (first month shown) and $contract (one contract, or NULL for every contract in scope)."""
+
+from __future__ import annotations
+
+# S608: the f-strings below join constant SQL fragments of this package; no value is ever formatted in.
+# ruff: noqa: S608
+from dashboard.queries.overview import IN_SCOPE
+
+# The contracts in scope, narrowed to the chosen contract when one is chosen.
+_CHOSEN = f"""
+    SELECT * FROM ({IN_SCOPE}) s
+    WHERE CAST($contract AS VARCHAR) IS NULL OR s.contract_ref = $contract
+"""
+
+_MONTHLY = f"""
+    SELECT g.month, sum(g.received) AS received, sum(g.forecast) AS forecast,
+           bool_or(g.is_provisional) AS is_provisional
+    FROM mart_volume_gap g JOIN ({_CHOSEN}) c USING (contract_ref)
+"""
+
+QUERIES = {
+    "volume_contracts": f"""
+        SELECT contract_ref, intervention_title, region_name, lot, lead_provider_name
+        FROM ({IN_SCOPE}) c ORDER BY region_name, intervention_title, contract_ref
+    """,
+    "volume_monthly": _MONTHLY
+    + """
+        WHERE g.month >= CAST($since AS DATE)
+        GROUP BY g.month ORDER BY g.month
+    """,
+    # Since each contract's start: running totals of received and forecast, month by month.
+    "volume_cumulative": "SELECT month, received, forecast, is_provisional,"
+    " sum(received) OVER (ORDER BY month) AS cumulative_received,"
+    " sum(forecast) OVER (ORDER BY month) AS cumulative_forecast FROM ("
+    + _MONTHLY
+    + " GROUP BY g.month) ORDER BY month",
+    # The last six complete months (for the three-month trend and the three before them).
+    "volume_recent": _MONTHLY
+    + """
+        , mart_reporting_periods p
+        WHERE g.month BETWEEN (p.last_complete_month - INTERVAL 5 MONTH) AND p.last_complete_month
+        GROUP BY g.month ORDER BY g.month
+    """,
+    "volume_bands": """
+        SELECT c.contract_ref, c.indicative_annual_volume, c.annual_volume_cap,
+               c.band_1_upto, c.band_2_upto, c.band_3_upto,
+               b.contract_year, b.year_start, b.year_end, b.referrals_received, b.band, b.volume_cap,
+               b.referrals_above_cap, b.is_provisional
+        FROM core_contract c LEFT JOIN mart_band_position b USING (contract_ref)
+        WHERE c.contract_ref = $contract
+        ORDER BY b.contract_year
+    """,
+    # Received vs forecast over the period per group; $group is one of region, pcc, lot, provider, contract.
+    # Contracts let per PCC area are grouped by their PCC area(s); others as "Whole region: <region>".
+    "volume_gap_by": f"""
+        WITH c AS ({IN_SCOPE}),
+        pcc AS (
+            SELECT c.contract_ref, string_agg(p.pcc_area_name, '; ' ORDER BY p.pcc_area_name) AS pcc_names
+            FROM c, unnest(c.pcc_area_codes) u(code) JOIN ref_pcc_area p ON p.pcc_area_code = u.code
+            GROUP BY c.contract_ref
+        ),
+        labelled AS (
+            SELECT c.contract_ref,
+                   CASE $group WHEN 'region' THEN c.region_code
+                               WHEN 'pcc' THEN coalesce(pcc.pcc_names, 'Whole region: ' || c.region_name)
+                               WHEN 'lot' THEN c.lot
+                               WHEN 'provider' THEN c.lead_provider_code
+                               WHEN 'contract' THEN c.contract_ref END AS group_key,
+                   CASE $group WHEN 'region' THEN c.region_name
+                               WHEN 'pcc' THEN coalesce(pcc.pcc_names, 'Whole region: ' || c.region_name)
+                               WHEN 'lot' THEN c.lot
+                               WHEN 'provider' THEN c.lead_provider_name
+                               WHEN 'contract' THEN c.intervention_title || ' (' || c.contract_ref || ')' END
+                       AS group_name
+            FROM c LEFT JOIN pcc USING (contract_ref)
+        )
+        SELECT l.group_key, l.group_name, count(DISTINCT l.contract_ref) AS contracts,
+               sum(g.received) AS received, sum(g.forecast) AS forecast,
+               sum(g.received) - sum(g.forecast) AS gap,
+               CASE WHEN sum(g.forecast) > 0 THEN 100.0 * (sum(g.received) - sum(g.forecast)) / sum(g.forecast) END
+                   AS gap_pct,
+               bool_or(g.is_provisional) AS has_provisional
+        FROM labelled l JOIN mart_volume_gap g USING (contract_ref)
+        WHERE g.month >= CAST($since AS DATE)
+        GROUP BY ALL
+        ORDER BY gap_pct NULLS LAST, group_name
+    """,
+    # One contract's months in the period.
+    "volume_contract_months": """
+        SELECT month, received, forecast, gap, gap_pct, is_provisional
+        FROM mart_volume_gap
+        WHERE contract_ref = $contract AND month >= CAST($since AS DATE)
+        ORDER BY month
+    """,
+    # Timeliness per month of referral: median working days to the first assessment arranged and attended,
+    # and the share of attended first assessments within 10 working days.
+    "volume_timeliness": f"""
+        SELECT t.month, count(*) AS referrals,
+               count(t.working_days_to_arranged) AS arranged,
+               median(t.working_days_to_arranged) AS median_days_to_arranged,
+               count(t.working_days_to_attended) AS attended,
+               median(t.working_days_to_attended) AS median_days_to_attended,
+               count(*) FILTER (WHERE t.within_10_working_days) AS attended_within_10,
+               100.0 * count(*) FILTER (WHERE t.within_10_working_days) / nullif(count(t.working_days_to_attended), 0)
+                   AS pct_within_10,
+               t.month = any_value(a.provisional_month) AS is_provisional
+        FROM mart_referral_timeliness t JOIN ({_CHOSEN}) c USING (contract_ref), mart_data_as_of a
+        WHERE t.month >= CAST($since AS DATE)
+        GROUP BY t.month ORDER BY t.month
+    """,
+    # The same over the whole period (medians of all referrals, not of the monthly medians).
+    "volume_timeliness_total": f"""
+        SELECT count(*) AS referrals,
+               median(t.working_days_to_arranged) AS median_days_to_arranged,
+               median(t.working_days_to_attended) AS median_days_to_attended,
+               count(t.working_days_to_attended) AS attended,
+               count(*) FILTER (WHERE t.within_10_working_days) AS attended_within_10,
+               100.0 * count(*) FILTER (WHERE t.within_10_working_days) / nullif(count(t.working_days_to_attended), 0)
+                   AS pct_within_10
+        FROM mart_referral_timeliness t JOIN ({_CHOSEN}) c USING (contract_ref)
+        WHERE t.month >= CAST($since AS DATE)
+    """,
+}

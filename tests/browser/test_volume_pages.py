@@ -1,0 +1,59 @@
+"""The Overview and Volume pages in a real browser on the demo data: key text, a figure equal to the
+warehouse, no serious accessibility problem, and screenshots for the README."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import DESKTOP, PHONE, open_page, start_app
+from tests.browser.test_pages import SCREENSHOTS, serious_violations
+from warehouse.connection import Warehouse
+
+PAGES = {"overview": "Overview", "volume": "Volume versus forecast"}
+# The Overview is the app's default page: Streamlit serves it at "/" and answers "/overview" with
+# "Page not found" (frame.py gives it url_path "overview" but default=True), so it is visited at "/".
+URLS = {"overview": "/", "volume": "/volume"}
+KEY_TEXT = {"overview": "Contracts needing attention", "volume": "Timeliness of first assessments"}
+
+
+@pytest.fixture(scope="session")
+def demo_url(demo_warehouse):
+    proc, url = start_app(demo_warehouse.data_dir)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize("path", list(PAGES))
+def test_page_renders_accessibly(browser, demo_url, path, viewport):
+    """The page shows its title and key section, no error, and has no serious or critical axe violation."""
+    page = open_page(browser, f"{demo_url}{URLS[path]}", viewport)
+    assert page.locator("h1").first.inner_text() == PAGES[path]
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.get_by_text(KEY_TEXT[path]).count() >= 1
+    assert serious_violations(page) == []
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(
+        path=str(SCREENSHOTS / f"{path}-{'phone' if viewport is PHONE else 'desktop'}.png")
+    )
+    page.close()
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_contracts_in_scope_equal_the_warehouse(browser, demo_url, demo_warehouse, path):
+    """The referrals received shown (all of England and Wales, last 12 months) equal the warehouse's count."""
+    con = Warehouse.from_settings(demo_warehouse.settings).connect()
+    received = con.execute(
+        """
+        WITH a AS (SELECT (provisional_month - INTERVAL 11 MONTH)::DATE AS since, as_of_date FROM mart_data_as_of)
+        SELECT count(*) FROM core_referral r JOIN core_contract c USING (contract_ref), a
+        WHERE r.referral_month >= a.since AND c.start_date <= a.as_of_date
+          AND (c.end_date IS NULL OR c.end_date >= a.since)
+        """
+    ).fetchone()[0]
+    con.close()
+    page = open_page(browser, f"{demo_url}{URLS[path]}", DESKTOP)
+    metric = page.locator('[data-testid="stMetric"]').filter(has_text="Referrals received").first
+    assert metric.locator('[data-testid="stMetricValue"]').inner_text() == f"{received:,}"
+    page.close()
