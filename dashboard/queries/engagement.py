@@ -1,0 +1,87 @@
+"""Queries of the Engagement coverage page. Organisations belong to regions, not contracts: only $region
+applies (the lot, lead provider and PCC area filters do not). $as_of is the data's as-of day."""
+
+# ruff: noqa: S608 -- only constant SQL fragments of this package (filters, labels) are formatted in;
+# every value is a bound parameter.
+
+from __future__ import annotations
+
+_REGION = "(CAST($region AS VARCHAR) IS NULL OR {col} = $region)"
+
+SEGMENTS = {
+    "all": "All known organisations",
+    "small": "Small (income under £100k)",
+    "women": "Women's specialist",
+    "racially_minoritised_led": "Led by and for racially minoritised people",
+    "welsh": "Welsh organisations (Wales only)",
+    "not_on_framework": "Not on the Dynamic Framework",
+    "in_supply_chain": "In a supply chain",
+    "not_in_supply_chain": "Not in a supply chain",
+}
+_SEGMENT_LABEL = (
+    "CASE segment "
+    + " ".join(f"WHEN '{k}' THEN '{v.replace(chr(39), chr(39) * 2)}'" for k, v in SEGMENTS.items())
+    + " END"
+)
+_SEGMENT_ORDER = (
+    "CASE segment " + " ".join(f"WHEN '{k}' THEN {n}" for n, k in enumerate(SEGMENTS)) + " END"
+)
+
+_INCOME_BAND = """CASE o.income_band WHEN 'under_10k' THEN 'Under £10k' WHEN '10k_100k' THEN '£10k to £100k'
+    WHEN '100k_500k' THEN '£100k to £500k' WHEN '500k_1m' THEN '£500k to £1m' WHEN '1m_10m' THEN '£1m to £10m'
+    WHEN 'over_10m' THEN 'Over £10m' ELSE o.income_band END"""
+
+QUERIES = {
+    "engagement_by_region": f"""
+        SELECT e.region_code, r.region_name, e.organisations, e.engaged, e.coverage_pct
+        FROM engagement_coverage(CAST($as_of AS DATE)) e JOIN ref_region r USING (region_code)
+        WHERE e.segment = 'all' AND {_REGION.format(col="e.region_code")}
+        ORDER BY r.region_name
+    """,
+    # Segments summed over the regions in scope (an organisation serving several regions counts in each).
+    "engagement_by_segment": f"""
+        SELECT {_SEGMENT_LABEL} AS segment_name, sum(organisations)::BIGINT AS organisations,
+               sum(engaged)::BIGINT AS engaged, 100.0 * sum(engaged) / sum(organisations) AS coverage_pct
+        FROM engagement_coverage(CAST($as_of AS DATE))
+        WHERE {_REGION.format(col="region_code")}
+        GROUP BY segment
+        ORDER BY {_SEGMENT_ORDER}
+    """,
+    "engagement_trend": f"""
+        SELECT as_of_date, is_data_as_of, sum(organisations)::BIGINT AS organisations,
+               sum(engaged)::BIGINT AS engaged, 100.0 * sum(engaged) / sum(organisations) AS coverage_pct
+        FROM mart_engagement_trend
+        WHERE segment = 'all' AND {_REGION.format(col="region_code")}
+          AND as_of_date >= CAST($since AS DATE)
+        GROUP BY ALL ORDER BY as_of_date
+    """,
+    "engagement_forums": f"""
+        SELECT quarter, quarter_start, sum(forums)::BIGINT AS forums, bool_or(is_provisional) AS is_provisional
+        FROM mart_forum_quarterly
+        WHERE {_REGION.format(col="region_code")}
+          AND quarter_start >= date_trunc('quarter', CAST($since AS DATE))
+        GROUP BY ALL ORDER BY quarter_start
+    """,
+    # One row per organisation: the regions in scope whose forums it has not come to in 12 months,
+    # and the last of those regions' forums it came to ('never' if none).
+    "engagement_outreach": f"""
+        WITH o AS (
+            SELECT o.*, r.region_name
+            FROM engagement_outreach(CAST($as_of AS DATE)) o JOIN ref_region r USING (region_code)
+            WHERE {_REGION.format(col="o.region_code")}
+        ), served AS (
+            SELECT s.org_id, string_agg(r.region_name, ', ' ORDER BY r.region_name) AS regions_served
+            FROM (SELECT org_id, unnest(regions_served) AS region_code FROM core_organisation) s
+            JOIN ref_region r USING (region_code)
+            GROUP BY s.org_id
+        )
+        SELECT o.org_name, o.org_id, {_INCOME_BAND} AS income_band,
+               coalesce(replace(array_to_string(any_value(o.specialisms), ', '), '_', ' '), '') AS specialisms,
+               any_value(served.regions_served) AS regions_served,
+               string_agg(o.region_name, ', ' ORDER BY o.region_name) AS not_reached_in,
+               coalesce(strftime(max(o.last_attended), '%d %b %Y'), 'never') AS last_attended
+        FROM o JOIN served USING (org_id)
+        GROUP BY o.org_name, o.org_id, o.income_band
+        ORDER BY o.org_name, o.org_id
+    """,
+}
