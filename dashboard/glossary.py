@@ -161,8 +161,131 @@ TERMS: dict[str, Term] = {
         ),
         Term("TUPE", "Rules under which staff move with a service to a new provider."),
         # -- terms added for the Overview and Volume pages --
+        Term(
+            "Contracts in scope",
+            "Contracts matching the filters chosen in the sidebar that were open at some time in the "
+            "period shown.",
+            "contracts matching region, PCC area, lot and lead provider, started by the as-of day and not "
+            "ended before the first month of the period.",
+        ),
+        Term(
+            "Contracts well below forecast",
+            "Contracts that received more than 20% fewer referrals than forecast over the last three "
+            "complete months (the current, provisional month is left out).",
+            "100 × (received − forecast) ÷ forecast, summed over the last 3 complete months, below −20.",
+        ),
+        Term(
+            "Attention score",
+            "How much of a contract's expected volume or money is at stake, used to rank the contracts "
+            "needing attention. Higher means more reason to look at the contract.",
+            "volume gap % over the last 3 complete months, ignoring the sign, when beyond 20% (else 0) "
+            "+ 100 × the latest complete quarter's shortfall (or other money used, whichever is larger) ÷ a "
+            "quarter of the annual contract value + 100 × referrals above the volume cap this contract year "
+            "÷ the cap.",
+        ),
+        Term(
+            "Working days",
+            "Monday to Friday. Bank holidays are not taken out, so a wait over a bank holiday looks one day "
+            "longer than it was.",
+            "weekdays from the day the referral was received up to, but not including, the later day "
+            "(next weekday = 1; Friday to Monday = 1; same day = 0).",
+        ),
+        Term(
+            "Time to assessment arranged",
+            "The middle (median) number of working days from a referral being received to the provider "
+            "arranging the first assessment. Referrals not yet arranged are left out.",
+            "median of working days from referral received to first assessment arranged.",
+        ),
+        Term(
+            "Time to assessment attended",
+            "The middle (median) number of working days from a referral being received to the person "
+            "attending their first assessment. Referrals not yet assessed are left out.",
+            "median of working days from referral received to first assessment attended.",
+        ),
+        Term(
+            "Assessed within 10 working days",
+            "Of the referrals whose first assessment has been attended, the share attended within 10 working "
+            "days of the referral, as the referral service expects.",
+            "100 × referrals attended within 10 working days ÷ referrals attended.",
+        ),
+        Term(
+            "Three-month trend",
+            "The volume gap over the last three complete months, compared with the three months before them.",
+            "gap % over the last 3 complete months; change = that − the gap % over the 3 months before, in "
+            "percentage points.",
+        ),
+        Term(
+            "Cumulative volume",
+            "Referrals received, and the forecast, added up month by month since the contracts started.",
+            "running total of referrals received and of the forecast from each contract's start.",
+        ),
         # -- terms added for the Subsidy and Engagement pages --
+        Term(
+            "Financial return",
+            "The provider's report for a quarter: what the contract paid, what the service really cost, "
+            "and any other money used to cover the difference. One is due for every quarter a contract ran.",
+        ),
+        Term(
+            "Latest complete quarter",
+            "The most recent calendar quarter for which every contract in view that owed a financial return "
+            "has sent one. A later quarter whose returns are still coming in is provisional.",
+        ),
+        Term(
+            "Other funding",
+            "Money the provider used from elsewhere to run the contract: reserves, grants or fundraising, "
+            "as its financial returns report.",
+            "sum of other funding reported in the financial returns.",
+        ),
+        Term(
+            "Women's services contracts with a signal",
+            "Of the Women's Services contracts that sent a financial return for the latest complete quarter, "
+            "the share that showed a subsidy signal in it.",
+            "100 × Women's Services contracts with a signal ÷ Women's Services contracts that sent a return.",
+        ),
+        Term(
+            "Subsidy risk score",
+            "A score from 0 to 10 that ranks contracts by how strongly their last four quarters and their "
+            "current contract year suggest the provider is paying to keep the service running.",
+            "1 point for each of the last four quarterly returns with a shortfall; 2 if the latest return's "
+            "shortfall is at least 15% of a quarter of the contract's value (1 if at least 5%); 2 if other "
+            "funding was used in those quarters; 2 if referrals are above the volume cap this contract year.",
+        ),
+        Term(
+            "Known organisations",
+            "Voluntary organisations on the RPD team's register as working in the region. One that works in "
+            "two regions counts in each.",
+        ),
+        Term(
+            "Organisations reached",
+            "Known organisations that came to at least one of the region's RPD forums in the 12 months to the "
+            "day the data runs up to.",
+        ),
+        Term(
+            "Organisations to reach",
+            "Known organisations that have not come to any of a region's RPD forums in the 12 months to the "
+            "day the data runs up to: the outreach list.",
+        ),
+        Term(
+            "Forums held",
+            "RPD forums for voluntary organisations held in the quarters shown.",
+            "count of forum meetings by the quarter of their date.",
+        ),
         # -- terms added for the Glossary and Accessibility pages --
+        Term(
+            "CSV",
+            "A plain table file (comma-separated values) that opens in Excel, LibreOffice or any "
+            "spreadsheet. Every table and chart in this service can be downloaded as one.",
+        ),
+        Term(
+            "WCAG",
+            "The Web Content Accessibility Guidelines: the international standard for making websites "
+            "usable by disabled people. Public sector services in the UK are expected to meet version 2.2, "
+            "level AA.",
+        ),
+        Term(
+            "Screen reader",
+            "Software that reads out what is on the screen, used by people who are blind or partially sighted.",
+        ),
     ]
 }
 
