@@ -1,11 +1,37 @@
-"""Placeholder until the page is built (issue 3)."""
+"""Accessibility: the service's accessibility statement (WCAG 2.2 AA), in the GOV.UK style.
+
+The text lives in docs/accessibility.md and is rendered from there, so the page and the repository's
+document never differ. The document's own top heading is replaced by the page title. Needs no warehouse.
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import streamlit as st
 
 from warehouse.settings import Settings
 
+STATEMENT = Path(__file__).parents[2] / "docs" / "accessibility.md"
+
 
 def render(settings: Settings) -> None:
-    st.title("accessibility".capitalize())
+    st.title("Accessibility")
+    try:
+        text = STATEMENT.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        st.error(
+            "The accessibility statement (docs/accessibility.md) is missing from this installation. "
+            "Ask the team that runs this service for a copy."
+        )
+        return
+    st.markdown(statement_body(text))
+
+
+def statement_body(text: str) -> str:
+    """The statement without its first top-level heading (the page has its own title)."""
+    lines = text.splitlines()
+    for n, line in enumerate(lines):
+        if line.startswith("# "):
+            return "\n".join(lines[:n] + lines[n + 1 :]).strip()
+    return text.strip()

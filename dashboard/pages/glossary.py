@@ -1,11 +1,83 @@
-"""Placeholder until the page is built (issue 3)."""
+"""Glossary: every term and measure shown on screen, in plain English, with how each figure is worked out.
+
+Each term is a heading whose anchor is `Term.anchor`, so any page can link to `/glossary#<anchor>`.
+The page reads only `dashboard.glossary.TERMS`: it needs no warehouse.
+"""
 
 from __future__ import annotations
 
+import re
+
+import pandas as pd
 import streamlit as st
 
+from dashboard.glossary import TERMS, Term
+from dashboard.layout import note, safe_csv
 from warehouse.settings import Settings
+
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$])")
 
 
 def render(settings: Settings) -> None:
-    st.title("glossary".capitalize())
+    st.title("Glossary")
+    st.markdown(
+        "What the words and figures in this service mean, in plain English. Where a figure is "
+        "calculated, *How it is worked out* gives the formula."
+    )
+    query = st.text_input(
+        "Search the glossary",
+        key="glossary_search",
+        placeholder="For example: cap, forecast, subsidy",
+        help="Shows the terms whose name or definition contains these words (capitals do not matter).",
+    )
+    query = (query or "").strip()
+    shown = matching(query)
+    st.download_button(
+        "Download the glossary (CSV)",
+        safe_csv(as_table(alphabetical(TERMS.values()))),
+        file_name="glossary.csv",
+        mime="text/csv",
+        key="download-glossary.csv",
+    )
+    if not shown:
+        st.info(
+            f"No term matches “{escape(query)}”. Try a shorter or different word, "
+            "or clear the search box to see every term."
+        )
+        return
+    if query:
+        note(f"{len(shown)} of {len(TERMS)} terms match “{escape(query)}”.")
+    for t in shown:
+        st.header(t.name, anchor=t.anchor)
+        st.markdown(t.definition)
+        if t.formula:
+            st.markdown(f"**How it is worked out:** {t.formula}")
+
+
+def alphabetical(terms) -> list[Term]:
+    return sorted(terms, key=lambda t: t.name.casefold())
+
+
+def matching(query: str) -> list[Term]:
+    """Terms whose name or definition contains the query, ignoring case; every term for an empty query."""
+    needle = query.casefold()
+    return alphabetical(
+        t
+        for t in TERMS.values()
+        if needle in t.name.casefold() or needle in t.definition.casefold()
+    )
+
+
+def as_table(terms: list[Term]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Term": [t.name for t in terms],
+            "Definition": [t.definition for t in terms],
+            "How it is worked out": [t.formula or "" for t in terms],
+        }
+    )
+
+
+def escape(text: str) -> str:
+    """User text shown inside markdown, so that it is displayed as typed."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
