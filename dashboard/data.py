@@ -7,6 +7,10 @@ connections are read-only, one per version, each query on its own cursor.
 
 from __future__ import annotations
 
+import io
+import zipfile
+from pathlib import Path
+
 import duckdb
 import pandas as pd
 import streamlit as st
@@ -56,3 +60,15 @@ def _london(frame: pd.DataFrame) -> pd.DataFrame:
         if isinstance(frame[column].dtype, pd.DatetimeTZDtype):
             frame[column] = frame[column].dt.tz_convert(LONDON)
     return frame
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def zipped_folder(folder: str) -> bytes:
+    """A folder as zip bytes (the run's Data Docs), cached per folder: a run's reports never change."""
+    buffer = io.BytesIO()
+    root = Path(folder)
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(root.rglob("*")):
+            if path.is_file():
+                archive.write(path, path.relative_to(root.parent))
+    return buffer.getvalue()

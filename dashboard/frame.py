@@ -27,21 +27,34 @@ PAGES: dict[str, tuple[str, str, Callable]] = {
 }
 
 
-def run(settings: Settings, only: str | None = None) -> None:
+# Pages about the service rather than the data: no filters beside them.
+UNFILTERED = {"glossary", "accessibility"}
+
+
+def _filters(settings: Settings) -> None:
     version = data.current_version(settings)
     if version is not None:
         try:
             st.session_state["scope"] = scope.sidebar(version)
         except duckdb.CatalogException:
             st.session_state["scope"] = scope.Scope()
+
+
+def run(settings: Settings, only: str | None = None) -> None:
     if only is not None:
+        if only not in UNFILTERED:
+            _filters(settings)
         _guarded(PAGES[only][2])(settings)
         return
-    sections: dict[str, list] = {}
-    for n, (path, (section, title, render)) in enumerate(PAGES.items()):
-        page = st.Page(_bind(render, settings), title=title, url_path=path, default=n == 0)
-        sections.setdefault(section, []).append(page)
-    st.navigation([p for pages in sections.values() for p in pages]).run()
+    pages = [
+        st.Page(_bind(render, settings), title=title, url_path=path, default=n == 0)
+        for n, (path, (_, title, render)) in enumerate(PAGES.items())
+    ]
+    # Flat navigation: Streamlit's sectioned menu puts non-list items inside its <ul>, which axe flags.
+    chosen = st.navigation(pages)
+    if chosen.url_path not in UNFILTERED:
+        _filters(settings)
+    chosen.run()
 
 
 def _guarded(render: Callable) -> Callable:

@@ -22,7 +22,7 @@ class Term:
         text = self.definition
         if self.formula:
             text += f"\n\nHow it is worked out: {self.formula}"
-        return text + "\n\nSee the Glossary page for every term."
+        return text + f"\n\n[Read more in the Glossary](/glossary#{self.anchor})"
 
 
 TERMS: dict[str, Term] = {

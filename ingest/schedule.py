@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 import signal
 from dataclasses import dataclass
 from types import FrameType
@@ -26,14 +25,13 @@ from apscheduler.triggers.cron import CronTrigger
 from ingest.pipeline import refresh
 from warehouse.connection import NoWarehouse, RefreshInProgress, Warehouse
 from warehouse.settings import LONDON, Settings
+from warehouse.timetable import BadSchedule, parse_cron, previous_fire
+
+__all__ = ["BadSchedule", "Job", "jobs", "needs_catch_up", "parse_cron", "previous_fire", "serve"]
 
 log = logging.getLogger("rpd.schedule")
 GRACE_SECONDS = 6 * 3600
 TRIGGER = "schedule"
-
-
-class BadSchedule(ValueError):
-    """A schedule setting that cannot be used; str() says why in plain English."""
 
 
 @dataclass(frozen=True)
@@ -44,24 +42,6 @@ class Job:
 
     def trigger(self) -> CronTrigger:
         return parse_cron(self.cron)
-
-
-def parse_cron(expression: str) -> CronTrigger:
-    """A five-field crontab line in Europe/London; numeric days of the week are refused (0 is Monday in APScheduler)."""
-    fields = expression.split()
-    if len(fields) != 5:
-        raise BadSchedule(
-            f"'{expression}' is not a schedule: write five fields, e.g. '0 6 * * mon' (Mondays at 06:00)."
-        )
-    if re.search(r"\d", fields[4]):
-        raise BadSchedule(
-            f"'{expression}': write days of the week as names (mon, tue, ... sun), not numbers: "
-            "the scheduler counts 0 as Monday, unlike cron."
-        )
-    try:
-        return CronTrigger.from_crontab(expression, timezone=LONDON)
-    except ValueError as e:
-        raise BadSchedule(f"'{expression}' is not a schedule ({e}).") from None
 
 
 def jobs(settings: Settings) -> list[Job]:
@@ -85,18 +65,6 @@ def jobs(settings: Settings) -> list[Job]:
     for job in found:
         job.trigger()  # fail at start, with the setting named, not at the first fire
     return found
-
-
-def previous_fire(trigger: CronTrigger, now: dt.datetime) -> dt.datetime | None:
-    """The last time at or before `now` the trigger was due (None if not within a year)."""
-    for days in (8, 35, 370):
-        fire, last = trigger.get_next_fire_time(None, now - dt.timedelta(days=days)), None
-        while fire is not None and fire <= now:
-            last = fire
-            fire = trigger.get_next_fire_time(fire, fire + dt.timedelta(seconds=1))
-        if last is not None:
-            return last
-    return None
 
 
 def last_success(settings: Settings, job: Job) -> dt.datetime | None:

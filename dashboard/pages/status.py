@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pandas as pd
 import streamlit as st
 
 from dashboard import actions, data
 from dashboard.layout import csv_download, note, start
+from warehouse import timetable
 from warehouse.settings import LONDON, Settings
 from warehouse.status import last_failure
 
@@ -17,6 +21,7 @@ def render(settings: Settings) -> None:
     if version is None:
         return
     refreshes(settings, version)
+    freshness(settings, version)
     st.header("What is loaded")
     st.table(data.query(version, "loaded_tables").set_index("What"))
     st.header("Files received")
@@ -78,4 +83,57 @@ def refreshes(settings: Settings, version) -> None:
             file_name="what-changed.md",
             mime="text/markdown",
             key="download-summary",
+        )
+
+
+def freshness(settings: Settings, version) -> None:
+    """Each kind of file: when one last loaded, and whether one has come since its refresh was due."""
+    st.header("Freshness of each kind of file")
+    found = data.query(version, "source_freshness")
+    if found.empty:
+        st.info("No file has been received yet.")
+        return
+    now = dt.datetime.now(LONDON)
+    rows = []
+    for r in found.itertuples():
+        loaded = r.last_loaded_at if isinstance(r.last_loaded_at, dt.datetime) else None
+        state = timetable.freshness(loaded, timetable.schedule_for(settings, r.source), now)
+        rows.append(
+            {
+                "Kind of file": r.source.replace("_", " "),
+                "Last loaded": f"{loaded.astimezone(LONDON):%d %b %Y %H:%M}" if loaded else "never",
+                "Last file": r.last_file or "",
+                "Files rejected": int(r.files_rejected),
+                "Freshness": state,
+            }
+        )
+    table = pd.DataFrame(rows)
+    stale = [row for row in rows if row["Freshness"] != "Up to date"]
+    if stale:
+        st.warning(
+            f"{len(stale)} kind(s) of file have not arrived since their refresh was due: see below."
+        )
+    # A list rather than a table: five columns would scroll sideways on a phone, out of keyboard reach.
+    st.markdown(
+        "\n".join(
+            f"- **{row['Kind of file']}**: {row['Freshness'].lower() if row['Freshness'] == 'Up to date' else row['Freshness']}. "
+            f"Last loaded {row['Last loaded']}"
+            + (f" ({row['Last file']})" if row["Last file"] else "")
+            + (f"; {row['Files rejected']} file(s) rejected" if row["Files rejected"] else "")
+            + "."
+            for row in rows
+        )
+    )
+    csv_download(table, "freshness.csv")
+    docs = sorted(settings.dir("reports").glob("*/data-docs/index.html"))
+    if docs:
+        folder = docs[-1].parent
+        st.download_button(
+            "Download the latest Great Expectations Data Docs (zip)",
+            data.zipped_folder(str(folder)),
+            file_name=f"data-docs-{folder.parent.name}.zip",
+            mime="application/zip",
+            key="download-data-docs",
+            help="The checks of the latest run that checked files, as Great Expectations' own HTML report. "
+            "Offline it opens unstyled; the same results are in the tables on this page.",
         )

@@ -58,4 +58,14 @@ QUERIES = {
         ORDER BY r.started_at DESC
         LIMIT 100
     """,
+    "source_freshness": """
+        SELECT source,
+               max(received_at) FILTER (WHERE outcome = 'loaded') AS last_loaded_at,
+               arg_max(file_name, received_at) FILTER (WHERE outcome = 'loaded') AS last_file,
+               count(*) FILTER (WHERE outcome = 'rejected') AS files_rejected
+        FROM meta_ingest_file
+        WHERE source IS NOT NULL
+        GROUP BY source
+        ORDER BY source
+    """,
 }

@@ -21,6 +21,10 @@ def test_status_lists_loaded_rows_and_filters_files(small_warehouse, page):
     """The page shows each table's row count, and the outcome filter narrows the file list."""
     at = page("status", small_warehouse.data_dir)
     assert not at.exception
+    freshness = next(m.value for m in at.markdown if m.value.startswith("- **"))
+    assert (
+        "- **contracts**: up to date. Last loaded" in freshness and "(contracts.csv)" in freshness
+    )
     tables = at.table[0].value
     assert tables.loc["Contracts", "Rows"] == f"{small_warehouse.contracts:,}"
     assert tables.loc["Referrals", "Rows"] == f"{small_warehouse.referrals:,}"

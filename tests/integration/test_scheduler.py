@@ -175,3 +175,22 @@ def test_refresh_killed_part_way_publishes_nothing(tmp_path, delay):
     report = refresh(settings, [tmp_path / "demo"])
     assert not report.rejected
     assert Warehouse.from_settings(settings).current().number > version.number
+
+
+def test_freshness_against_the_timetable():
+    """A kind of file is up to date if one loaded since its refresh was last due, and says when it was due if not."""
+    from warehouse.timetable import freshness
+
+    now = dt.datetime(2026, 11, 21, 12, 0, tzinfo=LONDON)  # Saturday; last due Monday 16 Nov 06:00
+    assert (
+        freshness(dt.datetime(2026, 11, 16, 6, 5, tzinfo=LONDON), "0 6 * * mon", now)
+        == "Up to date"
+    )
+    assert freshness(dt.datetime(2026, 11, 13, 9, 0, tzinfo=LONDON), "0 6 * * mon", now) == (
+        "No new file since the refresh due Mon 16 Nov 06:00"
+    )
+    assert freshness(None, "0 6 * * mon", now) == "Never loaded"
+    # A monthly timetable (1st at 07:00) does not call a file from 2 November stale.
+    assert (
+        freshness(dt.datetime(2026, 11, 2, 9, 0, tzinfo=LONDON), "0 7 1 * *", now) == "Up to date"
+    )
