@@ -12,6 +12,12 @@ SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down"
 DASHES = [[1, 0], [6, 3], [2, 2], [8, 2, 2, 2]]
 
 
+def fit_width(chart: alt.Chart) -> alt.Chart:
+    """Stretch to the container's width but keep the height given to the plot itself: Streamlit's default
+    autosize ("fit") counts the title and axes in the height, which squashes charts with few bars."""
+    return chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+
+
 def categorical(field: str, title: str | None = None, domain: list | None = None) -> dict:
     """Colour, shape and dash encodings for one categorical field, so no series is told by colour alone."""
     scale = alt.Scale(range=OKABE_ITO, domain=domain) if domain else alt.Scale(range=OKABE_ITO)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -9,6 +13,9 @@ import streamlit as st
 from dashboard.glossary import term
 from warehouse.connection import Version
 from warehouse.settings import LONDON, Settings
+
+if TYPE_CHECKING:
+    from dashboard.scope import Scope
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -50,6 +57,37 @@ def start(title: str, settings: Settings) -> Version | None:
         return None
     freshness_note(version)
     return version
+
+
+@dataclass(frozen=True)
+class PageData:
+    """What every filtered page starts from: the version, the filters, and the period they give."""
+
+    version: Version
+    scope: Scope
+    as_of: dt.date  # the day the data runs up to
+    provisional_month: dt.date  # the month that day falls in: incomplete
+    since: dt.date  # first day of the period chosen
+
+    @property
+    def params(self) -> dict:
+        """Named query parameters: the scope filters and the period's first day."""
+        return {**self.scope.params(), "since": self.since}
+
+
+def begin(title: str, settings: Settings) -> PageData | None:
+    """start() for a filtered page, plus the period: None (with an empty state shown) if there is no data."""
+    from dashboard import data, scope
+
+    version = start(title, settings)
+    if version is None:
+        return None
+    chosen = scope.current()
+    row = data.query(version, "data_as_of").iloc[0]
+    as_of = pd.Timestamp(row.as_of_date).date()
+    return PageData(
+        version, chosen, as_of, pd.Timestamp(row.provisional_month).date(), chosen.since(as_of)
+    )
 
 
 def freshness_note(version: Version) -> None:

@@ -38,6 +38,15 @@ def contract(**over) -> dict:
     return row | over
 
 
+# Overrides for b.contract() that take away its volume bands (give annual_volume_cap instead, or nothing).
+NO_BANDS = {
+    "band_1_upto": "",
+    "band_1_payment_gbp": "",
+    "band_2_upto": "",
+    "band_2_payment_gbp": "",
+}
+
+
 def referral(n: int = 1, **over) -> dict:
     """A completed referral received on 2026-05-04, lifecycle in order."""
     row = {

@@ -8,18 +8,17 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, scope
-from dashboard.charts import OKABE_ITO, ranked_bars
-from dashboard.layout import chart_with_table, csv_download, figure, note, percent, start
+from dashboard.charts import OKABE_ITO, fit_width, ranked_bars
+from dashboard.layout import begin, chart_with_table, csv_download, figure, note, percent
 from warehouse.settings import Settings
 
 
 def render(settings: Settings) -> None:
-    version = start("Engagement coverage", settings)
-    if version is None:
+    page = begin("Engagement coverage", settings)
+    if page is None:
         return
-    chosen = scope.current()
-    as_of = data.query(version, "data_as_of").as_of_date.iloc[0]
-    params = {"region": chosen.region, "as_of": as_of, "since": chosen.since(as_of)}
+    version, chosen, as_of = page.version, page.scope, page.as_of
+    params = {"region": chosen.region, "as_of": as_of, "since": page.since}
     where = scope.describe(scope.Scope(region=chosen.region), version)
     note(
         f"{where}. Organisations belong to regions, not contracts: the region filter applies here, "
@@ -173,12 +172,6 @@ def _trend_table(trend: pd.DataFrame) -> pd.DataFrame:
 
 
 # ---- DataFrame -> chart (no Streamlit below) --------------------------------------------------------
-
-
-def fit_width(chart: alt.Chart) -> alt.Chart:
-    """Stretch to the container's width but keep the height given to the plot itself: Streamlit's default
-    autosize ("fit") counts the title and axes in the height, which squashes charts with few bars."""
-    return chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
 
 
 def segment_bars(frame: pd.DataFrame) -> alt.Chart:

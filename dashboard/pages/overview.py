@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, scope
-from dashboard.layout import chart_with_table, csv_download, figure, note, percent, pounds, start
+from dashboard.layout import begin, chart_with_table, csv_download, figure, note, percent, pounds
 from warehouse.connection import Version, Warehouse
 from warehouse.settings import Settings
 
@@ -32,13 +32,10 @@ ATTENTION_ROWS = 15
 
 
 def render(settings: Settings) -> None:
-    version = start("Overview", settings)
-    if version is None:
+    page = begin("Overview", settings)
+    if page is None:
         return
-    chosen = scope.current()
-    as_of = data.query(version, "data_as_of").iloc[0]
-    since = chosen.since(as_of.as_of_date)
-    params = {**chosen.params(), "since": since}
+    version, chosen, since, params = page.version, page.scope, page.since, page.params
     head = data.query(version, "overview_headline", **params).iloc[0]
     where = scope.describe(chosen, version)
     if head.contracts == 0:
@@ -50,7 +47,7 @@ def render(settings: Settings) -> None:
     provisional = pd.Timestamp(head.provisional_month)
     note(
         f"{where}, {since:%b %Y} to {provisional:%b %Y}. {provisional:%b %Y} is provisional: its data runs "
-        f"to {pd.Timestamp(as_of.as_of_date):%d %b %Y} and its forecast counts only the days up to then."
+        f"to {page.as_of:%d %b %Y} and its forecast counts only the days up to then."
     )
     _headline(head, _previous_headline(version, params))
     st.header("Volume against forecast by region")

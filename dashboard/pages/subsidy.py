@@ -8,8 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, scope
-from dashboard.charts import OKABE_ITO, categorical
-from dashboard.layout import chart_with_table, csv_download, figure, note, percent, pounds, start
+from dashboard.charts import OKABE_ITO, categorical, fit_width
+from dashboard.layout import begin, chart_with_table, csv_download, figure, note, percent, pounds
 from warehouse.settings import Settings
 
 WOMEN = "Women's Services"
@@ -18,12 +18,10 @@ PCT = st.column_config.NumberColumn(format="%.0f%%")
 
 
 def render(settings: Settings) -> None:
-    version = start("Subsidy signals", settings)
-    if version is None:
+    page = begin("Subsidy signals", settings)
+    if page is None:
         return
-    chosen = scope.current()
-    as_of = data.query(version, "data_as_of").as_of_date.iloc[0]
-    params = chosen.params() | {"since": chosen.since(as_of)}
+    version, chosen, as_of, params = page.version, page.scope, page.as_of, page.params
     quarters = data.query(version, "subsidy_quarters", **params)
     where = scope.describe(chosen, version)
     if quarters.empty or not quarters.returns_in.sum():
@@ -247,12 +245,6 @@ def _contract_quarter_table(rows: pd.DataFrame, quarters: pd.DataFrame) -> pd.Da
 
 
 # ---- DataFrame -> chart (no Streamlit below) --------------------------------------------------------
-
-
-def fit_width(chart: alt.Chart) -> alt.Chart:
-    """Stretch to the container's width but keep the height given to the plot itself: Streamlit's default
-    autosize ("fit") counts the title and axes in the height, which squashes charts with few bars."""
-    return chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
 
 
 def quarterly_lines(table: pd.DataFrame) -> alt.Chart:

@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import data, scope
 from dashboard.charts import OKABE_ITO, categorical
-from dashboard.layout import chart_with_table, figure, note, percent, start
+from dashboard.layout import begin, chart_with_table, figure, note, percent
 from warehouse.settings import Settings
 
 ALL_CONTRACTS = "All contracts in scope"
@@ -24,13 +24,10 @@ GROUPS = {
 
 
 def render(settings: Settings) -> None:
-    version = start("Volume versus forecast", settings)
-    if version is None:
+    page = begin("Volume versus forecast", settings)
+    if page is None:
         return
-    chosen = scope.current()
-    as_of = data.query(version, "data_as_of").iloc[0]
-    since = chosen.since(as_of.as_of_date)
-    params = {**chosen.params(), "since": since}
+    version, chosen, since, params = page.version, page.scope, page.since, page.params
     contracts = data.query(version, "volume_contracts", **params)
     if contracts.empty:
         st.info(
@@ -53,10 +50,10 @@ def render(settings: Settings) -> None:
     )
     one = None if contract == ALL_CONTRACTS else contract
     chosen_params = {**params, "contract": one}
-    provisional = pd.Timestamp(as_of.provisional_month)
+    provisional = pd.Timestamp(page.provisional_month)
     note(
         f"{scope.describe(chosen, version)}{'' if one is None else ', ' + labels[one]}. "
-        f"{provisional:%b %Y} is provisional: its data runs to {pd.Timestamp(as_of.as_of_date):%d %b %Y} and its "
+        f"{provisional:%b %Y} is provisional: its data runs to {page.as_of:%d %b %Y} and its "
         "forecast counts only the days up to then, so a lower count is not a fall."
     )
 

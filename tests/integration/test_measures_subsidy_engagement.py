@@ -38,12 +38,6 @@ def con(tmp_path_factory):
     """
     root = tmp_path_factory.mktemp("subsidy_engagement")
     folder = root / "in"
-    no_bands = {
-        "band_1_upto": "",
-        "band_1_payment_gbp": "",
-        "band_2_upto": "",
-        "band_2_payment_gbp": "",
-    }
     b.write_csv(
         folder / "c.csv",
         "contracts",
@@ -60,7 +54,7 @@ def con(tmp_path_factory):
                 annual_value_gbp="£400,000",
                 indicative_annual_volume="10",
                 annual_volume_cap="10",
-                **no_bands,
+                **b.NO_BANDS,
             ),
             b.contract(
                 contract_ref="PRJ_000A",

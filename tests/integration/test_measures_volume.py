@@ -52,12 +52,6 @@ def con(tmp_path_factory):
     """
     root = tmp_path_factory.mktemp("measures_volume")
     folder = root / "in"
-    no_bands = {
-        "band_1_upto": "",
-        "band_1_payment_gbp": "",
-        "band_2_upto": "",
-        "band_2_payment_gbp": "",
-    }
     b.write_csv(
         folder / "c.csv",
         "contracts",
@@ -75,7 +69,7 @@ def con(tmp_path_factory):
                 annual_value_gbp="120000",
                 indicative_annual_volume="120",
                 annual_volume_cap="12",
-                **no_bands,
+                **b.NO_BANDS,
             ),
             b.contract(
                 contract_ref="PRJ_000C",
@@ -84,7 +78,7 @@ def con(tmp_path_factory):
                 start_date="2026-04-01",
                 annual_value_gbp="12000",
                 indicative_annual_volume="12",
-                **no_bands,
+                **b.NO_BANDS,
             ),
         ],
     )
