@@ -92,7 +92,7 @@ def schedule_runs(settings) -> list[str]:
 
 @pytest.mark.slow
 def test_scheduler_catches_up_once_beside_a_reader_and_stops_cleanly(tmp_path):
-    """Started after a missed Monday, the scheduler refreshes at once while another process reads without error;
+    """Started after a missed Monday, the scheduler refreshes at once while two processes read without error;
     SIGTERM stops it; restarted, it does not run the same refresh again."""
     data = tmp_path / "data"
     settings = make_settings(data)
@@ -104,12 +104,16 @@ def test_scheduler_catches_up_once_beside_a_reader_and_stops_cleanly(tmp_path):
     )
     rpd = str(Path(sys.executable).with_name("rpd"))
     stop = tmp_path / "stop"
-    reader = subprocess.Popen(
-        [sys.executable, "-c", READER, str(settings.dir("warehouse")), str(stop)],
-        env=env_for(data),
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    # Two reading processes stand in for two app processes serving the same warehouse (scaling out).
+    readers = [
+        subprocess.Popen(
+            [sys.executable, "-c", READER, str(settings.dir("warehouse")), str(stop)],
+            env=env_for(data),
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     scheduler = subprocess.Popen(
         [rpd, "schedule"],
         env=env_for(data),
@@ -138,10 +142,11 @@ def test_scheduler_catches_up_once_beside_a_reader_and_stops_cleanly(tmp_path):
     finally:
         scheduler.kill()
         stop.touch()
-        out, _ = reader.communicate(timeout=60)
-    result = json.loads(out)
-    assert result["errors"] == []
-    assert result["final"] == 2
+        outputs = [r.communicate(timeout=60)[0] for r in readers]
+    for out in outputs:
+        result = json.loads(out)
+        assert result["errors"] == []
+        assert result["final"] == 2
 
 
 @pytest.mark.slow
