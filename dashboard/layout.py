@@ -91,10 +91,17 @@ def begin(title: str, settings: Settings) -> PageData | None:
 
 
 def freshness_note(version: Version) -> None:
+    """'Data up to 20 Nov 2026, refreshed Sun 22 Nov 2026 at 00:54 (UK time)': on every data page."""
+    from dashboard import data
+
     published = version.published_at.astimezone(LONDON)
-    note(
-        f"Data refreshed {published:%a %d %b %Y at %H:%M} (UK time), warehouse version {version.number}."
+    as_of = data.query(version, "data_as_of")
+    up_to = (
+        f"Data up to {pd.Timestamp(as_of.as_of_date.iloc[0]):%d %b %Y}, refreshed"
+        if len(as_of)
+        else "Data refreshed"
     )
+    note(f"{up_to} {published:%a %d %b %Y at %H:%M} (UK time), warehouse version {version.number}.")
 
 
 def empty_state() -> None:

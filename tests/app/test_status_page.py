@@ -21,6 +21,9 @@ def test_status_lists_loaded_rows_and_filters_files(small_warehouse, page):
     """The page shows each table's row count, and the outcome filter narrows the file list."""
     at = page("status", small_warehouse.data_dir)
     assert not at.exception
+    assert any(
+        m.value.startswith("*Data up to 04 May 2026, refreshed ") for m in at.markdown
+    )  # the last referral
     freshness = next(m.value for m in at.markdown if m.value.startswith("- **"))
     assert (
         "- **contracts**: up to date. Last loaded" in freshness and "(contracts.csv)" in freshness
