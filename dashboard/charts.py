@@ -1,5 +1,5 @@
 """DataFrame -> Altair chart. No Streamlit here. Colour-blind-safe palette (Okabe-Ito), and never colour
-alone: series also differ by shape or dash, and provisional periods are hollow and labelled."""
+alone: series also differ by shape or dash (pages draw provisional periods hollow and label them)."""
 
 from __future__ import annotations
 
@@ -26,43 +26,6 @@ def categorical(field: str, title: str | None = None, domain: list | None = None
         "shape": alt.Shape(field, title=title, scale=alt.Scale(range=SHAPES)),
         "strokeDash": alt.StrokeDash(field, title=title, scale=alt.Scale(range=DASHES)),
     }
-
-
-def monthly_lines(
-    frame: pd.DataFrame,
-    *,
-    month: str,
-    value: str,
-    series: str,
-    value_title: str,
-    provisional: str | None = None,
-) -> alt.Chart:
-    """Lines with points per series; points of provisional months are hollow with a tooltip saying so."""
-    enc = categorical(f"{series}:N", title=None)
-    base = alt.Chart(frame).encode(
-        x=alt.X(f"{month}:T", title="Month"), y=alt.Y(f"{value}:Q", title=value_title)
-    )
-    lines = base.mark_line().encode(
-        color=enc["color"], strokeDash=enc["strokeDash"], detail=f"{series}:N"
-    )
-    tooltip = [
-        alt.Tooltip(f"{month}:T", title="Month", format="%b %Y"),
-        alt.Tooltip(f"{series}:N", title=" "),
-        alt.Tooltip(f"{value}:Q", title=value_title, format=",.0f"),
-    ]
-    if provisional:
-        tooltip.append(alt.Tooltip(f"{provisional}:N", title="Provisional"))
-        points = base.mark_point(size=60, strokeWidth=2).encode(
-            color=enc["color"],
-            shape=enc["shape"],
-            fill=alt.condition(f"datum.{provisional}", alt.value("white"), enc["color"]),
-            tooltip=tooltip,
-        )
-    else:
-        points = base.mark_point(size=60, filled=True).encode(
-            color=enc["color"], shape=enc["shape"], tooltip=tooltip
-        )
-    return (lines + points).properties(height=320)
 
 
 def ranked_bars(
