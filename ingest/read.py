@@ -16,6 +16,14 @@ import pandas as pd
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
+# Other kinds of file people send by mistake, by their first bytes.
+OTHER_MAGIC = {
+    b"%PDF": "a PDF document",
+    b"\x89PNG": "a PNG picture",
+    b"\xff\xd8\xff": "a JPEG picture",
+    b"GIF8": "a GIF picture",
+    b"{\\rtf": "a Word (RTF) document",
+}
 TEXT_SUFFIXES = {".csv", ".txt"}
 EXCEL_SUFFIXES = {".xlsx"}
 
@@ -62,12 +70,25 @@ def read_table(path: Path, data: bytes, matches_header) -> RawTable:
         raise RejectedFile(
             f"Files ending '{suffix or '(none)'}' are not accepted. Send CSV (.csv) or Excel (.xlsx) files."
         )
-    text, encoding = _decode(data)
+    text, encoding = _decode(data, path.name)
     return RawTable(_parse_csv(text), "csv", encoding=encoding)
 
 
-def _decode(data: bytes) -> tuple[str, str]:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
+def _decode(data: bytes, name: str) -> tuple[str, str]:
+    for magic, what in OTHER_MAGIC.items():
+        if data.startswith(magic):
+            raise RejectedFile(
+                f"The file is named '{name}' but it is {what}, not CSV text. Send the data as CSV (.csv) or Excel (.xlsx)."
+            )
+    head = data[:4096]
+    # UTF-16 text has a byte-order mark, or a zero byte beside most letters; a few zero bytes mean binary.
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff")) or head.count(b"\x00") >= len(head) // 4
+    if b"\x00" in head and not utf16:
+        raise RejectedFile(
+            f"The file is named '{name}' but it is not text: it may be a picture, a PDF or another kind of "
+            "document. Send the data as CSV (.csv) or Excel (.xlsx)."
+        )
+    if utf16:
         raise RejectedFile(
             "The file is saved as UTF-16 ('Unicode text'), which is not accepted. In Excel choose "
             "'Save as' then 'CSV UTF-8 (Comma delimited)'."
