@@ -56,6 +56,14 @@ def _allowed_identifiers(source: Source) -> tuple[str, ...]:
 def identify(headers: list[str]) -> Source:
     """The source whose columns these are (any order, any case). Raise RejectedFile saying why not."""
     normalised = [normalise(h) for h in headers]
+    unnamed = [i for i, n in enumerate(normalised, start=1) if not n]
+    if unnamed:
+        where = _join([f"{i} ({_letter(i)})" for i in unnamed[:10]])
+        raise RejectedFile(
+            f"Row 1 has {len(unnamed)} column{'s' if len(unnamed) > 1 else ''} with no name: "
+            f"column{'s' if len(unnamed) > 1 else ''} {where}. Row 1 must hold the column names, with no "
+            "title above them; delete any empty columns at the side and any rows above the column names."
+        )
     duplicates = [h for h, n in Counter(normalised).items() if n > 1]
     if duplicates:
         raise RejectedFile(
@@ -92,6 +100,19 @@ def identify(headers: list[str]) -> Source:
         parts.append("Use exactly the columns listed in docs/data-contracts.md.")
         raise RejectedFile(" ".join(parts))
     return best
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _letter(number: int) -> str:
+    """A spreadsheet's name for column `number` (1 = A, 27 = AA)."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _quoted(names: list[str]) -> str:

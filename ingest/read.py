@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -194,6 +195,8 @@ def _read_xlsx(data: bytes, matches_header) -> RawTable:
 
 def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
     frame.columns = [str(c).replace("\ufeff", "").strip() for c in frame.columns]
+    # pandas names an empty header cell of a workbook 'Unnamed: 3'; it is empty, as in a CSV.
+    frame.columns = ["" if re.fullmatch(r"Unnamed: \d+(\.\d+)?", c) else c for c in frame.columns]
     frame = frame.fillna("").apply(lambda col: col.astype(str).str.strip())
     # Excel leaves rows of empty cells at the end of a sheet. Blank rows inside the data are kept,
     # so row numbers in messages match the file (and a blank row is reported, not silently dropped).
