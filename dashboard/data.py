@@ -3,6 +3,11 @@
 A page asks `query(version, name, ...)` and gets a DataFrame. Results are cached under the
 published warehouse version, so a refresh is visible at the next interaction with no restart;
 connections are read-only, one per version, each query on its own cursor.
+
+Access is enforced here, not by the pages: `query` takes the signed-in user from the session (set
+by the frame, never by a widget), refuses a query their role may not run, and binds the contracts
+($allowed) and regions ($regions) they may read into every query that returns such rows. A page
+cannot widen them: its own values for those parameters are overwritten.
 """
 
 from __future__ import annotations
@@ -15,11 +20,45 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboard.queries import all_queries
+from dashboard.queries import NEEDS, all_queries, kind
+from warehouse.access import CONTRACTS_SQL, AccessRefused, User, contract_scope, region_scope
 from warehouse.connection import Version, Warehouse
 from warehouse.settings import LONDON, Settings
 
 QUERIES = all_queries()
+KINDS = {name: kind(name, sql) for name, sql in QUERIES.items()}
+USER_KEY = "_signed_in_user"  # session state; no widget uses this key
+
+
+def signed_in() -> User | None:
+    """The user this session signed in as (None before sign-in)."""
+    return st.session_state.get(USER_KEY)
+
+
+def allowed_contracts(version: Version, user: User | None) -> list[str] | None:
+    """The contracts the user may read in this version: None means every contract."""
+    if user is not None and user.sees_everything:
+        return None
+    if user is None or not user.may("contracts"):
+        return []
+    scope = contract_scope(user)
+    return list(
+        _contracts(
+            str(version.path),
+            tuple(scope["regions"] or ()) if scope["regions"] is not None else None,
+            tuple(scope["providers"]) if scope["providers"] is not None else None,
+        )
+    )
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _contracts(path: str, regions: tuple | None, providers: tuple | None) -> tuple[str, ...]:
+    params = {
+        "regions": list(regions) if regions is not None else None,
+        "providers": list(providers) if providers is not None else None,
+    }
+    rows = _connection(path).cursor().execute(CONTRACTS_SQL, params).fetchall()
+    return tuple(r[0] for r in rows)
 
 
 def current_version(settings: Settings) -> Version | None:
@@ -39,9 +78,21 @@ def _run(path: str, name: str, params: tuple) -> pd.DataFrame:
 
 
 def query(version: Version, name: str, *params, **named) -> pd.DataFrame:
-    """Run a named query against a published version (cached per version and parameters).
+    """Run a named query against a published version (cached per version and parameters), as the
+    signed-in user: refused if their role may not run it, restricted to what they may read.
 
     Give positional parameters for `?` placeholders, or named ones (e.g. **scope.params()) for `$name`."""
+    user = signed_in()
+    needs = NEEDS[KINDS[name]]
+    if needs is not None and (user is None or not user.may(needs)):
+        who = user.description if user else "Nobody signed in"
+        raise AccessRefused(f"{who} may not see this information.")
+    if KINDS[name] == "contracts":
+        allowed = allowed_contracts(version, user)
+        named["allowed"] = tuple(allowed) if allowed is not None else None
+    elif KINDS[name] == "regions":
+        regions = region_scope(user) if user else []
+        named["regions"] = tuple(regions) if regions is not None else None
     if named:
         return _run_named(str(version.path), name, tuple(sorted(named.items())))
     return _run(str(version.path), name, tuple(params))
@@ -50,7 +101,7 @@ def query(version: Version, name: str, *params, **named) -> pd.DataFrame:
 @st.cache_data(max_entries=512, show_spinner=False)
 def _run_named(path: str, name: str, params: tuple) -> pd.DataFrame:
     sql = QUERIES[name]
-    used = {k: v for k, v in params if f"${k}" in sql}
+    used = {k: list(v) if isinstance(v, tuple) else v for k, v in params if f"${k}" in sql}
     frame = _connection(path).cursor().execute(sql, used).df()
     return _london(frame)
 

@@ -11,24 +11,42 @@ from collections.abc import Callable
 import duckdb
 import streamlit as st
 
-from dashboard import data, scope
-from dashboard.pages import accessibility, engagement, glossary, overview, status, subsidy, volume
+from dashboard import data, scope, signin
+from dashboard.pages import (
+    accessibility,
+    engagement,
+    flags,
+    glossary,
+    overview,
+    status,
+    subsidy,
+    triage,
+    volume,
+)
+from warehouse.access import AccessRefused, User
 from warehouse.settings import Settings
 
-# url path -> (section, title, module); the first is the default page, which Streamlit serves at "/".
-PAGES: dict[str, tuple[str, str, Callable]] = {
-    "overview": ("Monitor", "Overview", overview.render),
-    "volume": ("Monitor", "Volume versus forecast", volume.render),
-    "subsidy": ("Monitor", "Subsidy signals", subsidy.render),
-    "engagement": ("Monitor", "Engagement coverage", engagement.render),
-    "status": ("About the data", "Data status", status.render),
-    "glossary": ("About the data", "Glossary", glossary.render),
-    "accessibility": ("About the data", "Accessibility", accessibility.render),
+# url path -> (title, render, the permission needed to open it or None); the first page a user may
+# open is their default page, which Streamlit serves at "/".
+PAGES: dict[str, tuple[str, Callable, str | None]] = {
+    "overview": ("Overview", overview.render, "contracts"),
+    "volume": ("Volume versus forecast", volume.render, "contracts"),
+    "subsidy": ("Subsidy signals", subsidy.render, "contracts"),
+    "engagement": ("Engagement coverage", engagement.render, "engagement"),
+    "flags": ("Flag a discrepancy", flags.render, "raise_flags"),
+    "triage": ("Flags to review", triage.render, "triage"),
+    "status": ("Data status", status.render, "operations"),
+    "glossary": ("Glossary", glossary.render, None),
+    "accessibility": ("Accessibility", accessibility.render, None),
 }
 
+# Pages without the shared filters: about the service, or with their own choices.
+UNFILTERED = {"glossary", "accessibility", "status", "flags", "triage"}
 
-# Pages about the service rather than the data: no filters beside them.
-UNFILTERED = {"glossary", "accessibility"}
+
+def allowed_pages(user: User) -> list[str]:
+    """The pages a user may open, in menu order."""
+    return [path for path, (_, _, needs) in PAGES.items() if needs is None or user.may(needs)]
 
 
 def _filters(settings: Settings) -> None:
@@ -41,14 +59,21 @@ def _filters(settings: Settings) -> None:
 
 
 def run(settings: Settings, only: str | None = None) -> None:
+    user = signin.current_user(settings)
+    mine = allowed_pages(user)
     if only is not None:
+        if only not in mine:
+            _refuse(user)
+            return
         if only not in UNFILTERED:
             _filters(settings)
-        _guarded(PAGES[only][2])(settings)
+        _guarded(PAGES[only][1])(settings)
         return
     pages = [
-        st.Page(_bind(render, settings), title=title, url_path=path, default=n == 0)
-        for n, (path, (_, title, render)) in enumerate(PAGES.items())
+        st.Page(
+            _bind(PAGES[path][1], settings), title=PAGES[path][0], url_path=path, default=n == 0
+        )
+        for n, path in enumerate(mine)
     ]
     # Flat navigation: Streamlit's sectioned menu puts non-list items inside its <ul>, which axe flags.
     chosen = st.navigation(pages)
@@ -63,6 +88,8 @@ def _guarded(render: Callable) -> Callable:
     def page(settings: Settings) -> None:
         try:
             render(settings)
+        except AccessRefused as refused:
+            st.error(f"{refused} If you need it, ask your service administrator.")
         except duckdb.CatalogException:
             st.error(
                 "This page needs data that the current warehouse version does not have yet: it was published "
@@ -70,6 +97,13 @@ def _guarded(render: Callable) -> Callable:
             )
 
     return page
+
+
+def _refuse(user: User) -> None:
+    st.error(
+        f"This page is not available to {user.description}. "
+        "Choose one of the pages in the menu, or ask your service administrator for access."
+    )
 
 
 def _bind(render: Callable, settings: Settings) -> Callable[[], None]:

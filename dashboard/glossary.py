@@ -272,6 +272,34 @@ TERMS: dict[str, Term] = {
         ),
         # -- terms added for the Glossary and Accessibility pages --
         Term(
+            "Flag",
+            "A provider's statement that the referral figures shown for one of their contracts and months "
+            "are wrong, with their own count and, if they have it, their list of referral references. "
+            "The RPD team for the region reviews it and answers. Statuses: open (not yet looked at), "
+            "under review, resolved (the figures were wrong and are being put right) or not upheld "
+            "(the figures stand, with the reason).",
+        ),
+        Term(
+            "Disputed",
+            "A month's figures for a contract that a provider has flagged as wrong, while the flag is open "
+            "or under review. They are shown and downloaded as they are, marked disputed.",
+        ),
+        Term(
+            "Overdue flag",
+            "A flag still waiting for a first response from the RPD team after its respond-by date: "
+            "10 working days after it was raised, not counting weekends or England and Wales bank holidays.",
+        ),
+        Term(
+            "Reconciliation",
+            "Comparing the provider's list of referral references with the warehouse's for the same contract "
+            "and month: references only in their list, only in the warehouse, and in both.",
+        ),
+        Term(
+            "Demo mode",
+            "A way of trying the service with made-up data and no real sign-in: you choose whose view to see. "
+            "A real deployment signs people in with their work account instead.",
+        ),
+        Term(
             "CSV",
             "A plain table file (comma-separated values) that opens in Excel, LibreOffice or any "
             "spreadsheet. Every table and chart in this service can be downloaded as one.",

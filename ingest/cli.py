@@ -9,7 +9,7 @@ import click
 
 from ingest.read import RejectedFile
 from warehouse.connection import NoWarehouse, RefreshInProgress, Warehouse
-from warehouse.settings import LONDON, Settings, load_settings, settings_help
+from warehouse.settings import LONDON, Settings, SettingsError, load_settings, settings_help
 
 
 @click.group(
@@ -17,7 +17,10 @@ from warehouse.settings import LONDON, Settings, load_settings, settings_help
 )
 @click.pass_context
 def main(ctx: click.Context) -> None:
-    ctx.obj = load_settings()
+    try:
+        ctx.obj = load_settings()
+    except SettingsError as error:
+        raise click.ClickException(str(error)) from None
 
 
 def _print_run(report) -> None:

@@ -26,6 +26,10 @@ def _optional_date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
+class SettingsError(ValueError):
+    """Settings that cannot work together; the message says what to change."""
+
+
 @environ.config(prefix="RPD", frozen=True)
 class Settings:
     data_dir: Path = environ.var(
@@ -92,6 +96,45 @@ class Settings:
         converter=_optional_date,
         help="Treat this ISO date as today (for replaying old files and for tests). Default: the real date in Europe/London.",
     )
+
+    sign_in: str = environ.var(
+        "demo",
+        help="How people sign in: 'demo' (choose a demo user; for trying the service, never for real data) or "
+        "'oidc' (Streamlit's st.login with the OpenID Connect provider set in .streamlit/secrets.toml).",
+    )
+    production: bool = environ.bool_var(
+        False,
+        help="Set to true on a real deployment. Demo sign-in is then refused: the app and `rpd` stop with an error.",
+    )
+    users_file: Path | None = environ.var(
+        None,
+        converter=_optional_path,
+        help="Who may sign in and their role (TOML, see docs/access.md). Default: DATA_DIR/users.toml.",
+    )
+    flags_url: str = environ.var(
+        "",
+        help="Where flags and their audit trail are kept. Empty: a local SQLite file, DATA_DIR/flags/flags.sqlite "
+        "(one app process). For several app processes, a PostgreSQL address such as "
+        "'postgresql+psycopg://user:password@host/rpd'. Never logged.",
+    )
+    flag_response_days: int = environ.var(
+        10,
+        converter=int,
+        help="Working days (England and Wales bank holidays excluded) an RPD team has to respond to a flag.",
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if self.sign_in not in ("demo", "oidc"):
+            raise SettingsError(f"RPD_SIGN_IN must be 'demo' or 'oidc', not {self.sign_in!r}.")
+        if self.production and self.sign_in == "demo":
+            raise SettingsError(
+                "Demo sign-in cannot be used when RPD_PRODUCTION is true: anyone could choose to be anyone. "
+                "Set RPD_SIGN_IN=oidc and configure sign-in in .streamlit/secrets.toml (see docs/access.md)."
+            )
+
+    @property
+    def users_path(self) -> Path:
+        return Path(self.users_file) if self.users_file else Path(self.data_dir) / "users.toml"
 
     def dir(self, name: str) -> Path:
         """A folder the product writes to: the setting if given, else a folder of that name under DATA_DIR."""

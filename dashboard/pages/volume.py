@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, scope
+from dashboard import data, flagview, scope
 from dashboard.charts import OKABE_ITO, categorical
 from dashboard.layout import begin, chart_with_table, figure, note, percent
 from warehouse.settings import Settings
@@ -58,6 +58,8 @@ def render(settings: Settings) -> None:
     )
 
     monthly = data.query(version, "volume_monthly", **chosen_params)
+    flags = flagview.visible(settings, version, data.signed_in())
+    active = flagview.disputed(flags, [one] if one else contracts.contract_ref)
     received, forecast = monthly.received.sum(), monthly.forecast.sum()
     cols = st.columns(3)
     with cols[0]:
@@ -71,7 +73,14 @@ def render(settings: Settings) -> None:
     st.header("Referrals received against forecast, month by month")
     bands = data.query(version, "volume_bands", contract=one) if one else pd.DataFrame()
     table = monthly_table(monthly)
+    table["Disputed"] = flagview.disputed_labels(monthly.month, active)
     limits = band_limits(bands)
+    if not active.empty:
+        note(
+            f"{len(active)} open flag(s) from providers dispute the figures of the months marked "
+            "'disputed' below (on the chart, a dashed line and the word disputed). The figures are shown "
+            "as loaded until the RPD team resolves the flag."
+        )
     chart_with_table(
         received_vs_forecast(table, limits),
         table,
@@ -113,7 +122,10 @@ def render(settings: Settings) -> None:
 
     st.header("Drill down")
     _drill_down(
-        version, params, by_region=data.query(version, "volume_gap_by", **params, group="region")
+        version,
+        params,
+        by_region=data.query(version, "volume_gap_by", **params, group="region"),
+        flags=flags,
     )
 
     st.header("Timeliness of first assessments")
@@ -150,7 +162,7 @@ def _trend(recent: pd.DataFrame) -> None:
     )
 
 
-def _drill_down(version, params: dict, by_region: pd.DataFrame) -> None:
+def _drill_down(version, params: dict, by_region: pd.DataFrame, flags: pd.DataFrame) -> None:
     if by_region.empty:
         st.info("No region has contracts in scope.")
         return
@@ -175,6 +187,9 @@ def _drill_down(version, params: dict, by_region: pd.DataFrame) -> None:
     )
     months = data.query(version, "volume_contract_months", contract=contract, since=params["since"])
     chosen = monthly_table(months)
+    chosen["Disputed"] = flagview.disputed_labels(
+        months.month, flagview.disputed(flags, [contract])
+    )
     chart_with_table(
         received_vs_forecast(chosen, pd.DataFrame()),
         chosen,
@@ -367,12 +382,27 @@ def received_vs_forecast(table: pd.DataFrame, limits: pd.DataFrame) -> alt.Chart
         value_name="Value",
     )
     chart = _series_lines(long, "Referrals")
+    if "Disputed" in table and table.Disputed.str.startswith("yes").any():
+        chart = chart + disputed_marks(table)
     if limits.empty:
         return chart
     rules = alt.Chart(limits).encode(y="Per month:Q")
     lines = rules.mark_rule(strokeDash=[2, 3], color="black")
     text = rules.mark_text(align="left", dy=-6, x=4, color="black").encode(text="Limit:N")
     return chart + lines + text
+
+
+def disputed_marks(table: pd.DataFrame) -> alt.Chart:
+    """A dashed vertical line and the word 'disputed' at each month under an open flag (not colour alone)."""
+    disputed = table[table.Disputed.str.startswith("yes")]
+    base = alt.Chart(disputed).encode(x=_month_axis(table))
+    rule = base.mark_rule(strokeDash=[6, 4], color="black").encode(
+        tooltip=[alt.Tooltip("Month:N"), alt.Tooltip("Disputed:N")]
+    )
+    text = base.mark_text(
+        angle=270, align="right", dx=-4, dy=-4, baseline="bottom", color="black"
+    ).encode(y=alt.value(0), text=alt.value("disputed"))
+    return rule + text
 
 
 def cumulative_lines(table: pd.DataFrame) -> alt.Chart:

@@ -15,7 +15,53 @@ SCOPE_FILTER = """
     AND (CAST($pcc AS VARCHAR) IS NULL OR list_contains(c.pcc_area_codes, $pcc))
     AND (CAST($lot AS VARCHAR) IS NULL OR c.lot = $lot)
     AND (CAST($provider AS VARCHAR) IS NULL OR c.lead_provider_code = $provider)
+    AND (CAST($allowed AS VARCHAR[]) IS NULL OR list_contains(CAST($allowed AS VARCHAR[]), c.contract_ref))
 """
+
+# The user's own restriction, bound by dashboard.data.query from their role (never from the page):
+# $allowed, the contracts they may read (NULL: every contract); $regions, the regions whose
+# organisations and forums they may read (NULL: every region).
+ALLOWED = (
+    "(CAST($allowed AS VARCHAR[]) IS NULL OR list_contains(CAST($allowed AS VARCHAR[]), {col}))"
+)
+REGIONS = (
+    "(CAST($regions AS VARCHAR[]) IS NULL OR list_contains(CAST($regions AS VARCHAR[]), {col}))"
+)
+
+# Queries that return no contract or organisation rows, by what they need. Every other query must
+# use $allowed (contract figures) or $regions (organisations and forums): all_queries() checks.
+PUBLIC = {"data_as_of"}
+OPERATIONS = {
+    "loaded_tables",
+    "recent_files",
+    "failed_checks",
+    "last_run",
+    "run_history",
+    "source_freshness",
+}
+# The permission (warehouse.access.PERMISSIONS) each kind of query needs.
+NEEDS = {
+    "public": None,
+    "operations": "operations",
+    "contracts": "contracts",
+    "regions": "engagement",
+}
+
+
+def kind(name: str, sql: str) -> str:
+    """Which rule guards a query: public, operations, contracts ($allowed) or regions ($regions)."""
+    if "$allowed" in sql:
+        return "contracts"
+    if "$regions" in sql:
+        return "regions"
+    if name in PUBLIC:
+        return "public"
+    if name in OPERATIONS:
+        return "operations"
+    raise ValueError(
+        f"query {name} reads data but is guarded by neither $allowed nor $regions, "
+        "and is not listed as PUBLIC or OPERATIONS"
+    )
 
 
 def all_queries() -> dict[str, str]:
@@ -26,5 +72,6 @@ def all_queries() -> dict[str, str]:
         for name, sql in getattr(module, "QUERIES", {}).items():
             if name in merged:
                 raise ValueError(f"query {name} is defined twice")
+            kind(name, sql)  # every query declares how it is guarded
             merged[name] = sql
     return merged

@@ -6,7 +6,10 @@ applies (the lot, lead provider and PCC area filters do not). $as_of is the data
 
 from __future__ import annotations
 
-_REGION = "(CAST($region AS VARCHAR) IS NULL OR {col} = $region)"
+from dashboard.queries import REGIONS
+
+# The chosen region, within the regions the user may read ($regions, bound from their role).
+_REGION = "(CAST($region AS VARCHAR) IS NULL OR {col} = $region) AND " + REGIONS
 
 SEGMENTS = {
     "all": "All known organisations",

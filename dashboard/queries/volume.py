@@ -5,6 +5,7 @@ from __future__ import annotations
 
 # S608: the f-strings below join constant SQL fragments of this package; no value is ever formatted in.
 # ruff: noqa: S608
+from dashboard.queries import ALLOWED
 from dashboard.queries.overview import IN_SCOPE
 
 # The contracts in scope, narrowed to the chosen contract when one is chosen.
@@ -42,13 +43,13 @@ QUERIES = {
         WHERE g.month BETWEEN (p.last_complete_month - INTERVAL 5 MONTH) AND p.last_complete_month
         GROUP BY g.month ORDER BY g.month
     """,
-    "volume_bands": """
+    "volume_bands": f"""
         SELECT c.contract_ref, c.indicative_annual_volume, c.annual_volume_cap,
                c.band_1_upto, c.band_2_upto, c.band_3_upto,
                b.contract_year, b.year_start, b.year_end, b.referrals_received, b.band, b.volume_cap,
                b.referrals_above_cap, b.is_provisional
         FROM core_contract c LEFT JOIN mart_band_position b USING (contract_ref)
-        WHERE c.contract_ref = $contract
+        WHERE c.contract_ref = $contract AND {ALLOWED.format(col="c.contract_ref")}
         ORDER BY b.contract_year
     """,
     # Received vs forecast over the period per group; $group is one of region, pcc, lot, provider, contract.
@@ -87,10 +88,10 @@ QUERIES = {
         ORDER BY gap_pct NULLS LAST, group_name
     """,
     # One contract's months in the period.
-    "volume_contract_months": """
+    "volume_contract_months": f"""
         SELECT month, received, forecast, gap, gap_pct, is_provisional
         FROM mart_volume_gap
-        WHERE contract_ref = $contract AND month >= CAST($since AS DATE)
+        WHERE contract_ref = $contract AND month >= CAST($since AS DATE) AND {ALLOWED.format(col="contract_ref")}
         ORDER BY month
     """,
     # Timeliness per month of referral: median working days to the first assessment arranged and attended,

@@ -1,0 +1,87 @@
+"""Flags for the pages: the store for this app, the flags the signed-in user may see, and the tables
+shown and downloaded (plain DataFrames; no Streamlit below `store` and `visible`)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard import data
+from warehouse.access import User
+from warehouse.connection import Version
+from warehouse.flags import ACTIVE, CATEGORIES, FOUND_IN, STATUSES, FlagStore
+from warehouse.settings import Settings
+
+
+def store(settings: Settings) -> FlagStore:
+    return FlagStore.from_settings(settings)
+
+
+def visible(settings: Settings, version: Version, user: User) -> pd.DataFrame:
+    """The flags this user may see (read fresh on every run: flags change between refreshes)."""
+    return store(settings).flags(
+        user, data.allowed_contracts(version, user), today=settings.today_london
+    )
+
+
+def disputed(flags: pd.DataFrame, contracts) -> pd.DataFrame:
+    """Open or under-review flags on these contracts: contract_ref, month, flag_id."""
+    active = flags[flags.status.isin(ACTIVE) & flags.contract_ref.isin(list(contracts))]
+    return active[["contract_ref", "month", "flag_id"]].reset_index(drop=True)
+
+
+def disputed_labels(months: pd.Series, active: pd.DataFrame) -> pd.Series:
+    """'yes (flag 3)' for months under an open flag, else 'no', aligned with `months` (dates)."""
+    if active.empty:
+        return pd.Series("no", index=months.index)
+    by_month = (
+        active.assign(month=pd.to_datetime(active.month))
+        .groupby("month")
+        .flag_id.apply(lambda ids: ", ".join(str(i) for i in sorted(ids)))
+    )
+    found = pd.to_datetime(months).map(by_month)
+    return found.map(lambda ids: "no" if pd.isna(ids) else f"yes (flag {ids})")
+
+
+def flag_table(flags: pd.DataFrame, titles: dict[str, str]) -> pd.DataFrame:
+    """The flags as shown and downloaded: one row each, plain words, no codes."""
+    return pd.DataFrame(
+        {
+            "Flag": flags.flag_id.astype(int),
+            "Contract": flags.contract_ref.map(lambda c: titles.get(c, c)),
+            "Month": pd.to_datetime(flags.month).dt.strftime("%b %Y"),
+            "Provider": flags.provider_code,
+            "What is wrong": flags.category.map(lambda c: CATEGORIES.get(c, c).split(" (")[0]),
+            "Provider's count": flags.provider_count.astype(int),
+            "Warehouse count": flags.warehouse_count.astype(int),
+            "Raised": flags.raised_at.dt.strftime("%d %b %Y %H:%M"),
+            "Respond by": pd.to_datetime(flags.respond_by).dt.strftime("%d %b %Y"),
+            "Status": flags.status.map(STATUSES),
+            "Overdue": flags.overdue.map({True: "Overdue", False: "no"}),
+            "Latest response": flags.latest_response,
+        }
+    )
+
+
+def reconciliation_table(references: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Referral reference": references.reference,
+            "Found": references.found_in.map(FOUND_IN),
+        }
+    )
+
+
+def reconciliation_counts(references: pd.DataFrame) -> dict[str, int]:
+    counts = references.found_in.value_counts()
+    return {label: int(counts.get(key, 0)) for key, label in FOUND_IN.items()}
+
+
+def history_table(events: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "When": events["at"].dt.strftime("%d %b %Y %H:%M"),
+            "Who": events.by_name,
+            "Status": events.status.map(STATUSES),
+            "Response": events.response,
+        }
+    )

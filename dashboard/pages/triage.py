@@ -1,0 +1,165 @@
+"""Flags to review (RPD teams and the national commissioner): the queue of providers' flags on the
+contracts you may see, with deadlines, and a response form that records each change of status."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import data, flagview
+from dashboard.glossary import term
+from dashboard.layout import csv_download, figure, note, start
+from warehouse.access import AccessRefused
+from warehouse.flags import ACTIVE, NEXT, STATUSES, FlagError
+from warehouse.settings import Settings
+
+ANY = "All"
+
+
+def render(settings: Settings) -> None:
+    version = start("Flags to review", settings)
+    if version is None:
+        return
+    user = data.signed_in()
+    flags = flagview.visible(settings, version, user)
+    contracts = data.query(version, "flag_contracts")
+    titles = dict(
+        zip(
+            contracts.contract_ref,
+            contracts.intervention_title + " (" + contracts.contract_ref + ")",
+            strict=True,
+        )
+    )
+    st.write(
+        "Flags raised by providers on the contracts you oversee. Each needs a response within "
+        f"{settings.flag_response_days} working days (weekends and bank holidays not counted)."
+    )
+    if flags.empty:
+        st.info(
+            "No flags have been raised on your contracts. When a provider raises one it appears here."
+        )
+        return
+    active = flags[flags.status.isin(ACTIVE)]
+    cols = st.columns(3)
+    with cols[0]:
+        figure("Open", f"{(flags.status == 'open').sum():,}", "Flag")
+    with cols[1]:
+        figure("Under review", f"{(flags.status == 'under_review').sum():,}", "Flag")
+    with cols[2]:
+        figure("Overdue", f"{int(active.overdue.sum()):,}", "Overdue flag")
+
+    st.header("Queue")
+    shown = _filter(flags, titles)
+    if shown.empty:
+        st.info("No flags match these choices.")
+    else:
+        table = flagview.flag_table(shown, titles)
+        st.dataframe(table, hide_index=True, width="stretch")
+        note("Overdue: still waiting for a first response after its respond-by date.")
+        csv_download(table, "flags.csv")
+    _review(settings, version, user, flags, titles)
+
+
+def _filter(flags, titles):
+    cols = st.columns(4)
+    statuses = cols[0].multiselect(
+        "Status",
+        list(STATUSES),
+        default=list(ACTIVE),
+        format_func=STATUSES.get,
+        key="triage_status",
+    )
+    contract = cols[1].selectbox(
+        "Contract",
+        [ANY, *sorted(set(flags.contract_ref))],
+        format_func=lambda c: titles.get(c, c) if c != ANY else "All contracts",
+        key="triage_contract",
+    )
+    provider = cols[2].selectbox(
+        "Provider",
+        [ANY, *sorted(set(flags.provider_code))],
+        format_func=lambda p: "All providers" if p == ANY else p,
+        key="triage_provider",
+    )
+    older = cols[3].number_input(
+        "Raised at least this many days ago",
+        min_value=0,
+        max_value=3650,
+        value=0,
+        step=1,
+        key="triage_age",
+    )
+    shown = flags[flags.status.isin(statuses) & (flags.age_days >= older)]
+    if contract != ANY:
+        shown = shown[shown.contract_ref == contract]
+    if provider != ANY:
+        shown = shown[shown.provider_code == provider]
+    return shown
+
+
+def _review(settings, version, user, flags, titles) -> None:
+    st.header("Review a flag")
+    flag_id = st.selectbox(
+        "Flag",
+        list(flags.flag_id),
+        format_func=lambda i: _label(flags, i, titles),
+        key="triage_flag",
+    )
+    row = flags[flags.flag_id == flag_id].iloc[0]
+    cols = st.columns(3)
+    cols[0].metric("Provider's count", f"{int(row.provider_count):,}")
+    cols[1].metric(
+        "Warehouse count when raised", f"{int(row.warehouse_count):,}", help=term("Disputed").help()
+    )
+    cols[2].metric("Respond by", f"{row.respond_by:%d %b %Y}", help=term("Overdue flag").help())
+    st.markdown("**The provider's comment**")
+    st.text(row.comment)  # shown as text: never read as markdown or HTML
+    store = flagview.store(settings)
+    allowed = data.allowed_contracts(version, user)
+    references = store.references(user, int(flag_id), allowed)
+    if not references.empty:
+        counts = flagview.reconciliation_counts(references)
+        st.markdown(
+            "**Their list compared with ours:** "
+            + "; ".join(f"{label.lower()}: {n:,}" for label, n in counts.items())
+        )
+        table = flagview.reconciliation_table(references)
+        st.dataframe(table, hide_index=True, width="stretch")
+        csv_download(table, f"flag-{flag_id}-references.csv")
+    st.markdown("**History**")
+    st.dataframe(
+        flagview.history_table(store.history(user, int(flag_id), allowed)),
+        hide_index=True,
+        width="stretch",
+    )
+    with st.form("review_flag", clear_on_submit=True):
+        status = st.radio(
+            "New status",
+            list(NEXT[row.status]),
+            format_func=STATUSES.get,
+            horizontal=True,
+        )
+        response = st.text_area(
+            "Response to the provider",
+            max_chars=2000,
+            help="The provider sees this with the new status.",
+        )
+        sent = st.form_submit_button("Save response", type="primary")
+    if sent:
+        try:
+            store.review(user, int(flag_id), status, response, allowed)
+        except (FlagError, AccessRefused) as error:
+            st.error(str(error))
+            return
+        st.success(
+            f"Flag {flag_id} is now {STATUSES[status].lower()}. The provider can see your response."
+        )
+        st.rerun()
+
+
+def _label(flags, flag_id, titles) -> str:
+    row = flags[flags.flag_id == flag_id].iloc[0]
+    overdue = ", overdue" if row.overdue else ""
+    return (
+        f"Flag {flag_id}: {titles.get(row.contract_ref, row.contract_ref)}, {row.month:%b %Y} "
+        f"({STATUSES[row.status].lower()}{overdue})"
+    )

@@ -1,0 +1,183 @@
+"""Who may see and do what. Roles, users and the contracts and regions each user may read.
+
+Enforced where data is read and written: `dashboard.data.query` binds a user's contracts and regions
+into every query that returns contract or organisation rows, and `warehouse.flags` checks them on
+every write. Hiding a page or a button is only a convenience on top.
+
+Roles:
+- national: the national commissioner. Every contract, region and flag.
+- rpd: a Regional Probation Director's team. The contracts and organisations of their region(s);
+  triages the flags raised on those contracts.
+- provider: a lead provider or subcontractor. Only the contracts they lead or subcontract on;
+  raises flags on them and sees their own flags.
+- admin: runs the service. Data status and refreshes; no contract or organisation data.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROLES = {
+    "national": "National commissioner",
+    "rpd": "Regional Probation Director's team",
+    "provider": "Provider",
+    "admin": "Administrator",
+}
+
+# What each role may do. "contracts": read contract figures (restricted to the user's contracts);
+# "engagement": read organisation and forum figures (restricted to the user's regions);
+# "operations": read data status (files, checks, runs); "refresh": start a refresh;
+# "raise_flags": raise a flag on one of their contracts; "triage": review flags on their contracts.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "national": frozenset({"contracts", "engagement", "operations", "refresh", "triage"}),
+    "rpd": frozenset({"contracts", "engagement", "operations", "triage"}),
+    "provider": frozenset({"contracts", "raise_flags"}),
+    "admin": frozenset({"operations", "refresh"}),
+}
+
+
+class AccessRefused(PermissionError):
+    """Raised when a user asks for data or an action their role does not allow."""
+
+
+class UsersFileError(ValueError):
+    """The users file is missing, unreadable or describes a user that cannot work."""
+
+
+@dataclass(frozen=True)
+class User:
+    id: str  # the e-mail address signed in with, or a demo user's id
+    name: str
+    role: str
+    regions: tuple[str, ...] = ()  # probation region codes (rpd)
+    providers: tuple[str, ...] = ()  # provider codes as in the contract register (provider)
+    demo: bool = field(default=False, compare=False)
+
+    def may(self, permission: str) -> bool:
+        return permission in PERMISSIONS[self.role]
+
+    def require(self, permission: str) -> None:
+        if not self.may(permission):
+            raise AccessRefused(
+                f"{self.name} ({ROLES[self.role]}) may not {_ACTIONS.get(permission, permission)}."
+            )
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.role == "national"
+
+    @property
+    def description(self) -> str:
+        where = ""
+        if self.role == "rpd":
+            where = f", region {', '.join(self.regions)}"
+        elif self.role == "provider":
+            where = f", {', '.join(self.providers)}"
+        return f"{self.name} ({ROLES[self.role]}{where})"
+
+
+_ACTIONS = {
+    "contracts": "see contract figures",
+    "engagement": "see engagement figures",
+    "operations": "see data status",
+    "refresh": "start a refresh",
+    "raise_flags": "raise flags",
+    "triage": "review flags",
+}
+
+# The contracts a user may read, as SQL over core_contract with $roles' parameters bound.
+# NULL means "no restriction" (national); an empty list means "none".
+CONTRACTS_SQL = """
+    SELECT contract_ref FROM core_contract
+    WHERE (CAST($regions AS VARCHAR[]) IS NOT NULL AND list_contains(CAST($regions AS VARCHAR[]), region_code))
+       OR (CAST($providers AS VARCHAR[]) IS NOT NULL AND (
+              list_contains(CAST($providers AS VARCHAR[]), lead_provider_code)
+              OR len(list_intersect(coalesce(subcontractor_codes, []), CAST($providers AS VARCHAR[]))) > 0))
+    ORDER BY contract_ref
+"""
+
+
+def contract_scope(user: User) -> dict[str, list[str] | None]:
+    """Parameters for CONTRACTS_SQL: which regions' and providers' contracts the user may read."""
+    if not user.may("contracts"):
+        return {"regions": [], "providers": []}
+    if user.role == "rpd":
+        return {"regions": list(user.regions), "providers": None}
+    if user.role == "provider":
+        return {"regions": None, "providers": list(user.providers)}
+    return {"regions": None, "providers": None}  # national: handled as "everything" by callers
+
+
+def region_scope(user: User) -> list[str] | None:
+    """The regions whose organisations and forums the user may read (None: every region)."""
+    if not user.may("engagement"):
+        return []
+    return None if user.sees_everything else list(user.regions)
+
+
+# Demo users, for the embedded demo data (real provider codes of the contract register).
+DEMO_USERS: tuple[User, ...] = (
+    User("demo-national", "Naomi (demo)", "national", demo=True),
+    User("demo-rpd-north-west", "Rhys (demo)", "rpd", regions=("B",), demo=True),
+    User("demo-rpd-wales", "Siân (demo)", "rpd", regions=("D",), demo=True),
+    User(
+        "demo-provider-lancashire-women",
+        "Lancashire Women (demo)",
+        "provider",
+        providers=("LANCASHIRE_WOMEN",),
+        demo=True,
+    ),
+    User(
+        "demo-provider-nottingham-womens-centre",
+        "Nottingham Women's Centre (demo)",
+        "provider",
+        providers=("NOTT_WOMENS_CENTRE",),
+        demo=True,
+    ),
+    User("demo-admin", "Ade (demo)", "admin", demo=True),
+)
+
+
+def demo_user(user_id: str | None) -> User:
+    """A demo user by id; the national commissioner if the id is unknown or not given."""
+    return next((u for u in DEMO_USERS if u.id == user_id), DEMO_USERS[0])
+
+
+def load_users(path: Path) -> dict[str, User]:
+    """Users allowed to sign in, by lower-case e-mail address, from a TOML file:
+
+    [[user]]
+    email = "rhys.jones@justice.gov.uk"
+    name = "Rhys Jones"
+    role = "rpd"
+    regions = ["B"]
+    """
+    if not path.exists():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise UsersFileError(f"The users file {path} cannot be read: {error}") from None
+    users: dict[str, User] = {}
+    for n, entry in enumerate(data.get("user", []), start=1):
+        email = str(entry.get("email", "")).strip().lower()
+        role = entry.get("role")
+        where = f"User {n} in {path}"
+        if "@" not in email:
+            raise UsersFileError(f"{where} has no valid email.")
+        if role not in ROLES:
+            raise UsersFileError(
+                f"{where} ({email}) has role {role!r}: use one of {', '.join(ROLES)}."
+            )
+        regions = tuple(entry.get("regions", ()))
+        providers = tuple(entry.get("providers", ()))
+        if role == "rpd" and not regions:
+            raise UsersFileError(f"{where} ({email}) is an RPD team member but lists no regions.")
+        if role == "provider" and not providers:
+            raise UsersFileError(f"{where} ({email}) is a provider but lists no provider codes.")
+        if email in users:
+            raise UsersFileError(f"{where}: {email} is listed twice.")
+        users[email] = User(email, str(entry.get("name") or email), role, regions, providers)
+    return users

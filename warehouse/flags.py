@@ -1,0 +1,520 @@
+"""Flags: a provider says the warehouse's referral count for one of their contracts and months is wrong;
+an RPD team reviews it. The only data users write, so it lives outside the warehouse versions and
+outlives every refresh: a local SQLite file by default, or PostgreSQL (`RPD_FLAGS_URL`) when several
+app processes share it. One interface (`FlagStore`, SQLAlchemy Core) over both.
+
+The store is append-only: a flag's facts are written once, and each status change is a new event
+with who, when and what. Nothing is ever updated or deleted (triggers refuse it in both databases).
+Every write checks the user's role and contracts (`warehouse.access`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import holidays
+import pandas as pd
+import sqlalchemy as sa
+
+from warehouse.access import AccessRefused, User
+from warehouse.settings import LONDON, Settings
+
+CATEGORIES = {
+    "missing": "Missing referrals (we received referrals you do not show)",
+    "duplicates": "Duplicates (you count a referral more than once)",
+    "wrong_contract": "Wrong contract (referrals counted against the wrong contract)",
+    "wrong_dates": "Wrong dates (referrals counted in the wrong month)",
+    "other": "Something else",
+}
+STATUSES = {
+    "open": "Open",
+    "under_review": "Under review",
+    "resolved": "Resolved",
+    "not_upheld": "Not upheld",
+}
+ACTIVE = ("open", "under_review")  # figures under these flags are shown as disputed
+# Which statuses a review may move a flag to, from each status.
+NEXT = {
+    "open": ("under_review", "resolved", "not_upheld"),
+    "under_review": ("resolved", "not_upheld"),
+    "resolved": ("under_review",),
+    "not_upheld": ("under_review",),
+}
+MAX_COMMENT = 2000
+MAX_RESPONSE = 2000
+MAX_COUNT = 1_000_000
+MAX_REFERENCES = 20_000
+MAX_REFERENCE_BYTES = 1_000_000
+REFERENCE = re.compile(r"^[A-HJ-NP-Z]{2}\d{4}[A-Z]{2}$")
+
+metadata = sa.MetaData()
+flag = sa.Table(
+    "flag",
+    metadata,
+    sa.Column("flag_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("contract_ref", sa.String(100), nullable=False),
+    sa.Column("month", sa.Date, nullable=False),  # first day of the month disputed
+    sa.Column("region_code", sa.String(10), nullable=False),
+    sa.Column("provider_code", sa.String(100), nullable=False),  # the raising provider
+    sa.Column("category", sa.String(30), nullable=False),
+    sa.Column("provider_count", sa.Integer, nullable=False),
+    sa.Column("warehouse_count", sa.Integer, nullable=False),
+    sa.Column("warehouse_version", sa.Integer, nullable=False),
+    sa.Column("comment", sa.Text, nullable=False),
+    sa.Column("references_supplied", sa.Integer, nullable=False),
+    sa.Column("raised_by", sa.String(320), nullable=False),
+    sa.Column("raised_by_name", sa.String(200), nullable=False),
+    sa.Column("raised_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("respond_by", sa.Date, nullable=False),
+)
+flag_reference = sa.Table(
+    "flag_reference",
+    metadata,
+    sa.Column("flag_id", sa.Integer, sa.ForeignKey("flag.flag_id"), nullable=False, index=True),
+    sa.Column("reference", sa.String(20), nullable=False),
+    sa.Column("found_in", sa.String(20), nullable=False),  # provider_only | warehouse_only | both
+)
+flag_event = sa.Table(
+    "flag_event",
+    metadata,
+    sa.Column("event_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("flag_id", sa.Integer, sa.ForeignKey("flag.flag_id"), nullable=False, index=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("by_user", sa.String(320), nullable=False),
+    sa.Column("by_name", sa.String(200), nullable=False),
+    sa.Column("by_role", sa.String(20), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("response", sa.Text, nullable=False),
+)
+
+_APPEND_ONLY_SQLITE = [
+    f"CREATE TRIGGER IF NOT EXISTS {table}_no_{verb} BEFORE {verb.upper()} ON {table} "
+    f"BEGIN SELECT RAISE(ABORT, 'flags are append-only'); END"
+    for table in ("flag", "flag_reference", "flag_event")
+    for verb in ("update", "delete")
+]
+_APPEND_ONLY_POSTGRES = [
+    """CREATE OR REPLACE FUNCTION flags_append_only() RETURNS trigger AS $$
+       BEGIN RAISE EXCEPTION 'flags are append-only'; END $$ LANGUAGE plpgsql""",
+    *[
+        f"CREATE OR REPLACE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+        f"FOR EACH ROW EXECUTE FUNCTION flags_append_only()"
+        for table in ("flag", "flag_reference", "flag_event")
+    ],
+]
+
+
+class FlagError(ValueError):
+    """A flag or review that cannot be saved; the message says what to change."""
+
+
+@lru_cache(maxsize=4)
+def _bank_holidays(first_year: int, last_year: int) -> frozenset[dt.date]:
+    # England and Wales share their bank holidays; Scotland and Northern Ireland differ.
+    return frozenset(
+        holidays.country_holidays("GB", subdiv="ENG", years=range(first_year, last_year + 1))
+    )
+
+
+def add_working_days(start: dt.date, days: int) -> dt.date:
+    """The date `days` working days after `start` (weekends and England and Wales bank holidays skipped)."""
+    off = _bank_holidays(start.year, start.year + 1 + days // 200)
+    day, left = start, days
+    while left > 0:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5 and day not in off:
+            left -= 1
+    return day
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    provider_only: list[str]
+    warehouse_only: list[str]
+    both: list[str]
+
+    @property
+    def rows(self) -> list[tuple[str, str]]:
+        return (
+            [(r, "provider_only") for r in self.provider_only]
+            + [(r, "warehouse_only") for r in self.warehouse_only]
+            + [(r, "both") for r in self.both]
+        )
+
+
+FOUND_IN = {
+    "provider_only": "Only in your list",
+    "warehouse_only": "Only in the warehouse",
+    "both": "In both",
+}
+
+
+def reconcile(provider: Iterable[str], warehouse: Iterable[str]) -> Reconciliation:
+    mine, theirs = set(provider), set(warehouse)
+    return Reconciliation(sorted(mine - theirs), sorted(theirs - mine), sorted(mine & theirs))
+
+
+def parse_references(raw: bytes | str) -> tuple[list[str], list[str]]:
+    """Referral references from an uploaded CSV or text, or pasted text: (valid, not references).
+
+    One reference per line, or a CSV whose first column (or a column headed 'reference') holds them;
+    spaces and case are forgiven. A header line is ignored."""
+    if isinstance(raw, bytes):
+        if len(raw) > MAX_REFERENCE_BYTES:
+            raise FlagError(
+                f"The reference list is {len(raw) / 1e6:.1f} MB; the limit is {MAX_REFERENCE_BYTES / 1e6:.0f} MB."
+            )
+        if b"\x00" in raw[:4096] or raw[:2] == b"PK":
+            raise FlagError(
+                "The reference list is not a text or CSV file. Save it as CSV (one reference per line)."
+            )
+        try:
+            raw = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raw = raw.decode("cp1252", errors="replace")
+    lines = [line for line in raw.splitlines() if line.strip()]
+    column = 0
+    if lines:
+        first = [c.strip().strip('"').lower() for c in lines[0].split(",")]
+        for n, name in enumerate(first):
+            if name in ("reference", "referral reference", "referral_ref", "reference number"):
+                column = n
+                lines = lines[1:]
+                break
+    valid, invalid = [], []
+    for line in lines:
+        cells = line.split(",")
+        cell = cells[column] if column < len(cells) else ""
+        value = cell.strip().strip('"').replace(" ", "").upper()
+        if REFERENCE.match(value):
+            valid.append(value)
+        elif value.lower() not in ("reference", "referral_ref", ""):
+            invalid.append(cell.strip()[:40])
+    if len(valid) > MAX_REFERENCES:
+        raise FlagError(f"The list has {len(valid):,} references; the limit is {MAX_REFERENCES:,}.")
+    return list(dict.fromkeys(valid)), invalid
+
+
+@dataclass(frozen=True)
+class NewFlag:
+    contract_ref: str
+    month: dt.date
+    category: str
+    provider_count: int
+    comment: str
+    references: tuple[str, ...] | None = None  # the provider's own list, if given
+
+
+@dataclass(frozen=True)
+class ContractFacts:
+    """What the warehouse says of the flagged contract and month (read by the caller, which has access)."""
+
+    region_code: str
+    lead_provider_code: str
+    warehouse_count: int
+    warehouse_references: tuple[str, ...]
+    version: int
+
+
+class FlagStore:
+    """Flags and their audit trail in SQLite or PostgreSQL."""
+
+    def __init__(self, url: str, response_days: int = 10):
+        self.response_days = response_days
+        kwargs: dict = {}
+        if url.startswith("sqlite"):
+            kwargs["connect_args"] = {"timeout": 30}
+        self.engine = sa.create_engine(url, future=True, pool_pre_ping=True, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._create()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> FlagStore:
+        """The store the settings name (one engine per address per process)."""
+        return _store(settings.flags_url or _local_url(settings), settings.flag_response_days)
+
+    def __repr__(self) -> str:  # the address may hold a password
+        return f"FlagStore({self.engine.dialect.name})"
+
+    def _create(self) -> None:
+        with self.engine.begin() as con:
+            metadata.create_all(con)
+            ddl = (
+                _APPEND_ONLY_SQLITE
+                if self.engine.dialect.name == "sqlite"
+                else _APPEND_ONLY_POSTGRES
+                if self.engine.dialect.name == "postgresql"
+                else []
+            )
+            for statement in ddl:
+                con.execute(sa.text(statement))
+
+    # --- writes -------------------------------------------------------------------------------
+
+    def raise_flag(
+        self, user: User, new: NewFlag, facts: ContractFacts, now: dt.datetime | None = None
+    ) -> int:
+        """Save a provider's flag (and its reconciliation) and its first event; returns its number."""
+        user.require("raise_flags")
+        _check_new(new)
+        now = now or dt.datetime.now(dt.UTC)
+        matched = (
+            reconcile(new.references, facts.warehouse_references)
+            if new.references is not None
+            else None
+        )
+        raised_on = now.astimezone(LONDON).date()
+        with self.engine.begin() as con:
+            flag_id = con.execute(
+                flag.insert()
+                .values(
+                    contract_ref=new.contract_ref,
+                    month=new.month,
+                    region_code=facts.region_code,
+                    provider_code=user.providers[0] if user.providers else "",
+                    category=new.category,
+                    provider_count=new.provider_count,
+                    warehouse_count=facts.warehouse_count,
+                    warehouse_version=facts.version,
+                    comment=new.comment.strip(),
+                    references_supplied=len(new.references) if new.references is not None else 0,
+                    raised_by=user.id,
+                    raised_by_name=user.name,
+                    raised_at=now,
+                    respond_by=add_working_days(raised_on, self.response_days),
+                )
+                .returning(flag.c.flag_id)
+            ).scalar_one()
+            if matched is not None and matched.rows:
+                con.execute(
+                    flag_reference.insert(),
+                    [
+                        {"flag_id": flag_id, "reference": r, "found_in": where}
+                        for r, where in matched.rows
+                    ],
+                )
+            con.execute(
+                flag_event.insert().values(
+                    flag_id=flag_id,
+                    at=now,
+                    by_user=user.id,
+                    by_name=user.name,
+                    by_role=user.role,
+                    status="open",
+                    response="",
+                )
+            )
+        return int(flag_id)
+
+    def review(
+        self,
+        user: User,
+        flag_id: int,
+        status: str,
+        response: str,
+        allowed_contracts: list[str] | None,
+        now: dt.datetime | None = None,
+    ) -> None:
+        """Record an RPD team's change of status and response (a new event; nothing is overwritten)."""
+        user.require("triage")
+        response = (response or "").strip()
+        if not response:
+            raise FlagError("Write a response: the provider sees it with the new status.")
+        if len(response) > MAX_RESPONSE:
+            raise FlagError(
+                f"The response is {len(response):,} characters; the limit is {MAX_RESPONSE:,}."
+            )
+        now = now or dt.datetime.now(dt.UTC)
+        with self.engine.begin() as con:
+            if self.engine.dialect.name == "postgresql":  # one review at a time per flag
+                con.execute(sa.text("SELECT pg_advisory_xact_lock(:id)"), {"id": flag_id})
+            row = con.execute(
+                sa.select(flag.c.contract_ref).where(flag.c.flag_id == flag_id)
+            ).first()
+            if row is None or not _within(row.contract_ref, allowed_contracts):
+                raise AccessRefused(f"Flag {flag_id} is not one you may review.")
+            current = _latest_status(con, flag_id)
+            if status not in NEXT.get(current, ()):
+                raise FlagError(
+                    f"Flag {flag_id} is {STATUSES[current].lower()}: it can move to "
+                    + " or ".join(STATUSES[s].lower() for s in NEXT[current])
+                    + f", not {STATUSES.get(status, status).lower()}."
+                )
+            con.execute(
+                flag_event.insert().values(
+                    flag_id=flag_id,
+                    at=now,
+                    by_user=user.id,
+                    by_name=user.name,
+                    by_role=user.role,
+                    status=status,
+                    response=response,
+                )
+            )
+
+    # --- reads --------------------------------------------------------------------------------
+
+    def flags(
+        self, user: User, allowed_contracts: list[str] | None, today: dt.date | None = None
+    ) -> pd.DataFrame:
+        """The flags a user may see, newest first, with their current status and latest response.
+
+        Providers see the flags raised by their organisation; RPD teams and the national commissioner
+        see the flags on the contracts they may read (`allowed_contracts`, None for every contract)."""
+        if not (user.may("raise_flags") or user.may("triage")):
+            return _empty_flags()
+        query = sa.select(flag)
+        if user.role == "provider":
+            query = query.where(flag.c.provider_code.in_(user.providers))
+        if allowed_contracts is not None:
+            query = query.where(flag.c.contract_ref.in_(allowed_contracts or [""]))
+        with self.engine.connect() as con:
+            flags = pd.DataFrame(
+                con.execute(query.order_by(flag.c.flag_id.desc())).mappings().all()
+            )
+            if flags.empty:
+                return _empty_flags()
+            events = pd.DataFrame(
+                con.execute(
+                    sa.select(flag_event)
+                    .where(flag_event.c.flag_id.in_([int(i) for i in flags.flag_id]))
+                    .order_by(flag_event.c.event_id)
+                )
+                .mappings()
+                .all()
+            )
+        latest = events.groupby("flag_id").tail(1).set_index("flag_id")
+        responded = set(events.flag_id[events.by_role != "provider"])
+        flags["status"] = flags.flag_id.map(latest.status)
+        flags["last_change_at"] = flags.flag_id.map(latest["at"])
+        flags["latest_response"] = flags.flag_id.map(latest.response).fillna("")
+        today = today or dt.datetime.now(LONDON).date()
+        flags["raised_at"] = pd.to_datetime(flags.raised_at, utc=True).dt.tz_convert(LONDON)
+        flags["last_change_at"] = pd.to_datetime(flags.last_change_at, utc=True).dt.tz_convert(
+            LONDON
+        )
+        flags["age_days"] = [(today - r.date()).days for r in flags.raised_at]
+        # Overdue: still open or under review, no response from the RPD team yet, and past its date.
+        flags["overdue"] = [
+            status in ACTIVE and flag_id not in responded and today > due
+            for status, flag_id, due in zip(
+                flags.status, flags.flag_id, flags.respond_by, strict=True
+            )
+        ]
+        return flags
+
+    def history(
+        self, user: User, flag_id: int, allowed_contracts: list[str] | None
+    ) -> pd.DataFrame:
+        """Every event of one flag, oldest first (who, when, status, response)."""
+        visible = self.flags(user, allowed_contracts)
+        if flag_id not in set(visible.flag_id):
+            raise AccessRefused(f"Flag {flag_id} is not one you may see.")
+        with self.engine.connect() as con:
+            events = pd.DataFrame(
+                con.execute(
+                    sa.select(flag_event)
+                    .where(flag_event.c.flag_id == flag_id)
+                    .order_by(flag_event.c.event_id)
+                )
+                .mappings()
+                .all()
+            )
+        events["at"] = pd.to_datetime(events["at"], utc=True).dt.tz_convert(LONDON)
+        return events
+
+    def references(
+        self, user: User, flag_id: int, allowed_contracts: list[str] | None
+    ) -> pd.DataFrame:
+        """The reconciliation saved with a flag: reference and where it was found."""
+        visible = self.flags(user, allowed_contracts)
+        if flag_id not in set(visible.flag_id):
+            raise AccessRefused(f"Flag {flag_id} is not one you may see.")
+        with self.engine.connect() as con:
+            return pd.DataFrame(
+                con.execute(
+                    sa.select(flag_reference.c.reference, flag_reference.c.found_in)
+                    .where(flag_reference.c.flag_id == flag_id)
+                    .order_by(flag_reference.c.found_in, flag_reference.c.reference)
+                ).all(),
+                columns=["reference", "found_in"],
+            )
+
+    def counts(self) -> dict[str, int]:
+        """How many flags and events are stored (for status and tests)."""
+        with self.engine.connect() as con:
+            return {
+                "flags": con.execute(sa.select(sa.func.count()).select_from(flag)).scalar_one(),
+                "events": con.execute(
+                    sa.select(sa.func.count()).select_from(flag_event)
+                ).scalar_one(),
+            }
+
+
+def _within(contract_ref: str, allowed: list[str] | None) -> bool:
+    return allowed is None or contract_ref in allowed
+
+
+def _latest_status(con, flag_id: int) -> str:
+    return con.execute(
+        sa.select(flag_event.c.status)
+        .where(flag_event.c.flag_id == flag_id)
+        .order_by(flag_event.c.event_id.desc())
+        .limit(1)
+    ).scalar_one()
+
+
+def _check_new(new: NewFlag) -> None:
+    if new.category not in CATEGORIES:
+        raise FlagError(f"Choose a category from the list (not {new.category[:30]!r}).")
+    if not isinstance(new.provider_count, int) or not 0 <= new.provider_count <= MAX_COUNT:
+        raise FlagError(f"Your count must be a whole number from 0 to {MAX_COUNT:,}.")
+    comment = (new.comment or "").strip()
+    if not comment:
+        raise FlagError(
+            "Say in the comment what you see differently, so the RPD team can check it."
+        )
+    if len(comment) > MAX_COMMENT:
+        raise FlagError(
+            f"The comment is {len(comment):,} characters; the limit is {MAX_COMMENT:,}."
+        )
+    if new.month.day != 1:
+        raise FlagError("The month must be given as its first day.")
+
+
+def _empty_flags() -> pd.DataFrame:
+    return pd.DataFrame(
+        columns=[
+            *[c.name for c in flag.columns],
+            "status",
+            "last_change_at",
+            "latest_response",
+            "age_days",
+            "overdue",
+        ]
+    )
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers never wait for a writer
+    cursor.execute("PRAGMA synchronous=FULL")  # a saved flag survives a crash or power cut
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _local_url(settings: Settings) -> str:
+    folder = Path(settings.data_dir) / "flags"
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder.resolve() / 'flags.sqlite'}"
+
+
+@lru_cache(maxsize=8)
+def _store(url: str, response_days: int) -> FlagStore:
+    return FlagStore(url, response_days)
