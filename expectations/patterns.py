@@ -8,4 +8,5 @@ import re
 FORMULA = r"^\s*(?:[=+@]|-[^\d.\s])"
 NATIONAL_INSURANCE = r"(?:^|[^A-Za-z0-9])[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D](?:$|[^A-Za-z0-9])"
 CASE_REFERENCE = r"(?:^|[^A-Za-z0-9])[A-Z]\d{6}(?:$|[^A-Za-z0-9])"
-IDENTIFIER = re.compile(f"{NATIONAL_INSURANCE}|{CASE_REFERENCE}")
+# In any capitals: people type "crn x123456" and "ab 12 34 56 c" too (the CRN column itself is upper-cased).
+IDENTIFIER = re.compile(f"(?i:{NATIONAL_INSURANCE}|{CASE_REFERENCE})")
