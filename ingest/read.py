@@ -10,8 +10,10 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pandas as pd
 
@@ -187,10 +189,42 @@ def _read_xlsx(data: bytes, matches_header) -> RawTable:
         raise RejectedFile(
             f"The workbook has several sheets with data ({', '.join(known)}). Send one sheet per file."
         )
+    formulas = _formula_cells(data, name)
+    if formulas:
+        cells = ", ".join(formulas[:5]) + (
+            f" and {len(formulas) - 5:,} more" if len(formulas) > 5 else ""
+        )
+        raise RejectedFile(
+            f"Sheet '{name}' has formulas (cell{'s' if len(formulas) > 1 else ''} {cells}). Only typed values "
+            "are read, and a formula's saved result may be missing or out of date: copy the sheet, paste it "
+            "back with Paste Special then Values, and send the file again."
+        )
     frame = sheets[name]
     # Values formatted by Excel: whole numbers come back as "12.0" from numeric cells.
     frame = frame.apply(lambda col: col.str.replace(r"^(-?\d+)\.0$", r"\1", regex=True))
     return RawTable(frame, "xlsx", sheet=name)
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_FORMULA_CELL = re.compile(rb'<(?:\w+:)?c r="([A-Z]+[0-9]+)"[^>]*>\s*<(?:\w+:)?f[\s>/]')
+
+
+def _formula_cells(data: bytes, sheet: str) -> list[str]:
+    """References of the cells of `sheet` that hold a formula (calamine gives only their saved results)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as book:
+            workbook = ElementTree.fromstring(book.read("xl/workbook.xml"))
+            rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
+            rel_id = next(
+                s.get(_REL) for s in workbook.iter(f"{_MAIN}sheet") if s.get("name") == sheet
+            )
+            target = next(r.get("Target") for r in rels if r.get("Id") == rel_id)
+            target = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            xml = book.read(target)
+    except (KeyError, StopIteration, zipfile.BadZipFile, ElementTree.ParseError):
+        return []  # not laid out as Excel writes it; calamine read it, so take its values
+    return [m.group(1).decode() for m in _FORMULA_CELL.finditer(xml)]
 
 
 def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
