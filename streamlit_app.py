@@ -3,7 +3,13 @@
 import streamlit as st
 
 from dashboard import frame
-from warehouse.settings import load_settings
+from warehouse.settings import SettingsError, load_settings
 
 st.set_page_config(page_title="RPD contract and engagement monitor", layout="wide")
-frame.run(load_settings())
+try:
+    settings = load_settings()
+except SettingsError as error:
+    # Settings that cannot work together: say what to change, plainly, instead of a redacted traceback.
+    st.error(f"The service cannot start: {error}")
+    st.stop()
+frame.run(settings)
