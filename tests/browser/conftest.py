@@ -49,9 +49,15 @@ def browser():
         b.close()
 
 
-def start_app(data_dir: Path) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    env = os.environ | {"RPD_DATA_DIR": str(data_dir), "RPD_HASH_KEY": HASH_KEY}
+def start_app(
+    data_dir: Path,
+    env: dict[str, str] | None = None,
+    port: int | None = None,
+    args: list[str] | tuple[str, ...] = (),
+) -> tuple[subprocess.Popen, str]:
+    """Extra `env` variables and Streamlit `args` (e.g. --secrets.files) may be given, and the port."""
+    port = port or _free_port()
+    env = os.environ | {"RPD_DATA_DIR": str(data_dir), "RPD_HASH_KEY": HASH_KEY} | (env or {})
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -65,6 +71,7 @@ def start_app(data_dir: Path) -> tuple[subprocess.Popen, str]:
             "true",
             "--browser.gatherUsageStats",
             "false",
+            *args,
         ],
         cwd=ROOT,
         env=env,
