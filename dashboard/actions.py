@@ -9,6 +9,7 @@ import sys
 
 import filelock
 
+from warehouse.access import AccessRefused, User
 from warehouse.connection import LOCK, Warehouse
 from warehouse.settings import Settings
 
@@ -27,8 +28,12 @@ def refresh_running(settings: Settings) -> bool:
     return False
 
 
-def start_refresh(settings: Settings) -> None:
-    """Refresh from the landing folder in a separate `rpd ingest` process (settings pass through the environment)."""
+def start_refresh(settings: Settings, user: User | None) -> None:
+    """Refresh from the landing folder in a separate `rpd ingest` process (settings pass through the
+    environment). Only for users allowed to start refreshes."""
+    if user is None:
+        raise AccessRefused("Nobody is signed in.")
+    user.require("refresh")
     subprocess.Popen(
         [sys.executable, "-m", "ingest.cli", "ingest"],
         env=os.environ | settings.to_env(),

@@ -7,7 +7,8 @@ every write. Hiding a page or a button is only a convenience on top.
 Roles:
 - national: the national commissioner. Every contract, region and flag.
 - rpd: a Regional Probation Director's team. The contracts and organisations of their region(s);
-  triages the flags raised on those contracts.
+  triages the flags raised on those contracts. Not data status: its file and run reports name
+  contracts of every region.
 - provider: a lead provider or subcontractor. Only the contracts they lead or subcontract on;
   raises flags on them and sees their own flags.
 - admin: runs the service. Data status and refreshes; no contract or organisation data.
@@ -32,7 +33,7 @@ ROLES = {
 # "raise_flags": raise a flag on one of their contracts; "triage": review flags on their contracts.
 PERMISSIONS: dict[str, frozenset[str]] = {
     "national": frozenset({"contracts", "engagement", "operations", "refresh", "triage"}),
-    "rpd": frozenset({"contracts", "engagement", "operations", "triage"}),
+    "rpd": frozenset({"contracts", "engagement", "triage"}),
     "provider": frozenset({"contracts", "raise_flags"}),
     "admin": frozenset({"operations", "refresh"}),
 }

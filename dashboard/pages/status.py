@@ -59,14 +59,17 @@ def refreshes(settings: Settings, version) -> None:
     if running:
         st.info("A refresh is running now. The new data appears here when it has finished.")
         st.button("Check again", key="refresh_check")
-    if st.button(
+    user = data.signed_in()
+    if user is None or not user.may("refresh"):
+        note("Refreshes run on their timetable. Administrators can also start one from this page.")
+    elif st.button(
         "Refresh now",
         key="refresh_now",
         disabled=running,
         help="Check and load every file waiting in the landing folder, as the weekly refresh does. "
         "For administrators.",
     ):
-        actions.start_refresh(settings)
+        actions.start_refresh(settings, user)
         st.session_state["refresh_requested"] = True
         st.rerun()
     history = data.query(version, "run_history")

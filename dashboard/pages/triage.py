@@ -13,6 +13,7 @@ from warehouse.flags import ACTIVE, NEXT, STATUSES, FlagError
 from warehouse.settings import Settings
 
 ANY = "All"
+SAVED = "triage_saved"  # session state: the confirmation to show after the page reruns
 
 
 def render(settings: Settings) -> None:
@@ -98,6 +99,9 @@ def _filter(flags, titles):
 
 def _review(settings, version, user, flags, titles) -> None:
     st.header("Review a flag")
+    saved = st.session_state.pop(SAVED, None)
+    if saved:
+        st.success(saved)
     flag_id = st.selectbox(
         "Flag",
         list(flags.flag_id),
@@ -150,7 +154,7 @@ def _review(settings, version, user, flags, titles) -> None:
         except (FlagError, AccessRefused) as error:
             st.error(str(error))
             return
-        st.success(
+        st.session_state[SAVED] = (
             f"Flag {flag_id} is now {STATUSES[status].lower()}. The provider can see your response."
         )
         st.rerun()
