@@ -38,6 +38,11 @@ run: setup
 demo: setup
 	$(BIN)/rpd demo
 
+# Ingest and page timings at 10k to 10M referral rows (not part of `make test`; CI does not run it).
+# QUICK=1: 10k to 1M only. Writes docs/benchmarks.md (full) or data/bench/benchmarks-quick.md.
+bench: setup
+	$(BIN)/python -m bench.run $(if $(QUICK),--quick)
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -1,0 +1,674 @@
+"""`make bench`: ingest and page timings at 10k to 10M referral rows, written to docs/benchmarks.md/.csv.
+
+    python -m bench.run            # full: 10k, 100k, 1M, 10M (writes docs/benchmarks.md and .csv)
+    python -m bench.run --quick    # 10k, 100k, 1M (writes data/bench/benchmarks-quick.md and .csv)
+
+Data: the demo generator (`ingest.demo.write_demo_files`) at a referral scale chosen per size, written
+once under data/bench/<size>/ and reused. The measured file is the performance-report shape of all
+English regions in one CSV (the demo writes one file per region; Wales sends the other shape, which is
+loaded with the other files into the starting warehouse). Every measured program runs as its own
+process; its peak memory is the kernel's maximum resident set size of that process (os.wait4).
+Not part of `make test`; CI does not run it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import math
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data" / "bench"
+TODAY = dt.date(2026, 11, 20)
+HASH_KEY = "bench-key-not-secret"
+# Demo scale per size: the generator writes about 127,500 referrals per unit of scale, 89% of them in
+# the performance-report shape (the measured file).
+SIZES = {"10k": 0.0784, "100k": 0.784, "1M": 7.84, "10M": 78.4}
+QUICK = ("10k", "100k", "1M")
+# A measured process is stopped above this resident size (the machine is shared) or after this long.
+MEMORY_GUARD = 8 * 2**30
+TIME_GUARD = 900.0
+# From this many rows each program runs once, and the page timings use a warehouse loaded one region
+# file at a time (prepared once, cached), since one `rpd ingest` of every region does not fit.
+LARGE = 5_000_000
+PYTHON = sys.executable
+
+
+def log(message: str) -> None:
+    print(f"[{dt.datetime.now():%H:%M:%S}] {message}", flush=True)
+
+
+def child_env(data_dir: Path | None = None) -> dict[str, str]:
+    """Environment of measured processes: bytecode cached (as after a normal install: some machines set
+    PYTHONDONTWRITEBYTECODE, and recompiling Great Expectations costs ~6 s a process), fixed settings."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(
+        PYTHONPYCACHEPREFIX=str(DATA / "pycache"),
+        PYTHONPATH=str(ROOT),
+        GX_ANALYTICS_ENABLED="false",
+        RPD_TODAY=TODAY.isoformat(),
+        RPD_HASH_KEY=HASH_KEY,
+    )
+    if data_dir is not None:
+        env["RPD_DATA_DIR"] = str(data_dir)
+    return env
+
+
+@dataclass
+class Measured:
+    seconds: float
+    peak_rss: int  # bytes
+    status: str  # ok | failed (exit N) | stopped: ...
+    output: str = ""
+
+
+def measure(cmd: list[str], env: dict[str, str], log_file: Path) -> Measured:
+    """Run cmd as a fresh process; wall time, its own peak RSS, and a guard on memory and time."""
+    start = time.perf_counter()
+    with log_file.open("w") as out:
+        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+        stopped = ""
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            rss = _rss(proc.pid)
+            if not stopped and rss > MEMORY_GUARD:
+                stopped = f"stopped: over {MEMORY_GUARD / 2**30:.0f} GiB resident"
+                proc.kill()
+            elif not stopped and time.perf_counter() - start > TIME_GUARD:
+                stopped = f"stopped: over {TIME_GUARD:.0f} s"
+                proc.kill()
+            time.sleep(0.05)
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    text = log_file.read_text(errors="replace")
+    outcome = stopped or ("ok" if proc.returncode == 0 else f"failed (exit {proc.returncode})")
+    return Measured(seconds, usage.ru_maxrss * 1024, outcome, text)
+
+
+def _rss(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+# ---- Data, written once --------------------------------------------------------------------------
+
+
+@dataclass
+class Prepared:
+    size: str
+    folder: Path
+    referrals: Path  # the measured file
+    rows: int
+    bytes: int
+    base: Path  # data dir: every other demo file loaded (the warehouse the file is added to)
+    facts: dict = field(default_factory=dict)
+
+
+def prepare(size: str) -> Prepared:
+    folder = DATA / size
+    ready = folder / "ready.json"
+    scale = SIZES[size]
+    if ready.exists():
+        facts = json.loads(ready.read_text())
+        if facts.get("scale") == scale and facts.get("today") == TODAY.isoformat():
+            return _prepared(size, folder, facts)
+    log(f"{size}: writing demo files at scale {scale} (once; reused by later runs)")
+    shutil.rmtree(folder, ignore_errors=True)
+    files = folder / "files"
+    started = time.perf_counter()
+    subprocess.run(
+        [
+            PYTHON,
+            "-c",
+            "import datetime as dt, sys; from pathlib import Path; from ingest.demo import write_demo_files; "
+            "write_demo_files(Path(sys.argv[1]), today=dt.date.fromisoformat(sys.argv[2]), referrals_scale=float(sys.argv[3]))",
+            str(files),
+            TODAY.isoformat(),
+            str(scale),
+        ],
+        env=child_env(),
+        check=True,
+        cwd=ROOT,
+    )
+    generated = time.perf_counter() - started
+    referrals = folder / "referrals.csv"
+    parts = sorted(files.glob("referrals_performance_report_*.csv"))
+    rows = 0
+    with referrals.open("wb") as out:
+        for n, part in enumerate(parts):
+            with part.open("rb") as f:
+                header = f.readline()
+                if n == 0:
+                    out.write(header.removeprefix(b"\xef\xbb\xbf"))
+                while chunk := f.read(1 << 24):
+                    rows += chunk.count(b"\n")
+                    out.write(chunk)
+    others = [p for p in sorted(files.iterdir()) if p not in parts]
+    base = folder / "base"
+    log(f"{size}: loading the {len(others)} other demo files into the starting warehouse")
+    subprocess.run(
+        [str(Path(PYTHON).parent / "rpd"), "ingest", *map(str, others)],
+        env=child_env(base),
+        check=True,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )
+    facts = {
+        "scale": scale,
+        "today": TODAY.isoformat(),
+        "rows": rows,
+        "bytes": referrals.stat().st_size,
+        "generate_seconds": round(generated, 1),
+        "files": {p.name: _lines(p) - 1 for p in sorted(files.iterdir()) if p.suffix == ".csv"},
+    }
+    ready.write_text(json.dumps(facts, indent=1))
+    return _prepared(size, folder, facts)
+
+
+def _prepared(size: str, folder: Path, facts: dict) -> Prepared:
+    return Prepared(
+        size,
+        folder,
+        folder / "referrals.csv",
+        facts["rows"],
+        facts["bytes"],
+        folder / "base",
+        facts,
+    )
+
+
+def _lines(path: Path) -> int:
+    with path.open("rb") as f:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 24), b""))
+
+
+def current_file(data_dir: Path) -> Path:
+    from warehouse.connection import Warehouse
+
+    version = Warehouse(data_dir / "warehouse").current()
+    if version is None:
+        raise RuntimeError(f"no published warehouse in {data_dir}")
+    return version.path
+
+
+# ---- Ingest ------------------------------------------------------------------------------------
+
+
+def ingest_runs(p: Prepared, repeats: int, rows_out: list[dict]) -> Path | None:
+    """limit, ours and naive, interleaved, `repeats` times. Returns a data dir holding the file loaded
+    by `rpd ingest` (for the page timings), if any run succeeded."""
+    work = p.folder / "work"
+    logs = p.folder / "logs"
+    logs.mkdir(exist_ok=True)
+    loaded: Path | None = None
+    base_file = current_file(p.base)
+    give_up: set[str] = set()
+    for rep in range(1, repeats + 1):
+        for what in ("limit", "ours", "naive"):
+            if what in give_up:
+                continue
+            shutil.rmtree(work, ignore_errors=True)
+            work.mkdir(parents=True)
+            if what == "limit":
+                cmd = [
+                    PYTHON,
+                    "-m",
+                    "bench.children",
+                    "bare",
+                    str(p.referrals),
+                    str(work / "t.duckdb"),
+                ]
+                env = child_env()
+            elif what == "naive":
+                cmd = [
+                    PYTHON,
+                    "-m",
+                    "bench.children",
+                    "naive",
+                    str(p.referrals),
+                    str(work / "t.duckdb"),
+                    str(base_file),
+                    TODAY.isoformat(),
+                ]
+                env = child_env()
+            else:
+                shutil.copytree(p.base, work / "data")
+                cmd = [str(Path(PYTHON).parent / "rpd"), "ingest", str(p.referrals)]
+                env = child_env(work / "data")
+            m = measure(cmd, env, logs / f"{what}-{rep}.log")
+            if what == "ours" and m.status == "ok" and "1 loaded" not in m.output:
+                m.status = "failed (file not loaded)"
+            log(
+                f"{p.size} {what:5} rep {rep}: {m.seconds:8.1f} s, peak {m.peak_rss / 2**20:7.0f} MiB, {m.status}"
+            )
+            rows_out.append(
+                {
+                    "section": "ingest",
+                    "size": p.size,
+                    "rows": p.rows,
+                    "what": what,
+                    "rep": rep,
+                    "seconds": round(m.seconds, 4),
+                    "peak_rss_mib": round(m.peak_rss / 2**20, 1),
+                    "status": m.status,
+                    "load_1min": round(os.getloadavg()[0], 2),
+                }
+            )
+            if m.status != "ok":
+                give_up.add(what)  # a stopped or failed run is not repeated
+            if what == "ours" and m.status == "ok":
+                keep = p.folder / "loaded"
+                shutil.rmtree(keep, ignore_errors=True)
+                shutil.move(work / "data", keep)
+                loaded = keep
+    shutil.rmtree(work, ignore_errors=True)
+    return loaded
+
+
+def loaded_by_region(p: Prepared) -> Path:
+    """The warehouse with every referral loaded, one `rpd ingest` per region file (each a fraction
+    of the whole), for sizes where one file of every region does not fit: built once, cached."""
+    target = p.folder / "loaded-by-region"
+    if (target / "ready").exists():
+        return target
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(p.base, target)
+    parts = sorted((p.folder / "files").glob("referrals_performance_report_*.csv"))
+    for n, part in enumerate(parts, start=1):
+        log(f"{p.size}: loading {part.name} for the page timings ({n}/{len(parts)})")
+        subprocess.run(
+            [str(Path(PYTHON).parent / "rpd"), "ingest", str(part)],
+            env=child_env(target),
+            check=True,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+        )
+    (target / "ready").touch()
+    return target
+
+
+# ---- Pages -------------------------------------------------------------------------------------
+
+
+def page_runs(p: Prepared, data_dir: Path, repeats: int, rows_out: list[dict]) -> None:
+    from bench.pages import PAGES
+
+    path = str(current_file(data_dir))
+    for page in ["__scan__", *PAGES]:
+        m = measure(
+            [PYTHON, "-m", "bench.children", "page", path, page, str(repeats)],
+            child_env(),
+            p.folder / "logs" / f"page-{page}.log",
+        )
+        if m.status != "ok":
+            raise RuntimeError(f"page {page} at {p.size} failed:\n{m.output[-3000:]}")
+        result = json.loads(m.output.strip().splitlines()[-1])
+        name = "scan" if page == "__scan__" else page
+        warm = statistics.median(result["warm"])
+        log(f"{p.size} page {name:10}: cold {result['cold']:7.3f} s, warm {warm:7.3f} s")
+        for kind, value in (("cold", result["cold"]), *(("warm", w) for w in result["warm"])):
+            rows_out.append(
+                {
+                    "section": "page",
+                    "size": p.size,
+                    "rows": p.rows,
+                    "what": f"{name}:{kind}",
+                    "rep": "",
+                    "seconds": round(value, 5),
+                    "peak_rss_mib": "",
+                    "status": "ok",
+                    "load_1min": round(os.getloadavg()[0], 2),
+                }
+            )
+
+
+# ---- Report ------------------------------------------------------------------------------------
+
+
+def exponent(points: list[tuple[float, float]]) -> float | None:
+    """b in seconds = a * rows^b, least squares on logs."""
+    points = [(x, y) for x, y in points if x > 0 and y > 0]
+    if len(points) < 2:
+        return None
+    xs = [math.log(x) for x, _ in points]
+    ys = [math.log(y) for _, y in points]
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    sxx = sum((x - mx) ** 2 for x in xs)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx if sxx else None
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        mem = int(Path("/proc/meminfo").read_text().split()[1]) / 2**20
+    except (OSError, ValueError, IndexError):
+        mem = float("nan")
+    from importlib.metadata import version
+
+    import duckdb
+    import pandas
+
+    return (
+        f"{platform.system()} {platform.release()}, {os.cpu_count()} CPU(s) ({cpu}), {mem:.0f} GiB RAM; "
+        f"Python {platform.python_version()}, DuckDB {duckdb.__version__}, pandas {pandas.__version__}, "
+        f"Great Expectations {version('great-expectations')}"
+    )
+
+
+def fmt_s(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.3f}" if value < 1 else f"{value:.1f}" if value < 100 else f"{value:.0f}"
+
+
+def fmt_x(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}×" if value < 10 else f"{value:.0f}×"
+
+
+def report(rows: list[dict], prepared: dict[str, Prepared], mode: str, took: float) -> str:
+    from bench.pages import PAGES, UNUSED
+
+    sizes = [s for s in SIZES if s in prepared]
+
+    def median(section: str, size: str, what: str, key: str = "seconds") -> float | None:
+        values = [
+            float(r[key])
+            for r in rows
+            if r["section"] == section
+            and r["size"] == size
+            and r["what"] == what
+            and r["status"] == "ok"
+        ]
+        return statistics.median(values) if values else None
+
+    def status(size: str, what: str) -> str:
+        bad = [
+            r["status"]
+            for r in rows
+            if r["section"] == "ingest"
+            and r["size"] == size
+            and r["what"] == what
+            and r["status"] != "ok"
+        ]
+        return bad[0] if bad else ""
+
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Run by `make bench{' QUICK=1' if mode == 'quick' else ''}` (`python -m bench.run{' --quick' if mode == 'quick' else ''}`) "
+        f"on {dt.date.today():%d %B %Y}, in {took / 60:.0f} minutes. Raw figures: "
+        f"`{'docs/benchmarks.csv' if mode == 'full' else 'data/bench/benchmarks-quick.csv'}` (one row per run).",
+        "",
+        f"Machine: {machine()}. Other work may have shared the machine; every figure is the median of the runs.",
+        "",
+        "## Data",
+        "",
+        "| Size | Demo scale | Rows in the measured file | File size | Other files (rows) |",
+        "|---|---|---|---|---|",
+    ]
+    for s in sizes:
+        p = prepared[s]
+        others = {k: v for k, v in p.facts["files"].items() if "performance_report" not in k}
+        lines.append(
+            f"| {s} | {p.facts['scale']} | {p.rows:,} | {p.bytes / 2**20:,.0f} MiB | "
+            + ", ".join(f"{k.removesuffix('.csv')} {v:,}" for k, v in others.items())
+            + " |"
+        )
+    lines += [
+        "",
+        "## Ingest",
+        "",
+        "Wall time of a fresh process, median of the repetitions (seconds); peak resident memory of that process.",
+        "*limit*: DuckDB `read_csv` of the file into a table, no checks. *ours*: `rpd ingest` of the file "
+        "into a copy of the starting warehouse, every check included (and the sanitised copy, Data Docs and "
+        "publish). *naive*: `pandas.read_csv`, the same Great Expectations suite (`expectations.validate`), "
+        "then the frame inserted into DuckDB.",
+        "",
+        "| Size | Rows | limit s | ours s | naive s | ours ÷ limit | ours ÷ naive | ours peak MiB | limit peak MiB | naive peak MiB |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for s in sizes:
+        limit, ours, naive = (median("ingest", s, w) for w in ("limit", "ours", "naive"))
+        peaks = [median("ingest", s, w, "peak_rss_mib") for w in ("ours", "limit", "naive")]
+        note = {w: status(s, w) for w in ("limit", "ours", "naive")}
+
+        def cell(v: float | None, w: str, note: dict[str, str] = note) -> str:
+            return fmt_s(v) if v is not None else (note[w] or "–")
+
+        lines.append(
+            f"| {s} | {prepared[s].rows:,} | {cell(limit, 'limit')} | {cell(ours, 'ours')} | {cell(naive, 'naive')} | "
+            f"{fmt_x(ours / limit) if ours and limit else '–'} | {fmt_x(ours / naive) if ours and naive else '–'} | "
+            + " | ".join("–" if v is None else f"{v:,.0f}" for v in peaks)
+            + " |"
+        )
+    lines += [
+        "",
+        "## Pages",
+        "",
+        "Server-side time to compute everything a page shows (all its queries with the default filters, "
+        "plus one drill-down; bench/pages.py lists them), on the published version after the referral "
+        "file was loaded. *cold*: a new process connects to the new version and runs the page once; "
+        "*warm*: the same queries again on that connection (median of the repetitions). *scan*: one bare "
+        "aggregate scan of `core_referral` (count by contract and month), warm. Ratios are to the warm scan.",
+        "",
+    ]
+    header = (
+        "| Page | "
+        + " | ".join(f"{s} warm s | {s} cold s | {s} warm ÷ scan | {s} cold ÷ scan" for s in sizes)
+        + " |"
+    )
+    lines += [header, "|---|" + "---|" * (4 * len(sizes))]
+    for page in ["scan", *PAGES]:
+        cells = []
+        for s in sizes:
+            warm, cold, scan = (
+                median("page", s, f"{page}:warm"),
+                median("page", s, f"{page}:cold"),
+                median("page", s, "scan:warm"),
+            )
+            cells += [
+                fmt_s(warm),
+                fmt_s(cold),
+                fmt_x(warm / scan) if warm and scan else "–",
+                fmt_x(cold / scan) if cold and scan else "–",
+            ]
+        lines.append(f"| {page} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        f"Not timed: {', '.join(f'`{k}` ({v})' for k, v in UNUSED.items())}; the overview's comparison "
+        "with the previous version (the same headline query on another file); flags read from the flags "
+        "store (not the warehouse).",
+        "",
+        "## Growth",
+        "",
+        "Exponent b of a fit time = a·rows^b over the sizes measured (1 = linear), and from the second-"
+        "largest to the largest size alone (where fixed costs such as starting Python and importing Great "
+        "Expectations weigh least).",
+        "",
+        "| Figure | b (all sizes) | b (last step) |",
+        "|---|---|---|",
+    ]
+    series = [("ingest", f"{w}", f"ingest {w}") for w in ("limit", "ours", "naive")]
+    series += [("ingest", "ours", "ingest ours peak memory")]
+    series += [
+        ("page", f"{page}:{k}", f"page {page} {k}")
+        for page in ["scan", *PAGES]
+        for k in ("warm", "cold")
+    ]
+    for section, what, label in series:
+        key = "peak_rss_mib" if "memory" in label else "seconds"
+        pts = [(prepared[s].rows, median(section, s, what, key)) for s in sizes]
+        pts = [(x, y) for x, y in pts if y is not None]
+        b_all = exponent(pts)
+        b_last = exponent(pts[-2:]) if len(pts) >= 2 else None
+        flag = " (worse than linear)" if (b_last or 0) > 1.15 else ""
+        lines.append(
+            f"| {label} | {'–' if b_all is None else f'{b_all:.2f}'} | {'–' if b_last is None else f'{b_last:.2f}'}{flag} |"
+        )
+    lines += targets(sizes, median, prepared)
+    return "\n".join(lines) + "\n"
+
+
+def targets(sizes: list[str], median, prepared: dict[str, Prepared]) -> list[str]:
+    """Each target of issue 6, met or missed and by how much, from the medians."""
+    from bench.pages import PAGES
+
+    out = ["", "## Targets", "", "| Target | Where | Found | Met |", "|---|---|---|---|"]
+
+    def row(target: str, where: str, found: float | None, limit: float, unit: str = "×") -> None:
+        if found is None:
+            out.append(f"| {target} | {where} | not measured | – |")
+            return
+        shown = f"{found:,.0f} MiB" if unit == "MiB" else fmt_x(found)
+        verdict = "yes" if found <= limit else f"**no**: {found / limit:.1f} times the target"
+        out.append(f"| {target} | {where} | {shown} | {verdict} |")
+
+    def ratio(a: float | None, b: float | None) -> float | None:
+        return a / b if a is not None and b else None
+
+    for s in [s for s in sizes if s in ("1M", "10M")]:
+        row(
+            "ingest ≤ 2× the bare DuckDB load",
+            s,
+            ratio(median("ingest", s, "ours"), median("ingest", s, "limit")),
+            2,
+        )
+    for s in sizes:
+        row(
+            "ingest faster than the naive alternative",
+            s,
+            ratio(median("ingest", s, "ours"), median("ingest", s, "naive")),
+            1,
+        )
+    big = sizes[-1]
+    row(
+        "peak memory of ingest < 2 GiB",
+        big,
+        median("ingest", big, "ours", "peak_rss_mib"),
+        2048,
+        "MiB",
+    )
+    scan = median("page", big, "scan:warm")
+    for page in PAGES:
+        row(
+            "page warm ≤ 3× one bare scan",
+            f"{page}, {big}",
+            ratio(median("page", big, f"{page}:warm"), scan),
+            3,
+        )
+        row(
+            "page cold ≤ 10× one bare scan",
+            f"{page}, {big}",
+            ratio(median("page", big, f"{page}:cold"), scan),
+            10,
+        )
+    if big != "10M":
+        out.append(f"\nThe targets are set at 10M rows; this run stopped at {big}.")
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="10k, 100k and 1M only")
+    parser.add_argument("--sizes", help="comma-separated subset of " + ", ".join(SIZES))
+    parser.add_argument(
+        "--repeats", type=int, default=3, help="ingest repetitions per size (default 3)"
+    )
+    parser.add_argument(
+        "--page-repeats", type=int, default=5, help="warm repetitions per page (default 5)"
+    )
+    parser.add_argument("--out", type=Path, help="folder for benchmarks.md and .csv")
+    parser.add_argument(
+        "--prepare",
+        action="store_true",
+        help="only write the data of the sizes chosen (and, from 5M rows, the warehouse the page timings use)",
+    )
+    args = parser.parse_args()
+
+    from bench.pages import check_coverage
+    from dashboard.queries import all_queries
+
+    problems = check_coverage(all_queries())
+    if problems:
+        raise SystemExit("bench/pages.py is out of date:\n  " + "\n  ".join(problems))
+    sizes = args.sizes.split(",") if args.sizes else list(QUICK if args.quick else SIZES)
+    mode = "quick" if args.quick or args.sizes else "full"
+    out = args.out or (ROOT / "docs" if mode == "full" else DATA)
+    out.mkdir(parents=True, exist_ok=True)
+    DATA.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    # Compile every module once, so no measured process pays for it.
+    subprocess.run(
+        [
+            PYTHON,
+            "-c",
+            "import duckdb, pandas, great_expectations, ingest.pipeline, expectations.runner",
+        ],
+        env=child_env(),
+        check=True,
+        cwd=ROOT,
+    )
+    rows: list[dict] = []
+    prepared: dict[str, Prepared] = {}
+    if args.prepare:
+        for size in sizes:
+            p = prepare(size)
+            if p.rows >= LARGE:
+                loaded_by_region(p)
+        return
+    for size in sizes:
+        p = prepared[size] = prepare(size)
+        log(f"{size}: {p.rows:,} rows in {p.referrals.relative_to(ROOT)}")
+        repeats = args.repeats if p.rows < LARGE else 1
+        loaded = ingest_runs(p, repeats, rows)
+        page_runs(p, loaded or loaded_by_region(p), args.page_repeats, rows)
+        _write(out, mode, rows, prepared, time.perf_counter() - started)
+    log(
+        f"done in {(time.perf_counter() - started) / 60:.1f} minutes: {out / ('benchmarks.md' if mode == 'full' else 'benchmarks-quick.md')}"
+    )
+
+
+def _write(
+    out: Path, mode: str, rows: list[dict], prepared: dict[str, Prepared], took: float
+) -> None:
+    stem = "benchmarks" if mode == "full" else "benchmarks-quick"
+    with (out / f"{stem}.csv").open("w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    text = report(rows, prepared, mode, took)
+    notes = ROOT / "bench" / "FINDINGS.md"
+    if notes.exists():
+        text += "\n" + notes.read_text()
+    (out / f"{stem}.md").write_text(text)
+
+
+if __name__ == "__main__":
+    main()
