@@ -173,10 +173,11 @@ def parse_references(raw: bytes | str) -> tuple[list[str], list[str]]:
             raise FlagError(
                 "The reference list is not a text or CSV file. Save it as CSV (one reference per line)."
             )
+        data = raw
         try:
-            raw = raw.decode("utf-8-sig")
+            raw = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raw = raw.decode("cp1252", errors="replace")
+            raw = data.decode("cp1252", errors="replace")
     lines = [line for line in raw.splitlines() if line.strip()]
     column = 0
     if lines:
@@ -244,6 +245,7 @@ class FlagStore:
 
     def _create(self) -> None:
         with self.engine.begin() as con:
+            _one_at_a_time(con, _SETUP_LOCK)  # app processes starting together on an empty database
             metadata.create_all(con)
             ddl = (
                 _APPEND_ONLY_SQLITE
@@ -263,7 +265,7 @@ class FlagStore:
         """Save a provider's flag (and its reconciliation) and its first event; returns its number."""
         user.require("raise_flags")
         _check_new(new)
-        now = now or dt.datetime.now(dt.UTC)
+        now = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)  # SQLite keeps no time zone
         matched = (
             reconcile(new.references, facts.warehouse_references)
             if new.references is not None
@@ -330,10 +332,9 @@ class FlagStore:
             raise FlagError(
                 f"The response is {len(response):,} characters; the limit is {MAX_RESPONSE:,}."
             )
-        now = now or dt.datetime.now(dt.UTC)
+        now = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)  # SQLite keeps no time zone
         with self.engine.begin() as con:
-            if self.engine.dialect.name == "postgresql":  # one review at a time per flag
-                con.execute(sa.text("SELECT pg_advisory_xact_lock(:id)"), {"id": flag_id})
+            _one_at_a_time(con, flag_id)  # one review at a time per flag
             row = con.execute(
                 sa.select(flag.c.contract_ref).where(flag.c.flag_id == flag_id)
             ).first()
@@ -455,6 +456,19 @@ class FlagStore:
                     sa.select(sa.func.count()).select_from(flag_event)
                 ).scalar_one(),
             }
+
+
+_SETUP_LOCK = -20_261_223  # flag ids, the other lock keys, are positive
+
+
+def _one_at_a_time(con, key: int) -> None:
+    """Until this transaction ends, no other one passes the same call: PostgreSQL takes an advisory
+    lock on `key`; SQLite takes its write lock now (so a check read here still holds when the write
+    that depends on it comes). Must be the transaction's first statement."""
+    if con.dialect.name == "postgresql":
+        con.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+    elif con.dialect.name == "sqlite":
+        con.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _within(contract_ref: str, allowed: list[str] | None) -> bool:
