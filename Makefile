@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint demo bench setup browser-deps clean
+.PHONY: run test lint demo bench setup browser-deps db-deps clean
 
 setup: $(STAMP)
 
@@ -28,6 +28,13 @@ browser-deps:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium missing: browser tests will be skipped (install Debian's chromium)"; fi; fi
 
+# Debian's PostgreSQL server for the flag store's PostgreSQL tests (tests/postgres.py starts its own
+# throwaway server; Debian keeps initdb in /usr/lib/postgresql/*/bin, off PATH).
+db-deps:
+	@if ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  else echo "postgresql missing: PostgreSQL flag tests will be skipped (install Debian's postgresql)"; fi; fi
+
 # Builds the demo warehouse if there is none, then starts the scheduler (rpd schedule) and the app
 # (port 8501 or $$STREAMLIT_SERVER_PORT) together; stopping one stops both.
 run: setup
@@ -48,7 +55,7 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: setup browser-deps lint
+test: setup browser-deps db-deps lint
 	$(BIN)/pytest -q -p no:cacheprovider
 
 clean:
