@@ -219,7 +219,7 @@ def _formula_cells(data: bytes, sheet: str) -> list[str]:
             rel_id = next(
                 s.get(_REL) for s in workbook.iter(f"{_MAIN}sheet") if s.get("name") == sheet
             )
-            target = next(r.get("Target") for r in rels if r.get("Id") == rel_id)
+            target = next(r.get("Target") or "" for r in rels if r.get("Id") == rel_id)
             target = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
             xml = book.read(target)
     except (KeyError, StopIteration, zipfile.BadZipFile, ElementTree.ParseError):
