@@ -38,11 +38,11 @@ def _print_run(report) -> None:
 
 
 def _refresh(settings: Settings, paths, trigger: str):
-    from ingest.pipeline import refresh
+    from ingest.pipeline import RefreshFailed, refresh
 
     try:
         return refresh(settings, paths, trigger=trigger)
-    except RefreshInProgress as e:
+    except (RefreshInProgress, RefreshFailed) as e:
         raise click.ClickException(str(e)) from None
 
 

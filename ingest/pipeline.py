@@ -10,6 +10,7 @@ files out of the landing folder. A crash at any point leaves the previous versio
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import json
 import logging
@@ -18,6 +19,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from expectations.patterns import IDENTIFIER
@@ -183,11 +185,51 @@ def refresh(
                     item.path.unlink(missing_ok=True)
     except Exception as e:
         # Nothing was published; the last good version stays current. Record why, outside the warehouse.
-        report.failure = f"{type(e).__name__}: {e}"
-        _log_run(settings, report)
+        plain = _storage_problem(e)
+        report.failure = plain or f"{type(e).__name__}: {e}"
+        try:
+            _log_run(settings, report)
+        except OSError:
+            log.error("run %s failed and could not be logged: %s", report.run_id, report.failure)
+        if plain:
+            raise RefreshFailed(plain) from e
         raise
     _log_run(settings, report)
     return report
+
+
+class RefreshFailed(RuntimeError):
+    """A run stopped by a full disk or a folder it cannot write; nothing was published. str() is plain English."""
+
+
+def _storage_problem(e: BaseException) -> str | None:
+    """A plain-English account of a disk or folder problem, or None if `e` is something else."""
+    text = str(e)
+    full = ("No space left", "File too large", "Disk quota")
+    if isinstance(e, OSError):
+        target = getattr(e, "filename2", None) or e.filename
+        where = f" {target}" if target else ""
+        detail = f"could not write{where} ({e.strerror or text})"
+        is_full = e.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+    elif isinstance(e, duckdb.Error) and any(f in text for f in (*full, "Could not write")):
+        detail = (
+            "could not write the new warehouse version ("
+            + next((f for f in full if f in text), "write failed")
+            + ")"
+        )
+        is_full = any(f in text for f in full)
+    else:
+        return None
+    hint = (
+        "The disk (or the space this service may use) is full: free some space, then run it again."
+        if is_full
+        else "Check that the folder exists, is a folder, and that this service may write to it "
+        "(`rpd settings` lists the folders), then run it again."
+    )
+    return (
+        f"The refresh stopped and published nothing: {detail}. The app still shows the data of the "
+        f"last refresh, and no file was removed from the landing folder, so nothing is lost. {hint}"
+    )
 
 
 def _summary_header(report: RunReport) -> str:

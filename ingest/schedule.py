@@ -22,7 +22,7 @@ from types import FrameType
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from ingest.pipeline import refresh
+from ingest.pipeline import RefreshFailed, refresh
 from warehouse.connection import NoWarehouse, RefreshInProgress, Warehouse
 from warehouse.settings import LONDON, Settings
 from warehouse.timetable import BadSchedule, parse_cron, previous_fire
@@ -102,6 +102,9 @@ def run_job(settings: Settings, job: Job) -> None:
         log.warning(
             "job %s skipped: another refresh held the lock for %s s", job.name, GRACE_SECONDS
         )
+        return
+    except RefreshFailed as e:
+        log.error("job %s failed: %s", job.name, e)
         return
     log.info(
         "job %s: %s, %d files, %d rows, version %s",
