@@ -17,6 +17,7 @@ from warehouse.flags import (
     MAX_COMMENT,
     MAX_COUNT,
     MAX_REFERENCE_BYTES,
+    STATUSES,
     ContractFacts,
     FlagError,
     NewFlag,
@@ -214,6 +215,11 @@ def _mine(settings, version, user, titles: dict[str, str]) -> None:
         format_func=lambda i: f"Flag {i}",
         key="flags_history",
     )
+    row = flags[flags.flag_id == chosen].iloc[0]
+    st.markdown(
+        f"**Flag {int(chosen)} is {STATUSES[row.status].lower()}.** Response from the RPD team:"
+    )
+    st.text(row.latest_response or "No response yet.")  # as text: never read as markdown or HTML
     history = flagview.store(settings).history(
         user, int(chosen), data.allowed_contracts(version, user)
     )
