@@ -1,0 +1,124 @@
+"""Pure parts of roles and flags: working days, reference lists, reconciliation, the users file and
+the settings that may not go together. Expected values worked out by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from warehouse.access import UsersFileError, demo_user, load_users
+from warehouse.flags import (
+    MAX_REFERENCE_BYTES,
+    FlagError,
+    add_working_days,
+    parse_references,
+    reconcile,
+)
+from warehouse.settings import SettingsError, load_settings
+
+
+@pytest.mark.parametrize(
+    ("start", "days", "due"),
+    [
+        # Mon 9 Nov 2026 + 10 working days: no holiday in between -> Mon 23 Nov.
+        (dt.date(2026, 11, 9), 10, dt.date(2026, 11, 23)),
+        # Wed 23 Dec 2026: 24 Dec (1), 25 Dec and Mon 28 Dec (Boxing Day moved) off, 29-31 Dec (2-4),
+        # 1 Jan off, 4-8 Jan (5-9), Mon 11 Jan (10).
+        (dt.date(2026, 12, 23), 10, dt.date(2027, 1, 11)),
+        # Thu 25 Mar 2027: 26 Mar Good Friday and 29 Mar Easter Monday off; 30 Mar (1) ... 12 Apr (10).
+        (dt.date(2027, 3, 25), 10, dt.date(2027, 4, 12)),
+        # Raised on a Saturday: Mon 30 Nov is day 1 (St Andrew's Day is Scotland's, not England's).
+        (dt.date(2026, 11, 28), 1, dt.date(2026, 11, 30)),
+        # Fri 28 Aug 2026, 1 day: Mon 31 Aug is the late summer bank holiday -> Tue 1 Sep.
+        (dt.date(2026, 8, 28), 1, dt.date(2026, 9, 1)),
+    ],
+)
+def test_respond_by_skips_weekends_and_england_and_wales_bank_holidays(start, days, due):
+    assert add_working_days(start, days) == due
+
+
+def test_reference_list_from_csv_with_header_and_messy_cells():
+    raw = b'"Reference","Month"\r\nab1234ac,May\r\n "CD 5678 EF" ,May\r\nAB1234AC,May\r\nnot-a-ref,May\r\n\r\n'
+    valid, invalid = parse_references(raw)
+    assert valid == ["AB1234AC", "CD5678EF"]  # upper-cased, spaces removed, duplicates once
+    assert invalid == ["not-a-ref"]
+
+
+def test_reference_list_pasted_one_per_line():
+    assert parse_references("AB1234AC\nIO1234AC\n") == (["AB1234AC"], ["IO1234AC"])  # no I or O
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b"PK\x03\x04" + b"\x00" * 100, "not a text or CSV file"),
+        (b"AB1234AC\n" * (MAX_REFERENCE_BYTES // 9 + 1), "the limit is 1 MB"),
+    ],
+)
+def test_reference_list_refused(raw, message):
+    with pytest.raises(FlagError, match=message):
+        parse_references(raw)
+
+
+def test_reconcile_splits_three_ways():
+    found = reconcile(["A", "B", "C"], ["B", "C", "D"])
+    assert (found.provider_only, found.warehouse_only, found.both) == (["A"], ["D"], ["B", "C"])
+
+
+def test_users_file(tmp_path):
+    path = tmp_path / "users.toml"
+    path.write_text(
+        """
+[[user]]
+email = "Rhys.Jones@Justice.gov.uk"
+name = "Rhys Jones"
+role = "rpd"
+regions = ["B"]
+
+[[user]]
+email = "ops@example.org"
+role = "provider"
+providers = ["LANCASHIRE_WOMEN"]
+"""
+    )
+    users = load_users(path)
+    assert set(users) == {"rhys.jones@justice.gov.uk", "ops@example.org"}
+    assert users["rhys.jones@justice.gov.uk"].regions == ("B",)
+    assert users["ops@example.org"].name == "ops@example.org"
+    assert load_users(tmp_path / "missing.toml") == {}
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ('email = "a@b.c"\nrole = "boss"', "has role 'boss'"),
+        ('email = "a@b.c"\nrole = "rpd"', "lists no regions"),
+        ('email = "a@b.c"\nrole = "provider"', "lists no provider codes"),
+        ('email = "nobody"\nrole = "admin"', "has no valid email"),
+    ],
+)
+def test_users_file_mistakes_are_named(tmp_path, entry, message):
+    path = tmp_path / "users.toml"
+    path.write_text(f"[[user]]\n{entry}\n")
+    with pytest.raises(UsersFileError, match=message):
+        load_users(path)
+
+
+def test_demo_sign_in_is_refused_in_production():
+    with pytest.raises(
+        SettingsError, match="Demo sign-in cannot be used when RPD_PRODUCTION is true"
+    ):
+        load_settings({"RPD_PRODUCTION": "true"})
+    assert load_settings({"RPD_PRODUCTION": "true", "RPD_SIGN_IN": "oidc"}).production
+    with pytest.raises(SettingsError, match="RPD_SIGN_IN must be 'demo' or 'oidc'"):
+        load_settings({"RPD_SIGN_IN": "password"})
+
+
+def test_flags_address_is_never_shown():
+    settings = load_settings({"RPD_FLAGS_URL": "postgresql+psycopg://rpd:s3cret@db/rpd"})
+    assert "s3cret" not in repr(settings)
+
+
+def test_unknown_demo_user_is_the_national_commissioner():
+    assert demo_user("someone-else").role == "national"
