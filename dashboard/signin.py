@@ -79,6 +79,8 @@ def _oidc(settings: Settings) -> User:
         st.button("Sign in", type="primary", on_click=st.login)
         st.stop()
     email = str(st.user.get("email") or "").strip().lower()
+    if st.user.get("email_verified") is False:  # a provider that says the address is unproven
+        email = ""
     path = settings.users_path
     try:
         users = _users(str(path), path.stat().st_mtime if path.exists() else 0.0)
