@@ -28,7 +28,7 @@ from ingest.identify import identify, normalise, personal_columns
 from ingest.load import check_context, record_checks, replace_rows
 from ingest.read import RejectedFile, read_table
 from ingest.sources import LOAD_ORDER, Source, all_sources
-from ingest.summary import what_changed
+from ingest.summary import flag_lines, what_changed
 from ingest.transform import keyed_hash, to_typed
 from warehouse.connection import Warehouse
 from warehouse.measures import create_views
@@ -172,6 +172,8 @@ def refresh(
                 )
                 summary = what_changed(
                     con, previous.path if previous else None, _summary_header(report)
+                ) + "\n".join(
+                    ["", *flag_lines(settings, previous.published_at if previous else None), ""]
                 )
                 con.execute("INSERT INTO meta_run_summary VALUES (?, ?)", [report.run_id, summary])
             current = warehouse.current()

@@ -4,9 +4,15 @@ Written into meta_run_summary and to reports/RUN/summary.md, a file that could b
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import duckdb
+import sqlalchemy.exc
+
+from warehouse.access import User
+from warehouse.flags import ACTIVE, FlagStore
+from warehouse.settings import LONDON, Settings
 
 GAP_THRESHOLD_PCT = -20.0  # "well below forecast" over the last three complete months
 
@@ -116,3 +122,39 @@ def what_changed(con: duckdb.DuckDBPyConnection, previous: Path | None, header: 
         if previous is not None:
             con.execute("DETACH prev")
     return "\n".join([header, "", *body, ""])
+
+
+# The weekly summary reads every flag: counts and overdue ones, never comments or references.
+_SUMMARY_READER = User("weekly-summary", "Weekly summary", "national")
+
+
+def flag_lines(settings: Settings, since: dt.datetime | None) -> list[str]:
+    """New, open and overdue flags, for the summary. A store that cannot be read is said, not fatal."""
+    try:
+        flags = FlagStore.from_settings(settings).flags(
+            _SUMMARY_READER, None, today=settings.today_london
+        )
+    except sqlalchemy.exc.SQLAlchemyError as error:
+        return [
+            "## Flags from providers",
+            "",
+            f"The flags could not be read ({type(error).__name__}): check RPD_FLAGS_URL.",
+        ]
+    if flags.empty:
+        return ["## Flags from providers", "", "No flags have been raised."]
+    new = flags if since is None else flags[flags.raised_at >= since.astimezone(LONDON)]
+    active = flags[flags.status.isin(ACTIVE)]
+    overdue = flags[flags.overdue]
+    lines = [
+        "## Flags from providers",
+        "",
+        f"- {len(new)} new since the last refresh; {len(active)} open or under review; "
+        f"{len(overdue)} overdue (no response by their respond-by date).",
+    ]
+    lines += [
+        f"- Overdue: flag {r.flag_id}, {r.contract_ref}, {r.month:%b %Y}, respond by {r.respond_by:%d %b %Y}"
+        for r in overdue.head(20).itertuples()
+    ]
+    if len(overdue) > 20:
+        lines.append(f"- and {len(overdue) - 20} more overdue")
+    return lines

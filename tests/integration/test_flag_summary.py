@@ -1,0 +1,35 @@
+"""The weekly "what changed" summary counts new, open and overdue flags (issue 5 left this to flags)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+from ingest.pipeline import refresh
+from tests import builders as b
+from tests.conftest import make_settings
+from warehouse.access import demo_user
+from warehouse.flags import ContractFacts, FlagStore, NewFlag
+
+
+def test_summary_lists_new_and_overdue_flags(small_warehouse, tmp_path):
+    data_dir = tmp_path / "data"
+    shutil.copytree(small_warehouse.data_dir, data_dir)
+    settings = make_settings(data_dir)  # today is 21 Nov 2026
+    store = FlagStore.from_settings(settings)
+    provider = demo_user("demo-provider-lancashire-women")
+    facts = ContractFacts("B", "ACME", 3, (), 1)
+    new = NewFlag("PRJ_0001", dt.date(2026, 5, 1), "missing", 5, "Two missing.")
+    # Raised 2 Nov 2026: respond by 16 Nov, so overdue on 21 Nov. Raised 20 Nov: due 4 Dec.
+    old = store.raise_flag(provider, new, facts, now=dt.datetime(2026, 11, 2, 10, tzinfo=dt.UTC))
+    store.raise_flag(provider, new, facts, now=dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC))
+    store.raise_flag(provider, new, facts)  # now: after the fixture's version was published
+    b.write_csv(
+        settings.dir("landing") / "c.csv", "contracts", [b.contract(contract_ref="PRJ_0099")]
+    )
+    report = refresh(settings)
+    summary = (settings.dir("reports") / report.run_id / "summary.md").read_text()
+    assert "## Flags from providers" in summary
+    # "New" means raised after the previous version was published (the fixture's, on the real clock).
+    assert "- 1 new since the last refresh; 3 open or under review; 1 overdue" in summary
+    assert f"Overdue: flag {old}, PRJ_0001, May 2026, respond by 16 Nov 2026" in summary
