@@ -14,10 +14,9 @@ organisation; the Wales RPD sees WA_ACC and the D organisation; the national com
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
 from tests import builders as b
-from tests.conftest import SmallWarehouse, make_settings
 
 CONTRACTS = {
     "NW_WOMEN": dict(
@@ -86,11 +85,11 @@ def words_of(contract: str) -> list[str]:
     return [contract, c["intervention_title"], c["lead_provider_name"], *REFERRALS[contract]]
 
 
-@pytest.fixture(scope="session")
-def access_warehouse(tmp_path_factory) -> SmallWarehouse:
+def build_access_warehouse(root: Path):
+    """The warehouse above, built through the real ingest in root/data (the access_warehouse fixture)."""
     from ingest.pipeline import refresh
+    from tests.conftest import SmallWarehouse, make_settings
 
-    root = tmp_path_factory.mktemp("access")
     files = root / "files"
     b.write_csv(
         files / "contracts.csv",

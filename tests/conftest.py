@@ -118,3 +118,11 @@ def demo_warehouse(tmp_path_factory) -> SmallWarehouse:
         contracts=counts["core_contract"],
         referrals=counts["core_referral"],
     )
+
+
+@pytest.fixture(scope="session")
+def access_warehouse(tmp_path_factory) -> SmallWarehouse:
+    """Four contracts in three regions with the demo users' provider codes (tests/access_data.py)."""
+    from tests.access_data import build_access_warehouse
+
+    return build_access_warehouse(tmp_path_factory.mktemp("access"))

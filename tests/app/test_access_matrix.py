@@ -18,7 +18,6 @@ from tests.access_data import (
     ORGANISATIONS,
     VISIBLE,
     VISIBLE_REGIONS,
-    access_warehouse,  # noqa: F401 -- the fixture
     words_of,
 )
 from tests.conftest import make_settings
@@ -80,7 +79,7 @@ def test_each_role_opens_exactly_its_pages(user):
 
 @pytest.mark.parametrize("path", list(PAGES))
 @pytest.mark.parametrize("user", DEMO_USERS, ids=lambda u: u.id)
-def test_role_by_page(access_warehouse, monkeypatch, tmp_path, user, path):  # noqa: F811
+def test_role_by_page(access_warehouse, monkeypatch, tmp_path, user, path):
     monkeypatch.setenv("RPD_DATA_DIR", str(access_warehouse.data_dir))
     monkeypatch.setenv("RPD_FLAGS_URL", f"sqlite:///{tmp_path / 'flags.sqlite'}")
     at = AppTest.from_function(_page, args=(path,), default_timeout=60)

@@ -16,7 +16,6 @@ from tests.access_data import (
     ORGANISATIONS,
     VISIBLE,
     VISIBLE_REGIONS,
-    access_warehouse,  # noqa: F401 -- the fixture
     words_of,
 )
 from warehouse.access import DEMO_USERS, AccessRefused, demo_user
@@ -54,7 +53,7 @@ def as_user(user_id: str):
 
 
 @pytest.fixture
-def version(access_warehouse):  # noqa: F811
+def version(access_warehouse):
     return Warehouse.from_settings(access_warehouse.settings).current()
 
 

@@ -9,12 +9,11 @@ import shutil
 import pytest
 
 from tests import builders as b
-from tests.access_data import access_warehouse  # noqa: F401 -- the fixture
 from tests.load import run
 
 
 @pytest.mark.slow
-def test_users_at_once_during_a_refresh(access_warehouse, tmp_path):  # noqa: F811
+def test_users_at_once_during_a_refresh(access_warehouse, tmp_path):
     data_dir = tmp_path / "data"
     shutil.copytree(access_warehouse.data_dir, data_dir)
     new_file = b.write_csv(
