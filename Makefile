@@ -64,11 +64,13 @@ audit: setup
 	$(BIN)/python tests/audit.py
 
 # The long reliability runs: 25 SIGKILL trials each of `rpd ingest` and `rpd schedule`, every hostile
-# file in its own run, the 200 MB files. Trial results go to data/soak-report.jsonl.
+# file in its own run, the 200 MB files, and 20 simulated users at once during a refresh (tests/load.py).
+# Trial results go to data/soak-report.jsonl; the load figures are printed.
 soak: setup
 	mkdir -p data && rm -f data/soak-report.jsonl
 	RPD_SOAK_TRIALS=$${RPD_SOAK_TRIALS:-25} RPD_SOAK_REPORT=$(CURDIR)/data/soak-report.jsonl \
 	  $(BIN)/pytest -q -p no:cacheprovider -m soak --timeout=900 tests/integration/test_crash_trials.py tests/integration/test_hostile_corpus.py
+	$(BIN)/python -m tests.load --users 20
 
 clean:
 	rm -rf $(VENV) data .pytest_cache
