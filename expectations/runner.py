@@ -113,9 +113,8 @@ def validate(
 ) -> CheckReport:
     """Run the source's suite. With docs_for (a file id), the result is also kept for build_data_docs()."""
     suite, frame = build_suite(source, frame.reset_index(drop=True), ctx)
-    _, batch_definition = _context()
-    batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
-    result = batch.validate(suite, result_format={"result_format": "COMPLETE"})
+    frame = _nanosecond_dates(frame)
+    result = _validate_by_columns(suite, frame)
     rows = frame["source_row"]
     found = []
     for r in result.results:
@@ -148,6 +147,75 @@ def validate(
     if docs_for is not None:
         _keep_for_docs(result, source.name, docs_for, {r.column for r in found if r.hidden})
     return CheckReport(source.name, len(frame), tuple(found))
+
+
+def _validate_by_columns(suite: gx.ExpectationSuite, frame: pd.DataFrame):
+    """Validate the suite as one result, but give each group of expectations only the columns it reads.
+
+    Great Expectations' pandas engine filters the whole batch frame, every column, for each expectation
+    (to drop the rows its column leaves empty), so on one wide frame the time grew with rows x columns x
+    expectations: at 90,652 referrals (58 columns, 79 expectations) that filtering took 5.7 of the
+    run's 19 seconds. Results come back in the order one whole-frame validation gives them."""
+    _, batch_definition = _context()
+    groups: dict[frozenset[str], list[int]] = {}
+    for n, expectation in enumerate(suite.expectations):
+        groups.setdefault(frozenset(_columns(expectation)), []).append(n)
+    found: dict[int, object] = {}
+    whole = None
+    for columns, members in groups.items():
+        expectations = [suite.expectations[n] for n in members]
+        batch = batch_definition.get_batch(
+            batch_parameters={"dataframe": frame[sorted(columns)] if columns else frame}
+        )
+        result = batch.validate(
+            gx.ExpectationSuite(name=suite.name, expectations=expectations),
+            result_format={"result_format": "COMPLETE"},
+        )
+        in_order = [members[k] for k in _gx_order(expectations)]
+        for n, r in zip(in_order, result.results, strict=True):
+            if r.expectation_config.type != suite.expectations[n].expectation_type:
+                raise RuntimeError("Great Expectations returned results in an unexpected order")
+            found[n] = r
+        whole = whole or result
+    assert whole is not None, "a suite always has expectations"
+    whole.results = [found[n] for n in _gx_order(suite.expectations)]
+    passed = sum(bool(r.success) for r in whole.results)
+    whole.success = passed == len(whole.results)
+    whole.statistics = {
+        "evaluated_expectations": len(whole.results),
+        "successful_expectations": passed,
+        "unsuccessful_expectations": len(whole.results) - passed,
+        "success_percent": 100 * passed / len(whole.results) if whole.results else None,
+    }
+    return whole
+
+
+def _gx_order(expectations: list) -> list[int]:
+    """The order Great Expectations reports results in: grouped by their `column`, in order of each
+    column's first appearance, those without one together (Validator.process_expectations_for_validation)."""
+    groups: dict[str, list[int]] = {}
+    for n, expectation in enumerate(expectations):
+        column = expectation.configuration.kwargs.get("column")
+        groups.setdefault(column if isinstance(column, str) else "_nocolumn", []).append(n)
+    return [n for members in groups.values() for n in members]
+
+
+def _nanosecond_dates(frame: pd.DataFrame) -> pd.DataFrame:
+    """Date columns in nanoseconds where every value fits (years 1678 to 2261).
+
+    Great Expectations compares dates to a range row by row in Python unless the column is
+    datetime64[ns]; pandas 3 reads them as datetime64[us]. At 90,000 referrals that loop took 7.5
+    of the run's 28 seconds. A column with a date outside that span keeps its unit (and the slow path)."""
+    lo, hi = pd.Timestamp.min, pd.Timestamp.max
+    converted = {}
+    for name in frame.columns:
+        column = frame[name]
+        if not pd.api.types.is_datetime64_dtype(column.dtype) or column.dtype == "datetime64[ns]":
+            continue
+        first, last = column.min(), column.max()
+        if pd.isna(first) or (first >= lo and last <= hi):
+            converted[name] = column.astype("datetime64[ns]")
+    return frame.assign(**converted) if converted else frame
 
 
 def _hide_tainted(results: list[CheckResult]) -> list[CheckResult]:
