@@ -487,7 +487,7 @@ def report(rows: list[dict], prepared: dict[str, Prepared], mode: str, how: str)
     ]
     for s in sizes:
         limit, ours, naive = (median("ingest", s, w) for w in ("limit", "ours", "naive"))
-        peaks = [median("ingest", s, w, "peak_rss_mib") for w in ("ours", "limit", "naive")]
+        peaks = [peak_text(rows, s, w) for w in ("ours", "limit", "naive")]
         note = {w: status(s, w) for w in ("limit", "ours", "naive")}
 
         def cell(v: float | None, w: str, note: dict[str, str] = note) -> str:
@@ -496,7 +496,7 @@ def report(rows: list[dict], prepared: dict[str, Prepared], mode: str, how: str)
         lines.append(
             f"| {s} | {prepared[s].rows:,} | {runs(s)} | {cell(limit, 'limit')} | {cell(ours, 'ours')} | {cell(naive, 'naive')} | "
             f"{fmt_x(ingest_ratio(s, 'ours', 'limit'))} | {fmt_x(ingest_ratio(s, 'ours', 'naive'))} | "
-            + " | ".join("–" if v is None else f"{v:,.0f}" for v in peaks)
+            + " | ".join(peaks)
             + " |"
         )
     lines += [
@@ -510,15 +510,21 @@ def report(rows: list[dict], prepared: dict[str, Prepared], mode: str, how: str)
         "aggregate scan of `core_referral` (count by contract and month), warm. Ratios are to the warm scan.",
         "",
     ]
+    paged = [s for s in sizes if median("page", s, "scan:warm") is not None]
     header = (
         "| Page | "
-        + " | ".join(f"{s} warm s | {s} cold s | {s} warm ÷ scan | {s} cold ÷ scan" for s in sizes)
+        + " | ".join(f"{s} warm s | {s} cold s | {s} warm ÷ scan | {s} cold ÷ scan" for s in paged)
         + " |"
     )
-    lines += [header, "|---|" + "---|" * (4 * len(sizes))]
+    lines += [header, "|---|" + "---|" * (4 * len(paged))]
+    if paged != sizes:
+        lines.insert(
+            -2,
+            f"Pages were not timed at {', '.join(s for s in sizes if s not in paged)} in this run.\n",
+        )
     for page in ["scan", *PAGES]:
         cells = []
-        for s in sizes:
+        for s in paged:
             warm, cold, scan = (
                 median("page", s, f"{page}:warm"),
                 median("page", s, f"{page}:cold"),
@@ -567,6 +573,28 @@ def report(rows: list[dict], prepared: dict[str, Prepared], mode: str, how: str)
     return "\n".join(lines) + "\n"
 
 
+def stop_reason(rows: list[dict], size: str, what: str) -> str:
+    stopped = [
+        r["status"]
+        for r in rows
+        if r["section"] == "ingest"
+        and r["size"] == size
+        and r["what"] == what
+        and r["status"] != "ok"
+    ]
+    return stopped[0] if stopped else ""
+
+
+def peak_text(rows: list[dict], size: str, what: str) -> str:
+    """Median peak RSS (MiB) of the completed runs; for runs stopped by the guard, "≥" their peak."""
+    mine = [r for r in rows if r["section"] == "ingest" and r["size"] == size and r["what"] == what]
+    done = [float(r["peak_rss_mib"]) for r in mine if r["status"] == "ok"]
+    if done:
+        return f"{statistics.median(done):,.0f}"
+    stopped = [float(r["peak_rss_mib"]) for r in mine if r["status"].startswith("stopped")]
+    return f"≥{max(stopped):,.0f}" if stopped else "–"
+
+
 def paired_ratio(rows: list[dict], size: str, a: str, b: str) -> float | None:
     """Median over repetitions of a's time ÷ b's time in the same repetition (they ran one after the
     other, so a busy spell on the shared machine weighs on both)."""
@@ -587,9 +615,15 @@ def targets(sizes: list[str], median, prepared: dict[str, Prepared], rows: list[
 
     out = ["", "## Targets", "", "| Target | Where | Found | Met |", "|---|---|---|---|"]
 
-    def row(target: str, where: str, found: float | None, limit: float, unit: str = "×") -> None:
+    def row(
+        target: str, where: str, found: float | None, limit: float, unit: str = "×", why: str = ""
+    ) -> None:
         if found is None:
-            out.append(f"| {target} | {where} | not measured | – |")
+            out.append(
+                f"| {target} | {where} | ours {why} | **no** |"
+                if why.startswith("stopped")
+                else f"| {target} | {where} | not measured | – |"
+            )
             return
         shown = f"{found:,.0f} MiB" if unit == "MiB" else fmt_x(found)
         verdict = "yes" if found <= limit else f"**no**: {found / limit:.1f} times the target"
@@ -604,6 +638,7 @@ def targets(sizes: list[str], median, prepared: dict[str, Prepared], rows: list[
             s,
             paired_ratio(rows, s, "ours", "limit"),
             2,
+            why=stop_reason(rows, s, "ours"),
         )
     for s in sizes:
         row(
@@ -611,15 +646,23 @@ def targets(sizes: list[str], median, prepared: dict[str, Prepared], rows: list[
             s,
             paired_ratio(rows, s, "ours", "naive"),
             1,
+            why=stop_reason(rows, s, "ours"),
         )
-    big = sizes[-1]
-    row(
-        "peak memory of ingest < 2 GiB",
-        big,
-        median("ingest", big, "ours", "peak_rss_mib"),
-        2048,
-        "MiB",
-    )
+    big = largest = sizes[-1]
+    peak = median("ingest", big, "ours", "peak_rss_mib")
+    if peak is None and peak_text(rows, big, "ours").startswith("≥"):
+        out.append(
+            f"| peak memory of ingest < 2 GiB | {big} | {peak_text(rows, big, 'ours')} MiB (stopped) | "
+            f"**no**: over {float(peak_text(rows, big, 'ours')[1:].replace(',', '')) / 2048:.1f} times the target |"
+        )
+    else:
+        row("peak memory of ingest < 2 GiB", big, peak, 2048, "MiB")
+    paged = [s for s in sizes if median("page", s, "scan:warm") is not None]
+    if paged and paged[-1] != big:
+        out.append(
+            f"| pages (below) | {big} | not timed at {big}: figures at {paged[-1]}, the largest size timed | – |"
+        )
+    big = paged[-1] if paged else big
     scan = median("page", big, "scan:warm")
     for page in PAGES:
         row(
@@ -634,8 +677,8 @@ def targets(sizes: list[str], median, prepared: dict[str, Prepared], rows: list[
             ratio(median("page", big, f"{page}:cold"), scan),
             10,
         )
-    if big != "10M":
-        out.append(f"\nThe targets are set at 10M rows; this run stopped at {big}.")
+    if largest != "10M":
+        out.append(f"\nThe targets are set at 10M rows; this run stopped at {largest}.")
     return out
 
 
@@ -712,7 +755,7 @@ def main() -> None:
         for size in SIZES:
             if any(r["size"] == size for r in rows):
                 prepared[size] = prepare(size)
-        names = ", ".join(f"`{p.name}`" for p in args.combine)
+        names = ", ".join(f"`{_shown(p)}`" for p in args.combine)
         how = f"Figures of several runs of `python -m bench.run` ({names}), combined with `--combine` on {dt.date.today():%d %B %Y}."
         _write(args.out or ROOT / "docs", "full", rows, prepared, how)
         return
@@ -744,6 +787,13 @@ def main() -> None:
     log(
         f"done in {(time.perf_counter() - started) / 60:.1f} minutes: {out / ('benchmarks.md' if mode == 'full' else 'benchmarks-quick.md')}"
     )
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
 
 
 def _write(out: Path, mode: str, rows: list[dict], prepared: dict[str, Prepared], how: str) -> None:
