@@ -168,7 +168,9 @@ def test_failure_mid_run_leaves_the_warehouse_as_it_was(settings, tmp_path, monk
         return real(con, source, frame, file_id)
 
     monkeypatch.setattr(pipeline, "replace_rows", dies_on_second_file)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(
+        pipeline.RefreshFailed, match=r"published nothing: could not write \(disk full\)"
+    ):
         refresh(settings, [tmp_path / "second"])
     assert calls == ["contracts", "referrals_performance_report"]
     assert Warehouse.from_settings(settings).current() == version

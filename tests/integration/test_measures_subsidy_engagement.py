@@ -13,6 +13,10 @@ from tests import builders as b
 from tests.conftest import make_settings
 from warehouse.connection import Warehouse
 
+# As the national commissioner: every contract ($allowed) and region ($regions); access is tested
+# in test_access_queries.py.
+UNRESTRICTED = {"allowed": None, "regions": None}
+
 AS_OF = dt.date(2026, 11, 10)
 EVERYWHERE = {"region": None, "pcc": None, "lot": None, "provider": None}
 
@@ -176,7 +180,9 @@ def con(tmp_path_factory):
 def page_query(con, name: str, **params) -> list[tuple]:
     """Run one of the pages' named queries as the app does, binding only the parameters it uses."""
     sql = all_queries()[name]
-    return con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql}).fetchall()
+    return con.execute(
+        sql, {k: v for k, v in (UNRESTRICTED | params).items() if f"${k}" in sql}
+    ).fetchall()
 
 
 def test_data_runs_to_the_last_referral(con):
