@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,14 @@ from warehouse.settings import Settings, load_settings
 from warehouse.status import CORE_TABLES
 
 HASH_KEY = "test-key-not-secret"
+# AppTest leaves its own temporary script as __main__; a process started with multiprocessing's
+# "spawn" re-imports __main__ and dies when that script is gone. Every test starts with pytest's own.
+_PYTEST_MAIN = sys.modules["__main__"]
+
+
+@pytest.fixture(autouse=True)
+def _pytest_main(monkeypatch):
+    monkeypatch.setitem(sys.modules, "__main__", _PYTEST_MAIN)
 
 
 def make_settings(data_dir: Path, **env) -> Settings:
