@@ -31,7 +31,7 @@ from ingest.sources import LOAD_ORDER, Source, all_sources
 from ingest.summary import flag_lines, what_changed
 from ingest.transform import keyed_hash, to_typed
 from warehouse.connection import Warehouse
-from warehouse.measures import create_views
+from warehouse.measures import create_views, materialise
 from warehouse.refdata import load_reference_data
 from warehouse.settings import LONDON, Settings
 
@@ -153,6 +153,9 @@ def refresh(
                 for n, item in enumerate(received, start=1):
                     file_id = f"{report.run_id}-{n:03d}"
                     report.files.append(_process(con, settings, report, item, file_id, key))
+                con.execute("BEGIN")
+                materialise(con)
+                con.execute("COMMIT")
                 report.finished_at = dt.datetime.now(dt.UTC)
                 con.execute(
                     "INSERT INTO meta_ingest_run VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
