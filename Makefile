@@ -55,8 +55,9 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# Both cores (pytest-xdist), one test file per worker at a time: the suite stays under 15 minutes.
 test: setup browser-deps db-deps lint audit
-	$(BIN)/pytest -q -p no:cacheprovider
+	$(BIN)/pytest -q -p no:cacheprovider -n 2 --dist loadfile
 
 # Known vulnerabilities in the locked packages (pip-audit): fails on one with a fix; says loudly
 # when no vulnerability service is reachable (docs/reliability.md).
