@@ -125,7 +125,7 @@ def test_provider_flags_rpd_resolves_others_see_nothing(browser, demo_warehouse,
         # The provider sees the response.
         page = open_page(browser, f"{url}/flags?user={PROVIDER}", DESKTOP)
         page.get_by_text("Flag 1 is resolved.").wait_for(timeout=30_000)
-        assert page.get_by_text(RESPONSE).count() == 1
+        assert page.get_by_text(RESPONSE).count() >= 1  # as text; the history table may draw it too
         page.close()
 
         # Another region's provider and RPD see none of it.

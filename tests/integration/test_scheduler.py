@@ -133,9 +133,16 @@ def test_scheduler_catches_up_once_beside_a_reader_and_stops_cleanly(tmp_path):
             [rpd, "schedule"],
             env=env_for(data),
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
         )
-        time.sleep(8)  # long enough for a catch-up run to have started and published
+        # Wait until it has started (it logs "next at" once its signal handlers are in place: on a
+        # loaded machine the imports alone can take longer than a fixed sleep), then long enough
+        # for a wrong catch-up run to have started and published.
+        for line in restarted.stderr:
+            if "next at" in line:
+                break
+        time.sleep(8)
         restarted.send_signal(signal.SIGTERM)
         assert restarted.wait(timeout=60) == 0
         assert schedule_runs(settings) == ["schedule:all"]
