@@ -95,6 +95,10 @@ def test_provider_flags_rpd_resolves_others_see_nothing(browser, demo_warehouse,
         page.get_by_role("button", name="Raise flag").click()
         page.get_by_text("Flag 1 raised").wait_for(timeout=30_000)
         page.get_by_text("Your list compared with ours").wait_for(timeout=30_000)
+        page.locator('[data-testid="stMetric"]').filter(
+            has_text="Only in your list"
+        ).first.wait_for(timeout=30_000)
+        settle(page)
         found = {
             m.locator('[data-testid="stMetricLabel"]').inner_text(): m.locator(
                 '[data-testid="stMetricValue"]'
