@@ -201,6 +201,22 @@ def parse_references(raw: bytes | str) -> tuple[list[str], list[str]]:
     return list(dict.fromkeys(valid)), invalid
 
 
+def provider_references(upload: bytes | None, pasted: str) -> tuple[str, ...] | None:
+    """The provider's own list: an uploaded file, else pasted text; None if they gave neither.
+    Lines that are not referral references refuse the list, naming a few of them."""
+    if upload is None and not pasted.strip():
+        return None
+    valid, invalid = parse_references(upload if upload is not None else pasted)
+    if invalid:
+        shown = ", ".join(repr(v) for v in invalid[:5])
+        more = f" and {len(invalid) - 5} more" if len(invalid) > 5 else ""
+        raise FlagError(
+            f"{len(invalid)} line(s) of your list are not referral references (like AB1234AC): "
+            f"{shown}{more}. Correct or remove them and raise the flag again."
+        )
+    return tuple(valid)
+
+
 @dataclass(frozen=True)
 class NewFlag:
     contract_ref: str
@@ -370,11 +386,7 @@ class FlagStore:
         see the flags on the contracts they may read (`allowed_contracts`, None for every contract)."""
         if not (user.may("raise_flags") or user.may("triage")):
             return _empty_flags()
-        query = sa.select(flag)
-        if user.role == "provider":
-            query = query.where(flag.c.provider_code.in_(user.providers))
-        if allowed_contracts is not None:
-            query = query.where(flag.c.contract_ref.in_(allowed_contracts or [""]))
+        query = _visible(sa.select(flag), user, allowed_contracts)
         with self.engine.connect() as con:
             flags = pd.DataFrame(
                 con.execute(query.order_by(flag.c.flag_id.desc())).mappings().all()
@@ -414,10 +426,8 @@ class FlagStore:
         self, user: User, flag_id: int, allowed_contracts: list[str] | None
     ) -> pd.DataFrame:
         """Every event of one flag, oldest first (who, when, status, response)."""
-        visible = self.flags(user, allowed_contracts)
-        if flag_id not in set(visible.flag_id):
-            raise AccessRefused(f"Flag {flag_id} is not one you may see.")
         with self.engine.connect() as con:
+            self._require_visible(con, user, flag_id, allowed_contracts)
             events = pd.DataFrame(
                 con.execute(
                     sa.select(flag_event)
@@ -434,10 +444,8 @@ class FlagStore:
         self, user: User, flag_id: int, allowed_contracts: list[str] | None
     ) -> pd.DataFrame:
         """The reconciliation saved with a flag: reference and where it was found."""
-        visible = self.flags(user, allowed_contracts)
-        if flag_id not in set(visible.flag_id):
-            raise AccessRefused(f"Flag {flag_id} is not one you may see.")
         with self.engine.connect() as con:
+            self._require_visible(con, user, flag_id, allowed_contracts)
             return pd.DataFrame(
                 con.execute(
                     sa.select(flag_reference.c.reference, flag_reference.c.found_in)
@@ -446,6 +454,16 @@ class FlagStore:
                 ).all(),
                 columns=["reference", "found_in"],
             )
+
+    @staticmethod
+    def _require_visible(con, user: User, flag_id: int, allowed: list[str] | None) -> None:
+        """Refuse a flag the user may not see (the same rule as flags(), for one flag)."""
+        query = _visible(sa.select(flag.c.flag_id).where(flag.c.flag_id == flag_id), user, allowed)
+        if (
+            not (user.may("raise_flags") or user.may("triage"))
+            or con.execute(query).first() is None
+        ):
+            raise AccessRefused(f"Flag {flag_id} is not one you may see.")
 
     def counts(self) -> dict[str, int]:
         """How many flags and events are stored (for status and tests)."""
@@ -469,6 +487,16 @@ def _one_at_a_time(con, key: int) -> None:
         con.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
     elif con.dialect.name == "sqlite":
         con.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _visible(query, user: User, allowed: list[str] | None):
+    """Narrow a query on `flag` to the flags a user may see: a provider's own organisation's flags,
+    and only on the contracts they may read (None: every contract)."""
+    if user.role == "provider":
+        query = query.where(flag.c.provider_code.in_(user.providers))
+    if allowed is not None:
+        query = query.where(flag.c.contract_ref.in_(allowed or [""]))
+    return query
 
 
 def _within(contract_ref: str, allowed: list[str] | None) -> bool:

@@ -21,7 +21,7 @@ from warehouse.flags import (
     ContractFacts,
     FlagError,
     NewFlag,
-    parse_references,
+    provider_references,
 )
 from warehouse.settings import Settings
 
@@ -133,19 +133,7 @@ def _save(
     warehouse_count,
 ) -> None:
     try:
-        references = None
-        invalid: list[str] = []
-        if upload is not None:
-            references, invalid = parse_references(upload.getvalue())
-        elif pasted.strip():
-            references, invalid = parse_references(pasted)
-        if invalid:
-            shown = ", ".join(repr(v) for v in invalid[:5])
-            more = f" and {len(invalid) - 5} more" if len(invalid) > 5 else ""
-            raise FlagError(
-                f"{len(invalid)} line(s) of your list are not referral references (like AB1234AC): "
-                f"{shown}{more}. Correct or remove them and raise the flag again."
-            )
+        references = provider_references(upload.getvalue() if upload else None, pasted)
         mine = data.query(version, "flag_contracts")
         row = mine[mine.contract_ref == contract]
         if row.empty:
@@ -168,7 +156,7 @@ def _save(
                 category,
                 theirs,
                 comment,
-                tuple(references) if references is not None else None,
+                references,
             ),
             facts,
         )

@@ -13,6 +13,7 @@ from warehouse.flags import (
     FlagError,
     add_working_days,
     parse_references,
+    provider_references,
     reconcile,
 )
 from warehouse.settings import SettingsError, load_settings
@@ -122,3 +123,13 @@ def test_flags_address_is_never_shown():
 
 def test_unknown_demo_user_is_the_national_commissioner():
     assert demo_user("someone-else").role == "national"
+
+
+def test_the_providers_list_comes_from_the_upload_else_the_paste():
+    assert provider_references(None, "  \n") is None
+    assert provider_references(b"AB1234AC\n", "CD1234AC") == ("AB1234AC",)
+    assert provider_references(None, "cd1234ac\n") == ("CD1234AC",)
+    with pytest.raises(
+        FlagError, match=r"2 line\(s\) of your list are not referral references .*'x1', 'x2'\."
+    ):
+        provider_references(None, "AB1234AC\nx1\nx2\n")
