@@ -14,6 +14,7 @@ organisation; the Wales RPD sees WA_ACC and the D organisation; the national com
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from tests import builders as b
@@ -76,6 +77,18 @@ VISIBLE_REGIONS = {
     "demo-provider-lancashire-women": set(),
     "demo-provider-nottingham-womens-centre": set(),
     "demo-admin": set(),
+}
+
+# Parameters every page query may take, at their defaults: the whole scope, since June 2021.
+QUERY_DEFAULTS = {
+    "region": None,
+    "pcc": None,
+    "lot": None,
+    "provider": None,
+    "since": dt.date(2021, 6, 1),
+    "as_of": dt.date(2026, 11, 20),
+    "month": dt.date(2026, 5, 1),
+    "quarter": "2026-Q2",
 }
 
 

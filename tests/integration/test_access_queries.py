@@ -14,6 +14,7 @@ from dashboard.queries import NEEDS
 from tests.access_data import (
     CONTRACTS,
     ORGANISATIONS,
+    QUERY_DEFAULTS,
     VISIBLE,
     VISIBLE_REGIONS,
     words_of,
@@ -21,16 +22,7 @@ from tests.access_data import (
 from warehouse.access import DEMO_USERS, AccessRefused, demo_user
 from warehouse.connection import Warehouse
 
-BASE = {
-    "region": None,
-    "pcc": None,
-    "lot": None,
-    "provider": None,
-    "since": dt.date(2021, 6, 1),
-    "as_of": dt.date(2026, 11, 20),
-    "month": dt.date(2026, 5, 1),
-    "quarter": "2026-Q2",
-}
+BASE = QUERY_DEFAULTS
 GROUPS = ["region", "pcc", "lot", "provider", "contract"]
 
 

@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import data, flagview
 from dashboard.layout import safe_csv
+from tests.access_data import QUERY_DEFAULTS
 from tests.app.test_access_matrix import everything_shown
 from tests.conftest import HASH_KEY
 from warehouse.access import demo_user
@@ -47,18 +48,7 @@ def version(access_warehouse):
     return Warehouse.from_settings(access_warehouse.settings).current()
 
 
-BASE = {
-    "region": None,
-    "pcc": None,
-    "lot": None,
-    "provider": None,
-    "since": dt.date(2021, 6, 1),
-    "as_of": dt.date(2026, 11, 20),
-    "month": dt.date(2026, 5, 1),
-    "quarter": "2026-Q2",
-    "contract": None,
-    "group": "contract",
-}
+BASE = QUERY_DEFAULTS | {"contract": None, "group": "contract"}
 
 
 @pytest.mark.parametrize("attack", ATTACKS)
