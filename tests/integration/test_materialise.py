@@ -1,0 +1,42 @@
+"""A published version stores every measure as a table whose rows are exactly what its view gives."""
+
+from __future__ import annotations
+
+import shutil
+
+import duckdb
+
+from warehouse.connection import Warehouse
+from warehouse.measures import create_views, view_names
+
+
+def rows(con, name: str) -> list[str]:
+    return sorted(map(repr, con.execute(f"SELECT * FROM {name}").fetchall()))  # noqa: S608 -- our view names
+
+
+def test_published_measures_are_tables_equal_to_their_views(demo_warehouse, tmp_path):
+    version = Warehouse.from_settings(demo_warehouse.settings).current()
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(version.path, copy)
+    con = duckdb.connect(str(copy))
+    try:
+        kinds = dict(
+            con.execute(
+                "SELECT table_name, table_type FROM information_schema.tables WHERE table_name LIKE 'mart_%'"
+            ).fetchall()
+        )
+        assert {name: kinds.get(name) for name in view_names()} == dict.fromkeys(
+            view_names(), "BASE TABLE"
+        )
+        stored = {name: rows(con, name) for name in view_names()}
+        create_views(con)  # back to views, computed afresh from the core tables
+        assert con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name LIKE 'mart_%' AND table_type = 'VIEW'"
+        ).fetchone()[0] == len(view_names())
+        for name in view_names():
+            assert rows(con, name) == stored[name], name
+            assert stored[name] or name == "mart_forum_quarterly", (
+                f"{name} is empty on the demo data"
+            )
+    finally:
+        con.close()
