@@ -133,3 +133,30 @@ def test_the_providers_list_comes_from_the_upload_else_the_paste():
         FlagError, match=r"2 line\(s\) of your list are not referral references .*'x1', 'x2'\."
     ):
         provider_references(None, "AB1234AC\nx1\nx2\n")
+
+
+def test_rpd_refuses_demo_sign_in_in_production_with_the_plain_message(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = os.environ | {"RPD_PRODUCTION": "true", "RPD_DATA_DIR": str(tmp_path)}
+    env.pop("RPD_SIGN_IN", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "ingest.cli", "status"], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 1
+    assert "Demo sign-in cannot be used when RPD_PRODUCTION is true" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_the_summary_says_when_the_flags_cannot_be_read(tmp_path):
+    from ingest.summary import flag_lines
+
+    (tmp_path / "not-a-database").mkdir()
+    settings = load_settings(
+        {"RPD_DATA_DIR": str(tmp_path), "RPD_FLAGS_URL": f"sqlite:///{tmp_path / 'not-a-database'}"}
+    )
+    assert flag_lines(settings, None)[-1].startswith(
+        "The flags could not be read (OperationalError)"
+    )
