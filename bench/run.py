@@ -440,15 +440,7 @@ def report(rows: list[dict], prepared: dict[str, Prepared], mode: str, how: str)
         return paired_ratio(rows, size, a, b)
 
     def status(size: str, what: str) -> str:
-        bad = [
-            r["status"]
-            for r in rows
-            if r["section"] == "ingest"
-            and r["size"] == size
-            and r["what"] == what
-            and r["status"] != "ok"
-        ]
-        return bad[0] if bad else ""
+        return stop_reason(rows, size, what)
 
     lines = [
         "# Benchmarks",

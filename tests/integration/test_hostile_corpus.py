@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from ingest.pipeline import refresh
+from ingest.sources import LOAD_ORDER
 from tests import builders as b
 from tests.conftest import make_settings
 from tests.hostile.make_corpus import csv_text
@@ -28,16 +29,7 @@ from warehouse.connection import Warehouse
 
 HOSTILE = Path(__file__).parents[1] / "hostile"
 CASES = tomllib.loads((HOSTILE / "cases.toml").read_text("utf-8"))["case"]
-SOURCES = {
-    "contracts",
-    "organisations",
-    "forum_meetings",
-    "referrals_performance_report",
-    "referrals_weekly_extract",
-    "kpi_returns",
-    "financial_returns",
-    "forum_attendance",
-}
+SOURCES = set(LOAD_ORDER)  # every kind of file the service accepts
 
 
 SOAK = pytest.mark.skipif(
