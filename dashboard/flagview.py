@@ -23,6 +23,23 @@ def visible(settings: Settings, version: Version, user: User) -> pd.DataFrame:
     )
 
 
+def queue(
+    flags: pd.DataFrame,
+    statuses: list[str],
+    contract: str | None,
+    provider: str | None,
+    older_than_days: int,
+) -> pd.DataFrame:
+    """The triage queue as chosen: these statuses, raised at least so many days ago, and one
+    contract or provider if given."""
+    shown = flags[flags.status.isin(statuses) & (flags.age_days >= older_than_days)]
+    if contract is not None:
+        shown = shown[shown.contract_ref == contract]
+    if provider is not None:
+        shown = shown[shown.provider_code == provider]
+    return shown
+
+
 def disputed(flags: pd.DataFrame, contracts) -> pd.DataFrame:
     """Open or under-review flags on these contracts: contract_ref, month, flag_id."""
     active = flags[flags.status.isin(ACTIVE) & flags.contract_ref.isin(list(contracts))]

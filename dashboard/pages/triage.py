@@ -89,12 +89,13 @@ def _filter(flags, titles):
         step=1,
         key="triage_age",
     )
-    shown = flags[flags.status.isin(statuses) & (flags.age_days >= older)]
-    if contract != ANY:
-        shown = shown[shown.contract_ref == contract]
-    if provider != ANY:
-        shown = shown[shown.provider_code == provider]
-    return shown
+    return flagview.queue(
+        flags,
+        statuses,
+        None if contract == ANY else contract,
+        None if provider == ANY else provider,
+        int(older),
+    )
 
 
 def _review(settings, version, user, flags, titles) -> None:

@@ -160,3 +160,23 @@ def test_the_summary_says_when_the_flags_cannot_be_read(tmp_path):
     assert flag_lines(settings, None)[-1].startswith(
         "The flags could not be read (OperationalError)"
     )
+
+
+def test_triage_queue_filters():
+    import pandas as pd
+
+    from dashboard.flagview import queue
+
+    flags = pd.DataFrame(
+        {
+            "flag_id": [1, 2, 3, 4],
+            "status": ["open", "under_review", "resolved", "open"],
+            "age_days": [12, 3, 30, 0],
+            "contract_ref": ["A", "A", "B", "B"],
+            "provider_code": ["P", "Q", "P", "P"],
+        }
+    )
+    assert list(queue(flags, ["open", "under_review"], None, None, 0).flag_id) == [1, 2, 4]
+    assert list(queue(flags, ["open", "under_review"], None, None, 3).flag_id) == [1, 2]
+    assert list(queue(flags, ["open", "resolved"], "B", None, 0).flag_id) == [3, 4]
+    assert list(queue(flags, ["open", "under_review", "resolved"], None, "Q", 0).flag_id) == [2]
