@@ -8,6 +8,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, open_page, start_app
 from tests.browser.test_pages import serious_violations
@@ -76,7 +77,7 @@ def test_provider_flags_rpd_resolves_others_see_nothing(browser, demo_warehouse,
         # The provider raises the flag.
         page = open_page(browser, f"{url}/flags?user={PROVIDER}", DESKTOP)
         assert page.locator("h1").first.inner_text() == "Flag a discrepancy"
-        assert page.get_by_text("Demo mode.").count() == 1
+        expect(page.get_by_text("Demo mode.")).to_have_count(1, timeout=30_000)
         choose(page, "Month", month)
         page.get_by_text(f"Referrals we show for {month}").wait_for(timeout=30_000)
         settle(page)
@@ -116,8 +117,12 @@ def test_provider_flags_rpd_resolves_others_see_nothing(browser, demo_warehouse,
         page = open_page(browser, f"{url}/triage?user={RPD}", DESKTOP)
         assert page.locator("h1").first.inner_text() == "Flags to review"
         open_count = page.locator('[data-testid="stMetric"]').filter(has_text="Open").first
-        assert open_count.locator('[data-testid="stMetricValue"]').inner_text() == "1"
-        assert page.get_by_text("We received two referrals you do not show.").count() == 1
+        expect(open_count.locator('[data-testid="stMetricValue"]')).to_have_text(
+            "1", timeout=30_000
+        )
+        expect(page.get_by_text("We received two referrals you do not show.")).to_have_count(
+            1, timeout=30_000
+        )
         page.get_by_text("Resolved", exact=True).click()
         page.get_by_role("textbox", name="Response to the provider").fill(RESPONSE)
         page.get_by_role("button", name="Save response").click()
@@ -129,16 +134,21 @@ def test_provider_flags_rpd_resolves_others_see_nothing(browser, demo_warehouse,
         # The provider sees the response.
         page = open_page(browser, f"{url}/flags?user={PROVIDER}", DESKTOP)
         page.get_by_text("Flag 1 is resolved.").wait_for(timeout=30_000)
-        assert page.get_by_text(RESPONSE).count() >= 1  # as text; the history table may draw it too
+        # As text; the history table may draw it too.
+        expect(page.get_by_text(RESPONSE).first).to_be_visible(timeout=30_000)
         page.close()
 
         # Another region's provider and RPD see none of it.
         page = open_page(browser, f"{url}/flags?user={OTHER_PROVIDER}", DESKTOP)
-        assert page.get_by_text("You have not raised any flags yet.").count() == 1
+        expect(page.get_by_text("You have not raised any flags yet.")).to_have_count(
+            1, timeout=30_000
+        )
         assert RESPONSE not in page.content() and contract not in page.content()
         page.close()
         page = open_page(browser, f"{url}/triage?user={OTHER_RPD}", DESKTOP)
-        assert page.get_by_text("No flags have been raised on your contracts.").count() == 1
+        expect(page.get_by_text("No flags have been raised on your contracts.")).to_have_count(
+            1, timeout=30_000
+        )
         assert RESPONSE not in page.content()
         page.close()
     finally:

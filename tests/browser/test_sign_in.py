@@ -13,6 +13,7 @@ import subprocess
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, _free_port, start_app
 from tests.browser.test_pages import serious_violations
@@ -170,7 +171,7 @@ def test_a_person_not_in_the_users_file_is_refused(browser, oidc_app):
         main = page.locator('[data-testid="stMain"]').inner_text()
         assert f"You are signed in as {STRANGER}" in main
         assert "has not been given access" in main
-        assert page.get_by_role("button", name="Sign out").count() == 1
+        expect(page.get_by_role("button", name="Sign out")).to_have_count(1, timeout=30_000)
         # No data page: no menu, no filters, no figures.
         assert _menu(page) == ""
         assert (

@@ -5,6 +5,7 @@ screenshot for the README."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, PHONE, open_page, start_app
 from tests.browser.test_pages import SCREENSHOTS, serious_violations
@@ -39,7 +40,7 @@ def test_page_renders_accessibly(browser, demo_url, path, viewport):
     assert page.locator("h1").first.inner_text() == title
     assert page.locator('[data-testid="stException"]').count() == 0
     for section in sections:
-        assert page.get_by_role("heading", name=section).count() == 1
+        expect(page.get_by_role("heading", name=section)).to_have_count(1, timeout=30_000)
     assert serious_violations(page) == []
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(

@@ -4,6 +4,7 @@ warehouse, no serious accessibility problem, and screenshots for the README."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, PHONE, open_page, start_app
 from tests.browser.test_pages import SCREENSHOTS, serious_violations
@@ -31,7 +32,7 @@ def test_page_renders_accessibly(browser, demo_url, path, viewport):
     page = open_page(browser, f"{demo_url}{URLS[path]}", viewport)
     assert page.locator("h1").first.inner_text() == PAGES[path]
     assert page.locator('[data-testid="stException"]').count() == 0
-    assert page.get_by_text(KEY_TEXT[path]).count() >= 1
+    expect(page.get_by_text(KEY_TEXT[path]).first).to_be_visible(timeout=30_000)
     assert serious_violations(page) == []
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(
