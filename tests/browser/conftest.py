@@ -104,6 +104,10 @@ def open_page(browser, url: str, viewport: dict):
         '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000
     )
     page.wait_for_selector('[data-testid="stMain"] h1', timeout=30_000)
+    # The title is drawn early in a run; wait for the run that drew it to finish too.
+    page.wait_for_selector(
+        '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000
+    )
     for _ in range(60):  # until no placeholder is left and the page is not greyed out as stale
         if not page.locator('[data-testid="stSkeleton"], [data-stale="true"]').count():
             break

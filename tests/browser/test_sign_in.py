@@ -93,6 +93,7 @@ def _new_page(browser):
 def _settled(page, heading: str) -> None:
     page.wait_for_selector(IDLE, timeout=60_000)
     page.get_by_role("heading", name=heading).first.wait_for(timeout=30_000)
+    page.wait_for_selector(IDLE, timeout=60_000)  # the run that drew the heading has finished
     for _ in range(40):  # until nothing is greyed out as stale
         if not page.locator('[data-stale="true"]').count():
             break
