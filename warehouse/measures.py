@@ -28,9 +28,21 @@ def view_names() -> list[str]:
 
 
 def create_views(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the measures as views (replacing the tables the last run materialised)."""
+    """Create the measures as views, replacing the tables the last run materialised.
+
+    A version published before measures were materialised (or restored by `rpd rollback`) holds them
+    as views already; DuckDB refuses DROP TABLE on a view, even with IF EXISTS, so only tables are
+    dropped and views are replaced by CREATE OR REPLACE VIEW."""
+    tables = {
+        name
+        for (name,) in con.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+        ).fetchall()
+    }
     for name in view_names():
-        con.execute(f"DROP TABLE IF EXISTS {name}")
+        if name in tables:
+            con.execute(f"DROP TABLE {name}")
     for _, sql in view_files():
         con.execute(sql)
 
