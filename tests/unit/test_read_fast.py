@@ -46,6 +46,8 @@ TEXTS = {
     "padded header": " reference , name,amount \nA1,x,1\n",
     "non-ascii": HEADER + "A1,Llanelli – Caerfyrddin £,1\n",
     "NA-looking values": HEADER + "NA,null,NaN\nN/A,None,#N/A\n",
+    "NUL inside a value": HEADER + "A1,x\x00y,1\n",
+    "unicode line separator": HEADER + 'A1,x\u2028y,1\nA2,"p\rq",2\n',
 }
 
 
