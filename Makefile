@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint demo bench setup browser-deps db-deps clean soak audit
+.PHONY: run test lint demo bench setup browser-deps db-deps clean soak audit screenshots
 
 setup: $(STAMP)
 
@@ -58,6 +58,10 @@ lint: setup
 # Both cores (pytest-xdist), one test file per worker at a time: the suite stays under 15 minutes.
 test: setup browser-deps db-deps lint audit
 	$(BIN)/pytest -q -p no:cacheprovider -n 2 --dist loadfile
+
+# Retake the README's screenshots (docs/screenshots/) with the browser page tests.
+screenshots: setup browser-deps
+	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(BIN)/pytest -q -p no:cacheprovider -k renders_accessibly tests/browser
 
 # Known vulnerabilities in the locked packages (pip-audit): fails on one with a fix; says loudly
 # when no vulnerability service is reachable (docs/reliability.md).

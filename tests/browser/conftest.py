@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -26,6 +27,20 @@ FLAGS = [
     "--disable-sync",
 ]
 DESKTOP = {"width": 1400, "height": 1000}
+# Every page test takes a screenshot. They go to a temporary folder, so a test run leaves the checkout
+# unchanged; `make screenshots` sets SCREENSHOTS_DIR=docs/screenshots to refresh the README's copies.
+SCREENSHOTS = Path(
+    os.environ.get("SCREENSHOTS_DIR") or Path(tempfile.gettempdir()) / "rpd-screenshots"
+)
+
+
+def screenshot(page, name: str, viewport: dict) -> None:
+    """Save the page as SCREENSHOTS/<name>-desktop.png or -phone.png."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    width = "phone" if viewport is PHONE else "desktop"
+    page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"))
+
+
 PHONE = {"width": 390, "height": 844}
 
 pytestmark = pytest.mark.browser

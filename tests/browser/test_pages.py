@@ -3,14 +3,11 @@ no serious accessibility problem, and a screenshot for the README."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from tests.browser.conftest import DESKTOP, PHONE, open_page
+from tests.browser.conftest import DESKTOP, PHONE, open_page, screenshot
 from warehouse.connection import Warehouse
 
-SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
 PAGES = {"status": "Data status"}  # url path -> title
 
 
@@ -34,11 +31,7 @@ def test_page_renders_accessibly(browser, app_url, path, viewport):
     assert page.locator("h1").first.inner_text() == PAGES[path]
     assert page.locator('[data-testid="stException"]').count() == 0
     assert serious_violations(page) == []
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    name = path
-    page.screenshot(
-        path=str(SCREENSHOTS / f"{name}-{'phone' if viewport is PHONE else 'desktop'}.png")
-    )
+    screenshot(page, path, viewport)
     page.close()
 
 

@@ -3,15 +3,12 @@ accessibility problem, and links to a glossary term land on that term."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, PHONE, open_page
+from tests.browser.conftest import DESKTOP, PHONE, open_page, screenshot
 from tests.browser.test_pages import serious_violations
 
-SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
 PAGES = {"glossary": "Glossary", "accessibility": "Accessibility"}  # url path -> title
 
 
@@ -23,10 +20,7 @@ def test_reference_page_renders_accessibly(browser, app_url, path, viewport):
     assert page.locator("h1").first.inner_text() == PAGES[path]
     assert page.locator('[data-testid="stException"]').count() == 0
     assert serious_violations(page) == []
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(
-        path=str(SCREENSHOTS / f"{path}-{'phone' if viewport is PHONE else 'desktop'}.png")
-    )
+    screenshot(page, path, viewport)
     page.close()
 
 

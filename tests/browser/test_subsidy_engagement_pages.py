@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, PHONE, open_page, start_app
-from tests.browser.test_pages import SCREENSHOTS, serious_violations
+from tests.browser.conftest import DESKTOP, PHONE, open_page, screenshot, start_app
+from tests.browser.test_pages import serious_violations
 from warehouse.connection import Warehouse
 
 PAGES = {
@@ -42,10 +42,7 @@ def test_page_renders_accessibly(browser, demo_url, path, viewport):
     for section in sections:
         expect(page.get_by_role("heading", name=section)).to_have_count(1, timeout=30_000)
     assert serious_violations(page) == []
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(
-        path=str(SCREENSHOTS / f"{path}-{'phone' if viewport is PHONE else 'desktop'}.png")
-    )
+    screenshot(page, path, viewport)
     page.close()
 
 

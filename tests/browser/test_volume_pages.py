@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, PHONE, open_page, start_app
-from tests.browser.test_pages import SCREENSHOTS, serious_violations
+from tests.browser.conftest import DESKTOP, PHONE, open_page, screenshot, start_app
+from tests.browser.test_pages import serious_violations
 from warehouse.connection import Warehouse
 
 PAGES = {"overview": "Overview", "volume": "Volume versus forecast"}
@@ -34,10 +34,7 @@ def test_page_renders_accessibly(browser, demo_url, path, viewport):
     assert page.locator('[data-testid="stException"]').count() == 0
     expect(page.get_by_text(KEY_TEXT[path]).first).to_be_visible(timeout=30_000)
     assert serious_violations(page) == []
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(
-        path=str(SCREENSHOTS / f"{path}-{'phone' if viewport is PHONE else 'desktop'}.png")
-    )
+    screenshot(page, path, viewport)
     page.close()
 
 
