@@ -449,7 +449,7 @@ def report(rows: list[dict], prepared: dict[str, Prepared], mode: str, how: str)
         f"`{'docs/benchmarks.csv' if mode == 'full' else 'data/bench/benchmarks-quick.csv'}` (one row per "
         "run, with the machine's 1-minute load average when it ended).",
         "",
-        f"Machine: {machine()}. Other work shared the machine (see the load average in the CSV and the notes below).",
+        f"Machine: {machine()}. {_load_range(rows)}",
         "",
         "## Data",
         "",
@@ -585,6 +585,17 @@ def peak_text(rows: list[dict], size: str, what: str) -> str:
         return f"{statistics.median(done):,.0f}"
     stopped = [float(r["peak_rss_mib"]) for r in mine if r["status"].startswith("stopped")]
     return f"≥{max(stopped):,.0f}" if stopped else "–"
+
+
+def _load_range(rows: list[dict]) -> str:
+    """The 1-minute load average over the runs: about 1 to 2 is the benchmark itself on 2 cores."""
+    loads = [float(r["load_1min"]) for r in rows if r.get("load_1min") not in (None, "")]
+    if not loads:
+        return ""
+    return (
+        f"1-minute load average at the end of each run: {min(loads):.1f} to {max(loads):.1f} "
+        "(the benchmark itself accounts for about 1 to 2; more means other work shared the machine)."
+    )
 
 
 def paired_ratio(rows: list[dict], size: str, a: str, b: str) -> float | None:
