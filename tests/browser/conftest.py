@@ -112,6 +112,18 @@ def app_url(small_warehouse):
     proc.wait(timeout=20)
 
 
+def idle(page) -> None:
+    """Wait until the script has finished its run and nothing is left greyed out as stale or as a
+    placeholder (stale elements are drawn faded, which an accessibility scan reports as low contrast)."""
+    page.wait_for_selector(
+        '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000
+    )
+    for _ in range(60):
+        if not page.locator('[data-testid="stSkeleton"], [data-stale="true"]').count():
+            break
+        page.wait_for_timeout(250)
+
+
 def open_page(browser, url: str, viewport: dict):
     page = browser.new_page(viewport=viewport)
     page.goto(url, wait_until="domcontentloaded")
@@ -119,14 +131,7 @@ def open_page(browser, url: str, viewport: dict):
         '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000
     )
     page.wait_for_selector('[data-testid="stMain"] h1', timeout=30_000)
-    # The title is drawn early in a run; wait for the run that drew it to finish too.
-    page.wait_for_selector(
-        '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000
-    )
-    for _ in range(60):  # until no placeholder is left and the page is not greyed out as stale
-        if not page.locator('[data-testid="stSkeleton"], [data-stale="true"]').count():
-            break
-        page.wait_for_timeout(250)
+    idle(page)  # the title is drawn early in a run; wait for the run that drew it to finish too
     assert page.locator('[data-testid="stNotification"], [role="dialog"]').count() == 0, (
         "an error dialog is open"
     )

@@ -10,7 +10,7 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, open_page, start_app
+from tests.browser.conftest import DESKTOP, idle, open_page, start_app
 from tests.browser.test_pages import serious_violations
 from tests.conftest import make_settings
 from warehouse.connection import Warehouse
@@ -55,10 +55,8 @@ def choose(page, label: str, option: str) -> None:
 
 
 def settle(page) -> None:
-    page.wait_for_timeout(500)
-    page.wait_for_selector(
-        '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000
-    )
+    page.wait_for_timeout(500)  # let the run an action started begin
+    idle(page)
 
 
 @pytest.mark.slow

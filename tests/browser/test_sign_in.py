@@ -15,7 +15,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, _free_port, start_app
+from tests.browser.conftest import DESKTOP, _free_port, idle, start_app
 from tests.browser.test_pages import serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -93,11 +93,7 @@ def _new_page(browser):
 def _settled(page, heading: str) -> None:
     page.wait_for_selector(IDLE, timeout=60_000)
     page.get_by_role("heading", name=heading).first.wait_for(timeout=30_000)
-    page.wait_for_selector(IDLE, timeout=60_000)  # the run that drew the heading has finished
-    for _ in range(40):  # until nothing is greyed out as stale
-        if not page.locator('[data-stale="true"]').count():
-            break
-        page.wait_for_timeout(250)
+    idle(page)  # the run that drew the heading has finished
 
 
 def _no_exception(page) -> None:
