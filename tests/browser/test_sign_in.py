@@ -112,6 +112,22 @@ def _sign_in_at_provider(page, app_url: str, provider_url: str) -> None:
     page.get_by_role("heading", name="Authorize Client").wait_for(timeout=10_000)
 
 
+def _no_secrets(page, secret_values: dict[str, str]) -> None:
+    html = page.content()
+    for name, value in secret_values.items():
+        assert value not in html, f"the {name} is in the page"
+
+
+def _sign_out(page, app_url: str, provider_url: str) -> None:
+    page.get_by_role("button", name="Sign out").click()
+    # The provider has an end-session page: confirm there, and it sends us back to the app.
+    page.wait_for_url(f"{provider_url}/**", timeout=30_000)
+    page.get_by_role("button", name="End session").click()
+    page.wait_for_url(f"{app_url}/**", timeout=30_000)
+    _settled(page, "Sign in")
+    _no_exception(page)
+
+
 def _menu(page) -> str:
     nav = page.locator('[data-testid="stSidebarNav"]')
     return nav.inner_text() if nav.count() else ""
@@ -137,17 +153,9 @@ def test_a_listed_rpd_signs_in_sees_their_pages_and_signs_out(browser, oidc_app)
         assert "Flag a discrepancy" not in menu  # a provider's page
         assert "Demo mode" not in sidebar
 
-        html = page.content()
-        for name, value in secret_values.items():
-            assert value not in html, f"the {name} is in the page"
+        _no_secrets(page, secret_values)
 
-        page.get_by_role("button", name="Sign out").click()
-        # The provider has an end-session page: confirm there, and it sends us back to the app.
-        page.wait_for_url(f"{provider_url}/**", timeout=30_000)
-        page.get_by_role("button", name="End session").click()
-        page.wait_for_url(f"{app_url}/**", timeout=30_000)
-        _settled(page, "Sign in")
-        _no_exception(page)
+        _sign_out(page, app_url, provider_url)
         assert "Signed in as" not in page.locator("body").inner_text()
         assert _menu(page) == ""
     finally:
@@ -179,16 +187,9 @@ def test_a_person_not_in_the_users_file_is_refused(browser, oidc_app):
             == 0
         )
         assert serious_violations(page) == []
-        html = page.content()
-        for name, value in secret_values.items():
-            assert value not in html, f"the {name} is in the page"
+        _no_secrets(page, secret_values)
 
-        page.get_by_role("button", name="Sign out").click()
-        page.wait_for_url(f"{provider_url}/**", timeout=30_000)
-        page.get_by_role("button", name="End session").click()
-        page.wait_for_url(f"{app_url}/**", timeout=30_000)
-        _settled(page, "Sign in")
-        _no_exception(page)
+        _sign_out(page, app_url, provider_url)
     finally:
         context.close()
 
