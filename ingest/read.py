@@ -76,7 +76,9 @@ def read_table(path: Path, data: bytes, matches_header) -> RawTable:
             f"Files ending '{suffix or '(none)'}' are not accepted. Send CSV (.csv) or Excel (.xlsx) files."
         )
     text, encoding = _decode(data, path.name)
-    return RawTable(_parse_csv(text), "csv", encoding=encoding)
+    # UTF-8 bytes are what pyarrow reads: hand over the file's own rather than encode the text again.
+    utf8 = data.removeprefix(b"\xef\xbb\xbf") if encoding.startswith("utf-8") else None
+    return RawTable(_parse_csv(text, utf8), "csv", encoding=encoding)
 
 
 def _decode(data: bytes, name: str) -> tuple[str, str]:
@@ -113,7 +115,8 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
         ) from None
 
 
-def _parse_csv(text: str) -> pd.DataFrame:
+def _parse_csv(text: str, utf8: bytes | None = None) -> pd.DataFrame:
+    """`utf8`: the same text as UTF-8 without a byte order mark, if the file already is (else made)."""
     first = text.lstrip("\ufeff").split("\n", 1)[0]
     if "," not in first:
         for name, sep in (("semicolons", ";"), ("tabs", "\t"), ("pipes", "|")):
@@ -127,7 +130,7 @@ def _parse_csv(text: str) -> pd.DataFrame:
         raise RejectedFile(
             "The file ends inside a quoted value: it may have been cut short, or a quote mark is not closed."
         )
-    fast = _parse_csv_fast(text)
+    fast = _parse_csv_fast(text, utf8)
     return _tidy(fast) if fast is not None else _parse_csv_strict(text)
 
 
@@ -173,7 +176,7 @@ def _parse_csv_strict(text: str) -> pd.DataFrame:
 _QUOTE_INSIDE_A_VALUE = re.compile(r'"(?<=[^,\r\n]")[^,\r\n"]')  # the quote first: found quickly
 
 
-def _parse_csv_fast(text: str) -> pd.DataFrame | None:
+def _parse_csv_fast(text: str, utf8: bytes | None = None) -> pd.DataFrame | None:
     """The same table as _parse_csv_strict, read by pyarrow's C++ CSV parser; None if it cannot.
 
     Python's csv module holds every cell as a Python string (about 2 GB at a million referrals) and is
@@ -194,7 +197,7 @@ def _parse_csv_fast(text: str) -> pd.DataFrame | None:
         return None
     try:
         table = pacsv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
+            io.BytesIO(text.encode("utf-8") if utf8 is None else utf8),
             parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
                 column_types={name: pa.string() for name in header},

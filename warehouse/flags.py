@@ -384,7 +384,7 @@ class FlagStore:
 
         Providers see the flags raised by their organisation; RPD teams and the national commissioner
         see the flags on the contracts they may read (`allowed_contracts`, None for every contract)."""
-        if not (user.may("raise_flags") or user.may("triage")):
+        if not _sees_flags(user):
             return _empty_flags()
         query = _visible(sa.select(flag), user, allowed_contracts)
         with self.engine.connect() as con:
@@ -459,10 +459,7 @@ class FlagStore:
     def _require_visible(con, user: User, flag_id: int, allowed: list[str] | None) -> None:
         """Refuse a flag the user may not see (the same rule as flags(), for one flag)."""
         query = _visible(sa.select(flag.c.flag_id).where(flag.c.flag_id == flag_id), user, allowed)
-        if (
-            not (user.may("raise_flags") or user.may("triage"))
-            or con.execute(query).first() is None
-        ):
+        if not _sees_flags(user) or con.execute(query).first() is None:
             raise AccessRefused(f"Flag {flag_id} is not one you may see.")
 
     def counts(self) -> dict[str, int]:
@@ -487,6 +484,11 @@ def _one_at_a_time(con, key: int) -> None:
         con.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
     elif con.dialect.name == "sqlite":
         con.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _sees_flags(user: User) -> bool:
+    """Providers (who raise flags) and RPD and national teams (who triage them) see flags."""
+    return user.may("raise_flags") or user.may("triage")
 
 
 def _visible(query, user: User, allowed: list[str] | None):
