@@ -8,7 +8,7 @@ import great_expectations.expectations as gxe
 import pandas as pd
 
 from expectations.common import between, in_order, in_set, listed_outside, rule
-from expectations.report import CheckContext
+from expectations.report import UNREADABLE, CheckContext
 
 SECTORS = ("voluntary", "private", "public")
 
@@ -29,15 +29,35 @@ def derive(frame: pd.DataFrame, ctx: CheckContext) -> pd.DataFrame:
         else None
         for pccs, region in zip(frame["pcc_area_codes"], frame["region_code"], strict=True)
     ]
-    has_bands = frame["band_1_upto"].notna()
+    given = {n: _band_given(frame, n) for n in (1, 2, 3)}
+    has_bands = given[1] | given[2] | given[3]
+    # Provider codes have no commas: 'PACT,HIBISCUS' is two codes written with the wrong separator.
+    frame["subcontractor_codes__comma"] = frame["subcontractor_codes"].map(
+        lambda codes: (
+            ";".join(c for c in codes if "," in c) or None if isinstance(codes, list) else None
+        )
+    )
     frame["bands__and_cap"] = (has_bands & frame["annual_volume_cap"].notna()).map(
         {True: "both", False: None}
     )
+    # Band 2 without band 1, or band 3 without band 2: every band's position would be wrong.
+    gap = (given[2] & ~given[1]) | (given[3] & ~given[2])
+    frame["bands__gap"] = gap.map({True: "gap", False: None})
     incomplete = pd.Series(False, index=frame.index)
     for n in (1, 2, 3):
         incomplete |= frame[f"band_{n}_upto"].isna() != frame[f"band_{n}_payment_gbp"].isna()
     frame["bands__incomplete"] = incomplete.map({True: "incomplete", False: None})
     return frame
+
+
+def _band_given(frame: pd.DataFrame, n: int) -> pd.Series:
+    """Rows where band n has its limit or its payment, readable or not."""
+    given = pd.Series(False, index=frame.index)
+    for column in (f"band_{n}_upto", f"band_{n}_payment_gbp"):
+        given |= frame[column].notna()
+        if column + UNREADABLE in frame:
+            given |= frame[column + UNREADABLE].notna()
+    return given
 
 
 def rules(ctx: CheckContext) -> list[gxe.Expectation]:
@@ -73,6 +93,11 @@ def rules(ctx: CheckContext) -> list[gxe.Expectation]:
             column="pcc_area_codes__outside_region",
         ),
         in_set("lead_provider_sector", "lead_provider_sector", SECTORS, "one of"),
+        rule(
+            gxe.ExpectColumnValuesToBeNull,
+            "'subcontractor_codes' must be provider codes separated by semicolons (;), not commas.",
+            column="subcontractor_codes__comma",
+        ),
         in_order("end_date", "start_date", "end_date", "start_date"),
         rule(
             gxe.ExpectColumnValuesToBeBetween,
@@ -88,6 +113,12 @@ def rules(ctx: CheckContext) -> list[gxe.Expectation]:
             gxe.ExpectColumnValuesToBeNull,
             "A contract has either volume bands or 'annual_volume_cap', not both.",
             column="bands__and_cap",
+            show_values=False,
+        ),
+        rule(
+            gxe.ExpectColumnValuesToBeNull,
+            "Volume bands must start at band 1 and leave no band out in between.",
+            column="bands__gap",
             show_values=False,
         ),
         rule(

@@ -94,7 +94,7 @@ def rules(ctx: CheckContext, shape: str, names: dict[str, str]) -> list[gxe.Expe
 
     dates = [
         c for c, _ in LIFECYCLE if c not in ("completion_deadline", "assessment_scheduled_for")
-    ] + ["referred_at"]
+    ] + ["referred_at", "assessment_first_missed_at"]
     booked_limit = dt.datetime.combine(ctx.today + dt.timedelta(days=183), dt.time.max)
     found = [
         rule(

@@ -24,8 +24,13 @@ def _quarter_rules(ctx: CheckContext) -> list[gxe.Expectation]:
             gxe.ExpectColumnValuesToBeBetween,
             "'quarter' must not have started after today.",
             column="quarter_start",
-            min_value=dt.datetime(2021, 1, 1),
             max_value=dt.datetime.combine(ctx.today, dt.time()),
+        ),
+        rule(
+            gxe.ExpectColumnValuesToBeBetween,
+            "'quarter' must be 2021-Q1 or later (returns start in January 2021).",
+            column="quarter_start",
+            min_value=dt.datetime(2021, 1, 1),
         ),
     ]
 

@@ -12,6 +12,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -105,7 +106,7 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
             b"\xef\xbb\xbf"
         ) else "utf-8"
     except UnicodeDecodeError:
-        pass
+        _refuse_mixed_encodings(data)
     try:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError as e:
@@ -113,6 +114,49 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
             f"The file's text encoding is not UTF-8 or Windows-1252 (byte {e.start + 1} cannot be read). "
             "In Excel choose 'Save as' then 'CSV UTF-8 (Comma delimited)'."
         ) from None
+
+
+# A character written as UTF-8 (two to four bytes). Text saved as Windows-1252 practically never holds
+# one: it would be a capital accented letter followed at once by a symbol, as in 'Ã©' (UTF-8's 'é').
+_UTF8_CHARACTER = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+def _refuse_mixed_encodings(data: bytes) -> None:
+    """Refuse a file that is not UTF-8 but holds UTF-8 characters: rows pasted together from a 'CSV
+    UTF-8' and an older 'CSV' file. Read as Windows-1252, its UTF-8 letters would load garbled."""
+    if not _UTF8_CHARACTER.search(data):
+        return
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        return  # not Windows-1252 either: refused as an unknown encoding
+    # Undecodable bytes become lone surrogates (U+DC80-U+DCFF), so each record shows which it holds.
+    text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="surrogateescape")
+    utf8_row = other_row = None
+    try:
+        for number, record in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
+            cell = "".join(record)
+            if other_row is None and re.search("[\udc80-\udcff]", cell):
+                other_row = number
+            if utf8_row is None and re.search("[^\x00-\x7f\udc80-\udcff]", cell):
+                utf8_row = number
+            if utf8_row and other_row:
+                break
+    except csv.Error:
+        pass
+    if not (utf8_row and other_row):
+        return
+    where = (
+        f"UTF-8 and Windows-1252 in row {utf8_row}"
+        if utf8_row == other_row
+        else f"UTF-8 in row {utf8_row}, Windows-1252 in row {other_row}"
+    )
+    raise RejectedFile(
+        f"The file mixes two text encodings ({where}), so letters such as £ or é would be read wrong. "
+        "Open it, check those rows, and save it again as 'CSV UTF-8 (Comma delimited)'."
+    )
 
 
 def _parse_csv(text: str, utf8: bytes | None = None) -> pd.DataFrame:
@@ -241,7 +285,7 @@ def _read_xlsx(data: bytes, matches_header) -> RawTable:
         raise RejectedFile(
             f"The workbook has several sheets with data ({', '.join(known)}). Send one sheet per file."
         )
-    formulas = _formula_cells(data, name)
+    formulas, percents, errors = _sheet_cells(data, name)
     if formulas:
         cells = ", ".join(formulas[:5]) + (
             f" and {len(formulas) - 5:,} more" if len(formulas) > 5 else ""
@@ -251,32 +295,151 @@ def _read_xlsx(data: bytes, matches_header) -> RawTable:
             "are read, and a formula's saved result may be missing or out of date: copy the sheet, paste it "
             "back with Paste Special then Values, and send the file again."
         )
-    frame = sheets[name]
+    if errors:
+        shown = ", ".join(f"{ref}: {value}" for ref, value in errors[:5]) + (
+            f" and {len(errors) - 5:,} more" if len(errors) > 5 else ""
+        )
+        raise RejectedFile(
+            f"Sheet '{name}' has cells showing an error instead of a value (cell{'s' if len(errors) > 1 else ''} "
+            f"{shown}). Correct those cells, or empty them, and send the file again."
+        )
+    frame = _as_shown(sheets[name], percents)
     # Values formatted by Excel: whole numbers come back as "12.0" from numeric cells.
     frame = frame.apply(lambda col: col.str.replace(r"^(-?\d+)\.0$", r"\1", regex=True))
     return RawTable(frame, "xlsx", sheet=name)
 
 
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-_FORMULA_CELL = re.compile(rb'<(?:\w+:)?c r="([A-Z]+[0-9]+)"[^>]*>\s*<(?:\w+:)?f[\s>/]')
+def _as_shown(frame: pd.DataFrame, percents: list[tuple[int, int]]) -> pd.DataFrame:
+    """Number cells as Excel shows them, which is what their sender meant.
+
+    Excel shows at most 15 significant digits, so the binary noise of a pasted calculation
+    (51150.00000000001) is not part of the value; a cell formatted as a percentage holds 0.9 but
+    shows, and means, 90%."""
+    for row, column in percents:  # sheet positions: the header is row 1, column A is 0
+        if 0 <= row - 2 < len(frame) and column < len(frame.columns):
+            value = frame.iat[row - 2, column]
+            if re.fullmatch(r"-?\d+(?:\.\d+)?(?:[eE]-?\d+)?", value):
+                frame.iat[row - 2, column] = _fifteen_digits(float(value) * 100) + "%"
+    return frame.apply(_without_noise)
 
 
-def _formula_cells(data: bytes, sheet: str) -> list[str]:
-    """References of the cells of `sheet` that hold a formula (calamine gives only their saved results)."""
+def _without_noise(text: pd.Series) -> pd.Series:
+    """Long decimals rounded to the 15 significant digits Excel shows (shorter ones are unchanged)."""
+    long = text.str.fullmatch(r"-?\d+\.\d+") & (text.str.len() > 16)
+    if not long.any():
+        return text
+    return text.mask(long, text[long].map(lambda v: _fifteen_digits(float(v))))
+
+
+def _fifteen_digits(value: float) -> str:
+    """`value` rounded to the 15 significant digits Excel shows, written without an exponent."""
+    shown = format(value, ".15g")
+    return format(Decimal(shown), "f") if "e" in shown else shown
+
+
+# Excel's built-in number formats that show a percentage: 0% and 0.00%.
+_PERCENT_FORMATS = {"9", "10"}
+
+
+def _local(tag: str) -> str:
+    """An XML tag without its namespace: Excel, LibreOffice and 'strict' OOXML name them differently."""
+    return tag.rsplit("}", 1)[-1]
+
+
+def _sheet_cells(
+    data: bytes, sheet: str
+) -> tuple[list[str], list[tuple[int, int]], list[tuple[str, str]]]:
+    """The cells of `sheet` calamine cannot describe: references of those holding a formula (calamine
+    gives only their saved results), (row, column) of number cells formatted as a percentage, and
+    the reference and value of cells holding an error such as #N/A (calamine reads them as empty).
+
+    The sheet is read with an XML parser, so attributes in any order and any namespace prefix are
+    understood; a sheet with no formula, no error and no percentage format is not parsed."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as book:
             workbook = ElementTree.fromstring(book.read("xl/workbook.xml"))
             rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
             rel_id = next(
-                s.get(_REL) for s in workbook.iter(f"{_MAIN}sheet") if s.get("name") == sheet
+                value
+                for element in workbook.iter()
+                if _local(element.tag) == "sheet" and element.get("name") == sheet
+                for key, value in element.attrib.items()
+                if _local(key) == "id"
             )
             target = next(r.get("Target") or "" for r in rels if r.get("Id") == rel_id)
             target = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
             xml = book.read(target)
+            percent_styles = _percent_styles(book)
     except (KeyError, StopIteration, zipfile.BadZipFile, ElementTree.ParseError):
-        return []  # not laid out as Excel writes it; calamine read it, so take its values
-    return [m.group(1).decode() for m in _FORMULA_CELL.finditer(xml)]
+        return [], [], []  # not laid out as Excel writes it; calamine read it, so take its values
+    if not percent_styles and not re.search(rb"<(?:[\w.-]+:)?f[\s>/]|t=[\"']e[\"']", xml):
+        return [], [], []
+    formulas: list[str] = []
+    percents: list[tuple[int, int]] = []
+    errors: list[tuple[str, str]] = []
+    row_number, column = 0, -1
+    try:
+        for event, element in ElementTree.iterparse(io.BytesIO(xml), events=("start", "end")):
+            tag = _local(element.tag)
+            if event == "start":
+                if tag == "row":
+                    row_number = int(element.get("r") or row_number + 1)
+                    column = -1
+                continue
+            if tag == "c":
+                ref = element.get("r") or ""
+                letters = re.match(r"[A-Z]+", ref)
+                column = _column_index(letters.group()) if letters else column + 1
+                children = {_local(child.tag) for child in element}
+                ref = ref or f"{_column_letters(column)}{row_number}"
+                if "f" in children:
+                    formulas.append(ref)
+                elif element.get("t") == "e":
+                    value = next((c.text for c in element if _local(c.tag) == "v"), None)
+                    errors.append((ref, value or "an error"))
+                elif element.get("s") in percent_styles and element.get("t") in (None, "n"):
+                    percents.append((row_number, column))
+                element.clear()
+            elif tag == "row":
+                element.clear()
+    except ElementTree.ParseError:
+        pass
+    return formulas, percents, errors
+
+
+def _percent_styles(book: zipfile.ZipFile) -> set[str]:
+    """Indexes of the workbook's cell styles whose number format shows a percentage."""
+    try:
+        styles = ElementTree.fromstring(book.read("xl/styles.xml"))
+    except KeyError:
+        return set()
+    percent = set(_PERCENT_FORMATS)
+    for fmt in styles.iter():
+        if _local(fmt.tag) == "numFmt":
+            # A % outside quoted text and not escaped by a backslash makes Excel multiply by 100.
+            code = re.sub(r'"[^"]*"|\\.', "", fmt.get("formatCode") or "")
+            if "%" in code:
+                percent.add(fmt.get("numFmtId") or "")
+    cell_formats = next((e for e in styles if _local(e.tag) == "cellXfs"), None)
+    if cell_formats is None:
+        return set()
+    return {str(n) for n, xf in enumerate(cell_formats) if xf.get("numFmtId") in percent}
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index - 1
+
+
+def _column_letters(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _tidy(frame: pd.DataFrame) -> pd.DataFrame:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -377,8 +378,129 @@ def corpus() -> dict[str, bytes]:
             "Register": frame("contracts", [b.contract(contract_ref="PRJ_0103")]),
         }
     )
+    files |= issue_13_rules()
     _ = c_head
     return files
+
+
+# -- issue 13: every documented rule enforced, spreadsheet values read as their sender meant ----------
+def issue_13_rules() -> dict[str, bytes]:
+    files: dict[str, bytes] = {}
+    no_bands = {k: "" for k in b.NO_BANDS}
+    files["contracts-bands-and-cap-without-band-1.csv"] = csv_bytes(
+        "contracts",
+        [
+            b.contract(
+                contract_ref="PRJ_0101",
+                annual_volume_cap="1400",
+                **no_bands | {"band_2_upto": "1300", "band_2_payment_gbp": "£1,200,000"},
+            )
+        ],
+    )
+    files["contracts-band-2-missing.csv"] = csv_bytes(
+        "contracts",
+        [
+            b.contract(
+                contract_ref="PRJ_0101",
+                band_2_upto="",
+                band_2_payment_gbp="",
+                band_3_upto="1400",
+                band_3_payment_gbp="£1,300,000",
+            )
+        ],
+    )
+    files["contracts-subcontractors-with-commas.csv"] = csv_bytes(
+        "contracts", [b.contract(contract_ref="PRJ_0101", subcontractor_codes="PACT,HIBISCUS")]
+    )
+    files["kpi-minus-digit-formula.csv"] = csv_bytes(
+        "kpi_returns", [b.kpi(kpi_name="-1+cmd|' /C calc'!A0")]
+    )
+    files["meetings-minus-digit-sum.csv"] = csv_bytes(
+        "forum_meetings", [b.meeting(meeting_id="B-2026-08", topic="-2+3")]
+    )
+    files["kpi-quarter-before-2021.csv"] = csv_bytes("kpi_returns", [b.kpi(quarter="2020-Q4")])
+    files["referrals-missed-appointment-in-future.csv"] = csv_bytes(
+        "referrals_performance_report", referrals(date_saa_first_not_attended="2027-01-05T10:00:00")
+    )
+    # Rows pasted together from a 'CSV UTF-8' file (row 2) and an older Excel 'CSV' (row 3).
+    files["organisations-mixed-encodings.csv"] = csv_text(
+        "organisations",
+        [b.organisation(org_name="Café Women"), b.organisation(org_id="CH1000002")],
+    ).encode("utf-8") + csv_text(
+        "organisations", [b.organisation(org_id="CH1000004", org_name="Café Men")]
+    ).split("\r\n", 1)[1].encode("cp1252")
+
+    def formula_attributes_reordered(book, sheets):
+        sheets["Finance"].write_formula(
+            _cell("financial_returns", "full_delivery_cost_gbp"), "=1+1"
+        )
+
+    finance = frame("financial_returns", [b.finance()])
+    reordered = xlsx({"Finance": finance}, formula_attributes_reordered)
+    ref = _cell("financial_returns", "full_delivery_cost_gbp").encode()
+    # Excel writes a formula cell's attributes in any order: the style first here.
+    files["finance-formula-attributes-reordered.xlsx"] = _edit_sheet(
+        reordered, rb'<c r="' + ref + rb'"><f>', rb'<c s="0" r="' + ref + rb'"><f>'
+    )
+    source_ref = _cell("financial_returns", "other_funding_source").encode()
+    files["finance-error-cell.xlsx"] = _edit_sheet(
+        xlsx({"Finance": finance}),
+        re.compile(rb'<c r="' + source_ref + rb'"[^>]*>.*?</c>'),
+        rb'<c r="' + source_ref + rb'" t="e"><v>#N/A</v></c>',
+    )
+
+    def money_cells(*values):
+        def write(book, sheets):
+            money = book.add_format({"num_format": "£#,##0.00"})
+            for column, value in zip(
+                ("contract_income_gbp", "full_delivery_cost_gbp", "other_funding_gbp"),
+                values,
+                strict=True,
+            ):
+                sheets["Finance"].write_number(_cell("financial_returns", column), value, money)
+
+        return write
+
+    quarter = frame("financial_returns", [b.finance(quarter="2025-Q4")])
+    # What 'paste as values' leaves of a sum: binary noise far below a penny.
+    files["ok-finance-money-binary-noise.xlsx"] = xlsx(
+        {"Finance": quarter}, money_cells(51150.00000000001, 54960.0, 3809.9999999999995)
+    )
+    files["finance-money-third-decimal.xlsx"] = xlsx(
+        {"Finance": frame("financial_returns", [b.finance()])},
+        money_cells(51150.005, 54960.0, 3810.0),
+    )
+
+    def percent_target(book, sheets):
+        percent = book.add_format({"num_format": "0%"})
+        sheets["KPIs"].write_number(_cell("kpi_returns", "target_pct"), 0.9, percent)
+
+    files["ok-kpi-target-percent-cell.xlsx"] = xlsx(
+        {"KPIs": frame("kpi_returns", [b.kpi(quarter="2025-Q4")])}, percent_target
+    )
+    return files
+
+
+def _cell(source_name: str, column: str, row: int = 2) -> str:
+    """The cell reference of `column` on sheet row `row` (the header is row 1), by the source's header."""
+    index = source(source_name).headers.index(column)
+    return f"{chr(65 + index)}{row}"
+
+
+def _edit_sheet(workbook: bytes, old: bytes | re.Pattern, new: bytes) -> bytes:
+    """The workbook with its first sheet's XML edited once, as another spreadsheet program writes it."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(workbook)) as book, zipfile.ZipFile(out, "w") as edited:
+        for name in book.namelist():
+            data = book.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                found = (
+                    data.replace(old, new, 1) if isinstance(old, bytes) else old.sub(new, data, 1)
+                )
+                assert found != data, "the edit did not apply"
+                data = found
+            edited.writestr(name, data)
+    return out.getvalue()
 
 
 def _zip(members: dict[str, bytes]) -> bytes:
