@@ -18,8 +18,16 @@ import environ
 LONDON = ZoneInfo("Europe/London")
 
 
+def _absolute_path(value: str | Path) -> Path:
+    """A folder setting as an absolute path, resolved once against the folder the program started in.
+
+    Great Expectations refuses a relative folder for its Data Docs, and a child process (the app's
+    refresh) may start elsewhere: every path setting is made absolute here, never later."""
+    return Path(os.path.abspath(Path(value).expanduser()))
+
+
 def _optional_path(value: str | None) -> Path | None:
-    return Path(value) if value else None
+    return _absolute_path(value) if value else None
 
 
 def _optional_date(value: str | None) -> dt.date | None:
@@ -34,8 +42,9 @@ class SettingsError(ValueError):
 class Settings:
     data_dir: Path = environ.var(
         "./data",
-        converter=Path,
-        help="The one data folder. Everything the product writes goes under it unless set below.",
+        converter=_absolute_path,
+        help="The one data folder. Everything the product writes goes under it unless set below. "
+        "A relative path is taken from the folder the program starts in.",
     )
     warehouse_dir: Path | None = environ.var(
         None,
