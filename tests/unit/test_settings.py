@@ -111,3 +111,16 @@ def test_secret_not_in_repr():
     """Printing or logging the settings never shows the hashing key."""
     s = load_settings({"RPD_HASH_KEY": "very-secret"})
     assert "very-secret" not in repr(s) and "very-secret" not in str(s)
+
+
+def test_relative_folders_are_made_absolute_once(tmp_path, monkeypatch):
+    """A relative RPD_DATA_DIR (the default ./data) or folder setting is taken from the folder the
+    program starts in, once: changing folder later changes nothing."""
+    monkeypatch.chdir(tmp_path)
+    s = load_settings({"RPD_LANDING_DIR": "drop/../in"})
+    monkeypatch.chdir("/")
+    assert (s.data_dir, s.dir("landing"), s.dir("logs")) == (
+        tmp_path / "data",
+        tmp_path / "in",
+        tmp_path / "data" / "logs",
+    )
