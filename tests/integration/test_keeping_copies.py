@@ -22,6 +22,17 @@ def contracts_loaded(settings) -> list[str]:
         con.close()
 
 
+def unwritable(tmp_path, kind: str):
+    """Settings whose archive or quarantine folder cannot be made (its path runs through a file:
+    chmod does not stop root, this does), and a landing folder holding a good and an unknown file."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text(f"a file where the {kind} folder should be")
+    settings = make_settings(tmp_path / "data", **{f"RPD_{kind.upper()}_DIR": str(blocker / kind)})
+    b.write_csv(settings.dir("landing") / "c.csv", "contracts", [b.contract()])
+    (settings.dir("landing") / "notes.csv").write_text("item,price\nmilk,1.20\n")
+    return settings, blocker / kind
+
+
 def test_long_names_are_kept_under_a_shortened_name(settings):
     """Names of 252 bytes (longer than a copy named NNN-<name> may be) load or are rejected as
     usual; their copies are cut to 255 bytes and the report's first line gives the full name."""
@@ -83,15 +94,10 @@ def test_odd_bytes_in_a_name_are_shown_replaced(settings):
 
 
 def test_unwritable_quarantine_rejects_that_file_alone(tmp_path):
-    """A quarantine folder that cannot be made (its path runs through a file: chmod does not stop
-    root, this does): the rejected file says why no copy was kept and stays in the landing folder;
+    """A quarantine folder that cannot be made: the rejected file says why no copy was kept and stays in the landing folder;
     the good file beside it loads. Once the folder can be written, the next run keeps its copy."""
-    blocker = tmp_path / "not-a-folder"
-    blocker.write_text("a file where the quarantine folder should be")
-    settings = make_settings(tmp_path / "data", RPD_QUARANTINE_DIR=str(blocker / "quarantine"))
+    settings, folder = unwritable(tmp_path, "quarantine")
     landing = settings.dir("landing")
-    b.write_csv(landing / "c.csv", "contracts", [b.contract()])
-    (landing / "notes.csv").write_text("item,price\nmilk,1.20\n")
     report = refresh(settings)
     assert [(f.file_name, f.outcome) for f in report.files] == [
         ("notes.csv", "rejected"),
@@ -100,7 +106,7 @@ def test_unwritable_quarantine_rejects_that_file_alone(tmp_path):
     rejected = report.files[0]
     assert rejected.message.startswith("We do not recognise this file")
     assert rejected.message.endswith(
-        f" No copy of the file was kept: the quarantine folder {blocker / 'quarantine'} could not "
+        f" No copy of the file was kept: the quarantine folder {folder} could not "
         "be written (Not a directory). The file was left where it is, to be tried again once that "
         "folder can be written."
     )
@@ -118,12 +124,8 @@ def test_unwritable_archive_loads_nothing_of_that_file_and_keeps_it(tmp_path):
     """A file that passes its checks is loaded only if its archive copy is kept: with the archive
     folder unwritable it is not loaded, says why, and stays in the landing folder (a rejected file
     beside it is quarantined as usual). The next run with a writable archive loads it."""
-    blocker = tmp_path / "not-a-folder"
-    blocker.write_text("a file where the archive folder should be")
-    settings = make_settings(tmp_path / "data", RPD_ARCHIVE_DIR=str(blocker / "archive"))
+    settings, folder = unwritable(tmp_path, "archive")
     landing = settings.dir("landing")
-    b.write_csv(landing / "c.csv", "contracts", [b.contract()])
-    (landing / "notes.csv").write_text("item,price\nmilk,1.20\n")
     report = refresh(settings)
     assert [(f.file_name, f.outcome) for f in report.files] == [
         ("notes.csv", "rejected"),
@@ -131,7 +133,7 @@ def test_unwritable_archive_loads_nothing_of_that_file_and_keeps_it(tmp_path):
     ]
     assert report.files[1].message == (
         "The file passed its checks but was not loaded, because no copy of it could be kept: the "
-        f"archive folder {blocker / 'archive'} could not be written (Not a directory). The file was "
+        f"archive folder {folder} could not be written (Not a directory). The file was "
         "left where it is, to be tried again once that folder can be written."
     )
     assert (report.files[1].rows_loaded, report.files[1].kept_as) == (0, None)
