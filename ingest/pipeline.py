@@ -287,7 +287,8 @@ def _receive(path: Path, from_folder: bool) -> _Received:
         return _Received(path, b"", "", error=f"The file could not be opened ({e.strerror}).")
     item = _Received(path, data, hashlib.sha256(data).hexdigest())
     try:
-        table = read_table(path, data, _is_known_header)
+        # Messages quote the file's name: give the reader the name as it may be shown and stored.
+        table = read_table(path.with_name(shown_name(path)), data, _is_known_header)
         item.raw = table.frame.rename(columns=normalise)
         item.source = identify(table.headers)
     except RejectedFile as e:

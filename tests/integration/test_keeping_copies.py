@@ -68,27 +68,35 @@ def test_long_names_are_kept_under_a_shortened_name(settings):
 
 def test_odd_bytes_in_a_name_are_shown_replaced(settings):
     """A name with a byte that is not UTF-8, a terminal escape, a new line and a right-to-left
-    override loads; each odd character is stored and shown as U+FFFD, in the warehouse and the copy."""
+    override loads; each odd character is stored and shown as U+FFFD, in the warehouse, the copy and
+    the messages (a PDF named 'scan<byte FF>.csv' is rejected, quoting its name so)."""
     landing = settings.dir("landing")
     b.write_csv(landing / "good.csv", "contracts", [b.contract()])
     odd = b.write_csv(landing / "odd.csv", "contracts", [b.contract(contract_ref="PRJ_0002")])
     os.rename(os.fsencode(odd), os.fsencode(landing) + b"/caf\xe9\x1b[31m\nx\xe2\x80\xaevsc.csv")
+    (landing / os.fsdecode(b"scan\xff.csv")).write_bytes(b"%PDF-1.4 nothing")
     report = refresh(settings)
     shown = "caf\ufffd\ufffd[31m\ufffdx\ufffdvsc.csv"
     assert [(f.file_name, f.outcome) for f in report.files] == [
+        ("scan\ufffd.csv", "rejected"),
         (shown, "loaded"),
         ("good.csv", "loaded"),
     ]
+    assert report.files[0].message.startswith(
+        "The file is named 'scan\ufffd.csv' but it is a PDF document, not CSV text."
+    )
+    quarantined = settings.dir("quarantine") / report.run_id / "001-scan\ufffd.report.txt"
+    assert quarantined.read_text("utf-8").startswith("scan\ufffd.csv\n\nThe file is named")
     assert contracts_loaded(settings) == ["PRJ_0001", "PRJ_0002"]
     con = Warehouse.from_settings(settings).connect()
     names = [
         n for (n,) in con.execute("SELECT file_name FROM meta_ingest_file ORDER BY 1").fetchall()
     ]
-    assert names == [shown, "good.csv"]
+    assert names == [shown, "good.csv", "scan\ufffd.csv"]
     archive = settings.dir("archive") / report.run_id
     assert sorted(p.name for p in archive.iterdir()) == [
-        "001-" + shown[:-4] + ".csv",
-        "002-good.csv",
+        "002-" + shown[:-4] + ".csv",
+        "003-good.csv",
     ]
     assert list(landing.iterdir()) == []
 
