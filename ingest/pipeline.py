@@ -236,12 +236,18 @@ def _storage_problem(e: BaseException) -> str | None:
         is_full = any(f in text for f in full)
     else:
         return None
-    hint = (
-        "The disk (or the space this service may use) is full: free some space, then run it again."
-        if is_full
-        else "Check that the folder exists, is a folder, and that this service may write to it "
-        "(`rpd settings` lists the folders), then run it again."
-    )
+    if is_full:
+        hint = "The disk (or the space this service may use) is full: free some space, then run it again."
+    elif isinstance(e, OSError) and e.errno == errno.ENAMETOOLONG:
+        hint = (
+            f"A name in that path is longer than the file system allows (at most {NAME_MAX} bytes): "
+            "set a shorter folder (`rpd settings` lists the folders), then run it again."
+        )
+    else:
+        hint = (
+            "Check that the folder exists, is a folder, and that this service may write to it "
+            "(`rpd settings` lists the folders), then run it again."
+        )
     return (
         f"The refresh stopped and published nothing: {detail}. The app still shows the data of the "
         f"last refresh, and no file was removed from the landing folder, so nothing is lost. {hint}"

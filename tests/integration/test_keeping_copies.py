@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import os
 
-from ingest.pipeline import refresh
+import pytest
+
+from ingest.pipeline import RefreshFailed, refresh
 from tests import builders as b
 from tests.conftest import make_settings
 from warehouse.connection import Warehouse
@@ -165,3 +167,19 @@ def test_unwritable_reports_folder_does_not_unsay_a_published_run(tmp_path):
     assert report.outcome == "succeeded" and report.data_docs is None
     assert Warehouse.from_settings(settings).current().number == report.version
     assert contracts_loaded(settings) == ["PRJ_0001"]
+
+
+def test_a_folder_setting_with_a_too_long_name_stops_the_run_saying_so(tmp_path):
+    """A warehouse folder whose name is over 255 bytes stops the run (every file needs it) with a
+    hint about the name, not about permissions."""
+    settings = make_settings(tmp_path / "data", RPD_WAREHOUSE_DIR=str(tmp_path / ("w" * 300)))
+    b.write_csv(settings.dir("landing") / "c.csv", "contracts", [b.contract()])
+    with pytest.raises(RefreshFailed) as raised:
+        refresh(settings)
+    assert str(raised.value).endswith(
+        "(File name too long). The app still shows the data of the last refresh, and no file was "
+        "removed from the landing folder, so nothing is lost. A name in that path is longer than the "
+        "file system allows (at most 255 bytes): set a shorter folder (`rpd settings` lists the "
+        "folders), then run it again."
+    )
+    assert [p.name for p in settings.dir("landing").iterdir()] == ["c.csv"]
