@@ -3,9 +3,10 @@
 import streamlit as st
 
 from dashboard import frame
-from warehouse.settings import SettingsError, load_settings
+from warehouse.settings import SettingsError, keep_files_private, load_settings
 
 st.set_page_config(page_title="RPD contract and engagement monitor", layout="wide")
+keep_files_private()  # flags, and the refresh the app starts, are readable by this user only
 try:
     settings = load_settings()
 except SettingsError as error:

@@ -9,7 +9,14 @@ import click
 
 from ingest.read import RejectedFile
 from warehouse.connection import NoWarehouse, RefreshInProgress, Warehouse
-from warehouse.settings import LONDON, Settings, SettingsError, load_settings, settings_help
+from warehouse.settings import (
+    LONDON,
+    Settings,
+    SettingsError,
+    keep_files_private,
+    load_settings,
+    settings_help,
+)
 
 
 @click.group(
@@ -17,6 +24,7 @@ from warehouse.settings import LONDON, Settings, SettingsError, load_settings, s
 )
 @click.pass_context
 def main(ctx: click.Context) -> None:
+    keep_files_private()
     try:
         ctx.obj = load_settings()
     except SettingsError as error:

@@ -14,8 +14,10 @@ import errno
 import hashlib
 import json
 import logging
+import os
 import secrets
 import time
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -39,6 +41,11 @@ log = logging.getLogger(__name__)
 # Files in a folder with other endings (a README, a script) are listed as skipped, not rejected.
 # .xls and .tsv are read so that their senders get a helpful rejection instead of silence.
 DATA_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xls", ".xlsm", ".ods"}
+# Longest file name, in bytes, on the usual file systems (ext4, XFS, APFS): copies are named to fit.
+NAME_MAX = 255
+# Errors that stop the whole run: a full disk fails every file after it, so one file is not to blame.
+DISK_FULL = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+LEFT_IN_PLACE = "The file was left where it is, to be tried again once that folder can be written."
 
 
 @dataclass
@@ -92,6 +99,7 @@ class _Received:
     raw: pd.DataFrame | None = None
     error: str | None = None
     not_data: bool = False
+    left_in_place: bool = False  # no copy could be kept: it must not leave the landing folder
 
 
 def landing_files(folder: Path) -> list[Path]:
@@ -182,11 +190,14 @@ def refresh(
             current = warehouse.current()
             report.version = current.number if current else None
             report.data_docs = _data_docs(settings, report)
-            _write_summary(settings, report, summary)
+            try:
+                _write_summary(settings, report, summary)
+            except OSError as e:  # published already: the summary is also in the warehouse
+                log.warning("The summary of run %s could not be written: %s", report.run_id, e)
             warehouse.prune(settings.keep_versions)
             # Only now that the run is published may received files leave the landing folder.
             for item in received:
-                if _is_under(item.path, landing) and not item.not_data:
+                if _is_under(item.path, landing) and not (item.not_data or item.left_in_place):
                     item.path.unlink(missing_ok=True)
     except Exception as e:
         # Nothing was published; the last good version stays current. Record why, outside the warehouse.
@@ -225,12 +236,18 @@ def _storage_problem(e: BaseException) -> str | None:
         is_full = any(f in text for f in full)
     else:
         return None
-    hint = (
-        "The disk (or the space this service may use) is full: free some space, then run it again."
-        if is_full
-        else "Check that the folder exists, is a folder, and that this service may write to it "
-        "(`rpd settings` lists the folders), then run it again."
-    )
+    if is_full:
+        hint = "The disk (or the space this service may use) is full: free some space, then run it again."
+    elif isinstance(e, OSError) and e.errno == errno.ENAMETOOLONG:
+        hint = (
+            f"A name in that path is longer than the file system allows (at most {NAME_MAX} bytes): "
+            "set a shorter folder (`rpd settings` lists the folders), then run it again."
+        )
+    else:
+        hint = (
+            "Check that the folder exists, is a folder, and that this service may write to it "
+            "(`rpd settings` lists the folders), then run it again."
+        )
     return (
         f"The refresh stopped and published nothing: {detail}. The app still shows the data of the "
         f"last refresh, and no file was removed from the landing folder, so nothing is lost. {hint}"
@@ -276,7 +293,8 @@ def _receive(path: Path, from_folder: bool) -> _Received:
         return _Received(path, b"", "", error=f"The file could not be opened ({e.strerror}).")
     item = _Received(path, data, hashlib.sha256(data).hexdigest())
     try:
-        table = read_table(path, data, _is_known_header)
+        # Messages quote the file's name: give the reader the name as it may be shown and stored.
+        table = read_table(path.with_name(shown_name(path)), data, _is_known_header)
         item.raw = table.frame.rename(columns=normalise)
         item.source = identify(table.headers)
     except RejectedFile as e:
@@ -292,7 +310,7 @@ def _is_known_header(headers: list[str]) -> bool:
 def _process(
     con, settings: Settings, run: RunReport, item: _Received, file_id: str, key: bytes
 ) -> FileOutcome:
-    name = item.path.name
+    name = shown_name(item.path)
     received_at = dt.datetime.now(dt.UTC)
     outcome = FileOutcome(
         name, "rejected", item.error or "", source=item.source.name if item.source else None
@@ -310,10 +328,12 @@ def _process(
         outcome.message = f"Identical to '{already[0]}', already loaded; nothing changed."
     elif item.error is None and item.source is not None and item.raw is not None:
         outcome = _check_and_load(con, settings, run, item, file_id, key, outcome)
-    if outcome.outcome == "rejected":
-        outcome.kept_as = _keep(
-            settings.dir("quarantine") / run.run_id, item, file_id, key, report=outcome.message
+    if outcome.outcome == "rejected" and not item.left_in_place:
+        outcome.kept_as, problem = _try_keep(
+            "quarantine", settings, run, item, file_id, key, report=outcome.message
         )
+        if problem:
+            outcome.message += f" No copy of the file was kept: {problem}. {LEFT_IN_PLACE}"
     con.execute(
         "INSERT INTO meta_ingest_file VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
@@ -352,10 +372,19 @@ def _check_and_load(
     report = validate(source, typed, check_context(con, settings.today_london), docs_for=file_id)
     outcome.checks_passed = sum(r.success for r in report.results)
     outcome.checks_failed = len(report.failed)
+    # The archive copy is written before loading: a file is loaded only if its copy is kept.
+    problem = None
+    if report.success:
+        outcome.kept_as, problem = _try_keep("archive", settings, run, item, file_id, key)
     con.execute("BEGIN")
     try:
         record_checks(con, run.run_id, file_id, report)
-        if report.success:
+        if problem:
+            outcome.message = (
+                f"The file passed its checks but was not loaded, because no copy of it could be "
+                f"kept: {problem}. {LEFT_IN_PLACE}"
+            )
+        elif report.success:
             inserted, deleted = replace_rows(con, source, typed, file_id)
             outcome.outcome, outcome.rows_loaded, outcome.rows_replaced = (
                 "loaded",
@@ -365,7 +394,6 @@ def _check_and_load(
             outcome.message = f"Loaded {inserted:,} rows as {source.title}" + (
                 f", replacing {deleted:,} earlier rows." if deleted else "."
             )
-            outcome.kept_as = _keep(settings.dir("archive") / run.run_id, item, file_id, key)
         else:
             outcome.message = (
                 f"Rejected: this {source.title} file failed its checks. " + report.summary()
@@ -411,7 +439,7 @@ def _keep(
     overwrite each other's copy."""
     folder.mkdir(parents=True, exist_ok=True)
     copy = sanitised(item, key, scan=report is not None)
-    stem = f"{file_id.rsplit('-', 1)[-1]}-{item.path.stem}"
+    stem = _copy_stem(file_id, item.path)
     kept = None
     if copy is not None:
         kept = folder / f"{stem}.csv"
@@ -425,8 +453,46 @@ def _keep(
                 + "\n\nThe file itself was not kept: it could not be read, so we could not remove any personal details from it."
             )
         )
-        (folder / f"{stem}.report.txt").write_text(f"{item.path.name}\n\n{note}\n", "utf-8")
+        (folder / f"{stem}.report.txt").write_text(f"{shown_name(item.path)}\n\n{note}\n", "utf-8")
     return str(kept or folder / f"{stem}.report.txt")
+
+
+def _try_keep(
+    kind: str,
+    settings: Settings,
+    run: RunReport,
+    item: _Received,
+    file_id: str,
+    key: bytes,
+    report: str | None = None,
+) -> tuple[str | None, str | None]:
+    """_keep in the archive or quarantine folder; returns (copy, None), or (None, why not) if the folder
+    cannot be written. Then the file is marked to stay where it is. A full disk still stops the run."""
+    folder = settings.dir(kind)
+    try:
+        return _keep(folder / run.run_id, item, file_id, key, report=report), None
+    except OSError as e:
+        if e.errno in DISK_FULL:
+            raise
+        log.warning("no copy of file %s could be kept in %s: %s", file_id, folder, e)
+        item.left_in_place = True
+        return None, f"the {kind} folder {folder} could not be written ({e.strerror or e})"
+
+
+def shown_name(path: Path) -> str:
+    """A file's name as shown and stored: bytes that are not UTF-8, control characters (a new line,
+    a terminal escape) and invisible formatting (right-to-left overrides) become U+FFFD."""
+    text = os.fsencode(path.name).decode("utf-8", errors="replace")
+    return "".join("\ufffd" if unicodedata.category(c) in ("Cc", "Cf", "Cs") else c for c in text)
+
+
+def _copy_stem(file_id: str, path: Path) -> str:
+    """NNN-<name without its ending>, cut (never inside a character) so that the longest copy name,
+    NNN-<stem>.report.txt, fits in NAME_MAX bytes; the report's first line gives the full name."""
+    prefix = f"{file_id.rsplit('-', 1)[-1]}-"
+    room = NAME_MAX - len(prefix) - len(".report.txt")
+    stem = Path(shown_name(path)).stem.encode("utf-8")[:room].decode("utf-8", errors="ignore")
+    return prefix + stem
 
 
 def _is_under(path: Path, folder: Path) -> bool:

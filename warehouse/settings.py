@@ -7,6 +7,7 @@ against this file by `tests/unit/test_docs.py`.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import secrets
 from collections.abc import Mapping
@@ -16,10 +17,30 @@ from zoneinfo import ZoneInfo
 import environ
 
 LONDON = ZoneInfo("Europe/London")
+log = logging.getLogger(__name__)
+# The shortest hashing key accepted in production: 32 random characters cannot be guessed.
+MIN_KEY_LENGTH = 32
+KEY_HELP = "See 'The hashing key' in docs/operations.md."
+
+
+def keep_files_private() -> None:
+    """Everything this process creates is readable by its own user only (files 0600, folders 0700).
+
+    Called once where a program starts (`rpd`, the app): warehouse versions, flags, logs, copies and
+    reports hold data derived from case records, and the key file is the key to the hashes."""
+    os.umask(0o077)
+
+
+def _absolute_path(value: str | Path) -> Path:
+    """A folder setting as an absolute path, resolved once against the folder the program started in.
+
+    Great Expectations refuses a relative folder for its Data Docs, and a child process (the app's
+    refresh) may start elsewhere: every path setting is made absolute here, never later."""
+    return Path(os.path.abspath(Path(value).expanduser()))
 
 
 def _optional_path(value: str | None) -> Path | None:
-    return Path(value) if value else None
+    return _absolute_path(value) if value else None
 
 
 def _optional_date(value: str | None) -> dt.date | None:
@@ -34,8 +55,9 @@ class SettingsError(ValueError):
 class Settings:
     data_dir: Path = environ.var(
         "./data",
-        converter=Path,
-        help="The one data folder. Everything the product writes goes under it unless set below.",
+        converter=_absolute_path,
+        help="The one data folder. Everything the product writes goes under it unless set below. "
+        "A relative path is taken from the folder the program starts in.",
     )
     warehouse_dir: Path | None = environ.var(
         None,
@@ -68,8 +90,14 @@ class Settings:
     hash_key: str | None = environ.var(
         None,
         help="Secret key for the keyed hash that replaces case reference numbers (CRN). Never logged. "
-        "If unset, a random key is created once in DATA_DIR/secrets/hash-key (keep that file: a new "
-        "key would stop repeat referrals of one person being counted across files).",
+        "Required when RPD_PRODUCTION is true (this or RPD_HASH_KEY_FILE), at least 32 characters. "
+        "Outside production, if neither is set, a random key is created once in DATA_DIR/secrets/hash-key "
+        "for trying the service. Keep the key: a new one stops old and new hashes matching.",
+    )
+    hash_key_file: Path | None = environ.var(
+        None,
+        converter=_optional_path,
+        help="A file holding the hashing key (e.g. a mounted secret), instead of RPD_HASH_KEY. Never logged.",
     )
     keep_versions: int = environ.var(
         5,
@@ -104,7 +132,8 @@ class Settings:
     )
     production: bool = environ.bool_var(
         False,
-        help="Set to true on a real deployment. Demo sign-in is then refused: the app and `rpd` stop with an error.",
+        help="Set to true on a real deployment. Demo sign-in, and running without a hashing key you set, are "
+        "then refused: the app and `rpd` stop with an error.",
     )
     users_file: Path | None = environ.var(
         None,
@@ -131,6 +160,26 @@ class Settings:
                 "Demo sign-in cannot be used when RPD_PRODUCTION is true: anyone could choose to be anyone. "
                 "Set RPD_SIGN_IN=oidc and configure sign-in in .streamlit/secrets.toml (see docs/access.md)."
             )
+        if self.hash_key and self.hash_key_file:
+            raise SettingsError(
+                "Both RPD_HASH_KEY and RPD_HASH_KEY_FILE are set: set only one, so that there is no "
+                f"doubt which key hashes the case reference numbers. {KEY_HELP}"
+            )
+        if self.production:
+            key = self._explicit_key()
+            if key is None:
+                raise SettingsError(
+                    "No hashing key is set, and RPD_PRODUCTION is true: set RPD_HASH_KEY, or "
+                    "RPD_HASH_KEY_FILE to a file holding the key, and keep the key safe outside the "
+                    "data folder (a key the service made itself would sit beside the data it protects). "
+                    + KEY_HELP
+                )
+            if len(key) < MIN_KEY_LENGTH:
+                raise SettingsError(
+                    f"The hashing key is too short ({len(key)} characters; at least {MIN_KEY_LENGTH}): "
+                    "a short key can be guessed, and with it every case reference number. Make one with "
+                    "`python -c 'import secrets; print(secrets.token_hex(32))'`. " + KEY_HELP
+                )
 
     @property
     def users_path(self) -> Path:
@@ -145,16 +194,45 @@ class Settings:
     def today_london(self) -> dt.date:
         return self.today or dt.datetime.now(LONDON).date()
 
-    def resolved_hash_key(self) -> bytes:
-        """The hashing secret: from the setting, or a random one kept in DATA_DIR/secrets."""
+    def _explicit_key(self) -> str | None:
+        """RPD_HASH_KEY, or the contents of RPD_HASH_KEY_FILE, or None if neither is set."""
         if self.hash_key:
-            return self.hash_key.encode("utf-8")
+            return self.hash_key
+        if self.hash_key_file is None:
+            return None
+        try:
+            key = Path(self.hash_key_file).read_text("utf-8").strip()
+        except (OSError, UnicodeDecodeError) as e:
+            reason = e.strerror if isinstance(e, OSError) else "it is not text"
+            raise SettingsError(
+                f"RPD_HASH_KEY_FILE names {self.hash_key_file}, which cannot be read ({reason}). {KEY_HELP}"
+            ) from None
+        if not key:
+            raise SettingsError(
+                f"RPD_HASH_KEY_FILE names {self.hash_key_file}, which is empty: put the key in it. {KEY_HELP}"
+            )
+        return key
+
+    def resolved_hash_key(self) -> bytes:
+        """The hashing secret: RPD_HASH_KEY or RPD_HASH_KEY_FILE; outside production only, a random
+        key made once in DATA_DIR/secrets for trying the service."""
+        key = self._explicit_key()
+        if key is not None:
+            return key.encode("utf-8")
+        if self.production:  # refused when the settings were read; never make one here
+            raise SettingsError("No hashing key is set, and RPD_PRODUCTION is true. " + KEY_HELP)
         path = Path(self.data_dir) / "secrets" / "hash-key"
         if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w") as f:
                 f.write(secrets.token_hex(32))
+            log.warning(
+                "No hashing key is set (RPD_HASH_KEY or RPD_HASH_KEY_FILE), so one was made in %s "
+                "for trying the service. A real deployment sets RPD_PRODUCTION=true and its own key "
+                "(see 'The hashing key' in docs/operations.md).",
+                path,
+            )
         return path.read_text().strip().encode("utf-8")
 
     def to_env(self) -> dict[str, str]:

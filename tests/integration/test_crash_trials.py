@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.pipeline import RefreshFailed, refresh
+from ingest.pipeline import refresh
 from tests import builders as b
 from tests.conftest import make_settings
 from tests.integration.test_concurrency import env_for
@@ -223,22 +223,3 @@ def test_full_disk_gives_a_plain_error_and_loses_nothing(base, tmp_path, when):
     )
     report = refresh(make_settings(data))  # with room again, the same files load
     assert report.outcome == "succeeded" and snapshot(make_settings(data)) == base.after
-
-
-def test_unwritable_quarantine_gives_a_plain_error_and_loses_nothing(base, tmp_path):
-    """A quarantine folder that cannot be made (its path runs through a file: chmod does not stop root)
-    stops the run when a file is rejected; nothing is published and the landing folder is kept."""
-    data = _prepare(base, tmp_path)
-    (data / "landing" / "bad.csv").write_text("item,price\nmilk,1.20\n")
-    blocker = tmp_path / "not-a-folder"
-    blocker.write_text("a file where the quarantine folder should be")
-    settings = make_settings(data, RPD_QUARANTINE_DIR=str(blocker / "quarantine"))
-    with pytest.raises(RefreshFailed) as raised:
-        refresh(settings)
-    message = str(raised.value)
-    assert message.startswith("The refresh stopped and published nothing: could not write ")
-    assert "(Not a directory)" in message and "Check that the folder exists" in message
-    assert snapshot(settings) == base.before
-    assert len(list((data / "landing").iterdir())) == len(list(base.files.iterdir())) + 1
-    log = (data / "logs" / "runs.jsonl").read_text("utf-8").splitlines()[-1]
-    assert json.loads(log)["failure"] == message

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from ingest import pipeline
 from ingest.pipeline import refresh
 from tests import builders as b
-from tests.conftest import snapshot
+from tests.conftest import make_settings, snapshot
 from warehouse.connection import Warehouse
 
 
@@ -297,3 +299,17 @@ def test_blank_row_inside_data_keeps_row_numbers(settings, tmp_path):
         "'contract_ref' must be filled in on every row. This is not so in 1 row: row 3." in message
     )
     assert "'region_code' must be a probation region code" in message and "row 4" in message
+
+
+def test_data_docs_are_written_with_a_relative_data_folder(tmp_path, monkeypatch):
+    """With RPD_DATA_DIR relative (the default ./data), a run still writes its Data Docs: the folder
+    is made absolute once, when the settings are read, so Great Expectations accepts it."""
+    monkeypatch.chdir(tmp_path)
+    settings = make_settings(Path("data"))
+    assert settings.data_dir == tmp_path / "data"
+    b.write_csv(tmp_path / "c.csv", "contracts", [b.contract()])
+    report = refresh(settings, [tmp_path / "c.csv"])
+    assert [f.outcome for f in report.files] == ["loaded"]
+    assert report.data_docs is not None
+    assert report.data_docs.is_file()
+    assert report.data_docs.is_relative_to(tmp_path / "data" / "reports" / report.run_id)

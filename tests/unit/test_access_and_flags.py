@@ -111,7 +111,9 @@ def test_demo_sign_in_is_refused_in_production():
         SettingsError, match="Demo sign-in cannot be used when RPD_PRODUCTION is true"
     ):
         load_settings({"RPD_PRODUCTION": "true"})
-    assert load_settings({"RPD_PRODUCTION": "true", "RPD_SIGN_IN": "oidc"}).production
+    assert load_settings(
+        {"RPD_PRODUCTION": "true", "RPD_SIGN_IN": "oidc", "RPD_HASH_KEY": "k" * 32}
+    ).production
     with pytest.raises(SettingsError, match="RPD_SIGN_IN must be 'demo' or 'oidc'"):
         load_settings({"RPD_SIGN_IN": "password"})
 
