@@ -38,6 +38,7 @@ OPERATIONS = {
     "last_run",
     "run_history",
     "source_freshness",
+    "supply_chain_disagreements",
 }
 # The permission (warehouse.access.PERMISSIONS) each kind of query needs.
 NEEDS = {
