@@ -425,8 +425,13 @@ def organisations(c: pd.DataFrame, seed: int, total: int = 590) -> pd.DataFrame:
         low = names[code].lower()
         spec = [s for s, words in KEYWORDS.items() if any(w in low for w in words.split("|"))]
         drawn = int(rng.choice([2, 3, 4, 5], p=[0.2, 0.25, 0.5, 0.05]))
-        # Leads are large (income over £1m), as the sector reports; subcontractors of every size.
-        band = "over_10m" if code in LARGE else BANDS[max(drawn, 4) if code in primes else drawn]
+        # Leads are large (income over £1m), as the sector reports; a few women's, led-by-and-for and
+        # Welsh subcontractors are small (£10k to £100k); other subcontractors £100k and over.
+        if code in primes:
+            drawn = max(drawn, 4)
+        elif drawn == 2 and {"women", "racially_minoritised_led", "welsh"} & set(spec):
+            drawn = 1
+        band = "over_10m" if code in LARGE else BANDS[drawn]
         rows.append(
             {
                 "org_name": names[code],

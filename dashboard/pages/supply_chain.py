@@ -204,16 +204,26 @@ def headlines(rows: pd.DataFrame) -> list[str]:
                 else f"{leads} lead{'s' if leads == 1 else ''} a contract."
             )
         )
-    small, all_ = by.loc["small"], by.loc["all"]
-    out.append(
-        f"{_pct(small.known_pct)} of the {int(all_.known):,} known organisations are small (income under £100k); "
-        f"{_pct(small.supply_chain_pct)} of the supply chain is."
-    )
-    big = by.loc["over_1m"]
-    out.append(
-        f"{_pct(big.lead_pct)} of the organisations leading contracts have income over £1m "
-        f"({int(big.leads)} of {int(all_.leads)})."
-    )
+    small, all_, big = by.loc["small"], by.loc["all"], by.loc["over_1m"]
+    if all_.known == 0:
+        out.append(f"No organisation in the organisations register works in {region}.")
+    else:
+        out.append(
+            f"{_pct(small.known_pct)} of the {int(all_.known):,} known organisations are small (income "
+            "under £100k); "
+            + (
+                f"{_pct(small.supply_chain_pct)} of the supply chain is."
+                if all_.supply_chain
+                else "no organisation of the register is in the region's supply chain."
+            )
+        )
+    if all_.leads:
+        out.append(
+            f"{_pct(big.lead_pct)} of the organisations leading contracts have income over £1m "
+            f"({int(big.leads)} of {int(all_.leads)})."
+        )
+    else:
+        out.append(f"No organisation of the register leads a contract in {region}.")
     missing = int(all_.providers_not_in_register)
     if missing:
         out.append(

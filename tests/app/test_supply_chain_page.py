@@ -59,3 +59,52 @@ def test_national_view_asks_which_region_to_describe(demo_warehouse, page):
     at = page("supply_chains", demo_warehouse.data_dir)
     assert not at.exception
     assert at.selectbox(key="supply_chain_region").options  # every region in scope
+
+
+@pytest.fixture(scope="module")
+def disagreeing(tmp_path_factory):
+    """One contract led by ACME; Acme Housing carries ACME but says it is in no supply chain."""
+    from ingest.pipeline import refresh
+    from tests import builders as b
+    from tests.conftest import make_settings
+
+    root = tmp_path_factory.mktemp("disagreeing")
+    b.write_csv(root / "in" / "c.csv", "contracts", [b.contract()])
+    b.write_csv(
+        root / "in" / "o.csv",
+        "organisations",
+        [b.organisation(org_name="Acme Housing", provider_codes="ACME", in_supply_chain="no")],
+    )
+    b.write_csv(root / "in" / "r.csv", "referrals_performance_report", [b.referral(1)])
+    report = refresh(make_settings(root / "data"), [root / "in"])
+    assert all(f.outcome == "loaded" for f in report.files), [f.message for f in report.files]
+    return root / "data"
+
+
+def test_a_disagreement_with_the_register_is_a_warning_on_data_status(disagreeing, page):
+    at = page("status", disagreeing)
+    assert not at.exception
+    assert [w.value for w in at.warning if "Demo mode" not in w.value] == [
+        "1 organisation in the organisations file says in_supply_chain is yes or no, but the contract "
+        "register says otherwise for the provider codes given. The register's answer is used. The Supply "
+        "chains page lists them; correct the organisations file or the register."
+    ]
+
+
+def test_the_supply_chains_page_lists_the_disagreement(disagreeing, page):
+    at = page("supply_chains", disagreeing)
+    assert not at.exception
+    listed = at.dataframe[1].value
+    assert listed.to_dict("records") == [
+        {
+            "Organisation": "Acme Housing",
+            "Id": "CH1000001",
+            "Says it is in a supply chain": "no",
+            "Register says": "a lead",
+            "Contracts it leads": 1,
+            "Contracts it subcontracts on": 0,
+        }
+    ]
+    text = " ".join(m.value for m in at.markdown)
+    assert "100% of the organisations leading contracts have income over £1m" not in text
+    assert "0% of the organisations leading contracts have income over £1m (0 of 1)." in text

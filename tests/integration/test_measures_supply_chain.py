@@ -290,6 +290,19 @@ def test_headline_sentences_read_the_rows_of_the_table_beside_them(con):
     assert table.loc["Welsh organisations (Wales only)", "Leads"] == 0
 
 
+def test_sentences_for_a_region_with_no_organisation_in_its_supply_chain(con):
+    """The North West: O7 (£10k-£100k) is known there; its one contract is led by ACME, carried by nobody."""
+    assert headlines(run(con, "supply_chain_diversity", region="B")) == [
+        "No organisation led by and for racially minoritised people is a subcontractor; none leads a contract.",
+        "No women's specialist organisation is a subcontractor; none leads a contract.",
+        "100% of the 1 known organisations are small (income under £100k); no organisation of the register "
+        "is in the region's supply chain.",
+        "No organisation of the register leads a contract in North West.",
+        "1 provider in the region's supply chains is not in the organisations register (private or public "
+        "bodies, or organisations not yet registered), so not counted above.",
+    ]
+
+
 def test_contracts_ending_within_18_months_and_not_just_after(con):
     ending = run(con, "recommissioning_contracts")
     assert ending[["contract_ref", "months_left", "organisations_to_reach"]].to_dict("list") == {
