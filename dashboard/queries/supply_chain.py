@@ -7,9 +7,9 @@ contracts ending soon are contract rows ($allowed). Only the region filter appli
 
 from __future__ import annotations
 
-from dashboard.queries import ALLOWED, REGIONS
+from dashboard.queries import ALLOWED, IN_REGION, INCOME_BAND, case_label, case_order
 
-_REGION = "(CAST($region AS VARCHAR) IS NULL OR {col} = $region) AND " + REGIONS
+_REGION = IN_REGION
 
 # Kinds of organisation of mart_supply_chain_diversity, in the order shown.
 SEGMENTS = {
@@ -23,17 +23,8 @@ SEGMENTS = {
     "racially_minoritised_led": "Led by and for racially minoritised people",
     "welsh": "Welsh organisations (Wales only)",
 }
-_LABEL = (
-    "CASE d.segment "
-    + " ".join(f"WHEN '{k}' THEN '{v.replace(chr(39), chr(39) * 2)}'" for k, v in SEGMENTS.items())
-    + " END"
-)
-_ORDER = (
-    "CASE d.segment " + " ".join(f"WHEN '{k}' THEN {n}" for n, k in enumerate(SEGMENTS)) + " END"
-)
-_INCOME_BAND = """CASE o.income_band WHEN 'under_10k' THEN 'Under £10k' WHEN '10k_100k' THEN '£10k to £100k'
-    WHEN '100k_500k' THEN '£100k to £500k' WHEN '500k_1m' THEN '£500k to £1m' WHEN '1m_10m' THEN '£1m to £10m'
-    WHEN 'over_10m' THEN 'Over £10m' ELSE o.income_band END"""
+_LABEL = case_label("d.segment", SEGMENTS)
+_ORDER = case_order("d.segment", SEGMENTS)
 
 QUERIES = {
     "supply_chain_diversity": f"""
@@ -66,7 +57,7 @@ QUERIES = {
         ORDER BY c.end_date, c.contract_ref
     """,
     "recommissioning_outreach": f"""
-        SELECT o.contract_ref, o.org_name, o.org_id, {_INCOME_BAND} AS income_band,
+        SELECT o.contract_ref, o.org_name, o.org_id, {INCOME_BAND} AS income_band,
                coalesce(replace(array_to_string(o.specialisms, ', '), '_', ' '), '') AS specialisms,
                CASE WHEN o.on_dynamic_framework THEN 'yes' ELSE 'no' END AS on_dynamic_framework,
                array_to_string(o.shared_categories, '; ') AS works_in
