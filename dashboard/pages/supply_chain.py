@@ -277,7 +277,10 @@ def share_bars(table: pd.DataFrame) -> alt.Chart:
     )
     bars = base.mark_bar().encode(
         color=alt.Color(
-            "Measure:N", scale=alt.Scale(domain=SERIES, range=OKABE_ITO[:2]), title=None
+            "Measure:N",
+            scale=alt.Scale(domain=SERIES, range=OKABE_ITO[:2]),
+            title=None,
+            legend=alt.Legend(orient="bottom", labelLimit=300),
         )
     )
     text = base.mark_text(align="left", dx=3).encode(text="Label:N")
