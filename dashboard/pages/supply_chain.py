@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard import data, scope
 from dashboard.charts import OKABE_ITO, fit_width
+from dashboard.glossary import term
 from dashboard.layout import begin, chart_with_table, csv_download, figure, note
 from warehouse.settings import Settings
 
@@ -29,7 +30,7 @@ def render(settings: Settings) -> None:
         "a provider code it carries is one on a contract of the region. Only the region filter applies here."
     )
     diversity = data.query(version, "supply_chain_diversity", **params)
-    st.header("Who leads and who subcontracts")
+    st.header("Who leads and who subcontracts", help=term("Supply-chain diversity").help())
     if diversity.empty:
         st.info(
             f"No organisation or contract is registered in {where} yet. Load the contract register and the "
@@ -84,7 +85,9 @@ def contradictions(version, params: dict) -> None:
 
 
 def horizon(version, params: dict, as_of, where: str) -> None:
-    st.header("Contracts ending in the next 18 months")
+    st.header(
+        "Contracts ending in the next 18 months", help=term("Re-commissioning horizon").help()
+    )
     contracts = data.query(version, "recommissioning_contracts", **params)
     if contracts.empty:
         st.info(
