@@ -20,6 +20,7 @@ from dashboard.pages import (
     overview,
     status,
     subsidy,
+    supply_chain,
     triage,
     volume,
 )
@@ -33,6 +34,7 @@ PAGES: dict[str, tuple[str, Callable, str | None]] = {
     "volume": ("Volume versus forecast", volume.render, "contracts"),
     "subsidy": ("Subsidy signals", subsidy.render, "contracts"),
     "engagement": ("Engagement coverage", engagement.render, "engagement"),
+    "supply_chains": ("Supply chains", supply_chain.render, "engagement"),
     "flags": ("Flag a discrepancy", flags.render, "raise_flags"),
     "triage": ("Flags to review", triage.render, "triage"),
     "status": ("Data status", status.render, "operations"),

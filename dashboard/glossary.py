@@ -154,6 +154,33 @@ TERMS: dict[str, Term] = {
             "Small organisation", "A voluntary organisation with an annual income under £100,000."
         ),
         Term("Forum", "A meeting the RPD team holds with voluntary organisations in its region."),
+        # -- terms added for the Supply chains page --
+        Term(
+            "Provider code",
+            "The code an organisation has in the referral service and the contract register, as lead or "
+            "subcontractor. An organisation in the organisations file can carry its provider codes, so its role "
+            "on each contract is read from the register rather than typed by hand.",
+        ),
+        Term(
+            "Supply-chain diversity",
+            "In one region, how the organisations that lead contracts and those that subcontract compare with "
+            "all the voluntary organisations known there, by income band, women's specialist, led by and for "
+            "racially minoritised people, and (in Wales) Welsh organisations.",
+            "share of known = 100 × organisations of a kind known in the region ÷ all known there; share of the "
+            "supply chain = 100 × leads and subcontractors of that kind ÷ all leads and subcontractors there.",
+        ),
+        Term(
+            "Re-commissioning horizon",
+            "The contracts whose end date in the register falls within the next 18 months from the day the "
+            "data runs up to: the ones the RPD will buy again soon.",
+            "as-of day < end date ≤ as-of day + 18 months.",
+        ),
+        Term(
+            "Organisations to reach before re-commissioning",
+            "For a contract ending soon, the voluntary organisations known in its region that have never come "
+            "to one of the region's forums, work in one of its service categories and are not already in its "
+            "supply chain. Counted once each, however many contracts they are listed against.",
+        ),
         Term(
             "Timeliness",
             "How quickly referrals move: the referral service expects the first assessment within 10 "

@@ -34,7 +34,24 @@ def derive_organisations(frame: pd.DataFrame, ctx: CheckContext) -> pd.DataFrame
     frame["regions_served__unknown"] = listed_outside(
         frame["regions_served"], ctx.reference["region_code"]
     )
+    frame["provider_codes__unknown"] = listed_outside(_codes(frame), ctx.register_providers)
+    frame["service_categories__unknown"] = listed_outside(
+        frame["service_categories"], ctx.reference["service_category"]
+    )
     return frame
+
+
+def _codes(frame: pd.DataFrame) -> pd.Series:
+    """Every provider code a row gives: the old one-code column and the list, read together."""
+    return pd.Series(
+        [
+            [*([one] if isinstance(one, str) else []), *(many if isinstance(many, list) else [])]
+            or None
+            for one, many in zip(frame["provider_code"], frame["provider_codes"], strict=True)
+        ],
+        index=frame.index,
+        dtype=object,
+    )
 
 
 def organisation_rules(ctx: CheckContext) -> list[gxe.Expectation]:
@@ -55,6 +72,18 @@ def organisation_rules(ctx: CheckContext) -> list[gxe.Expectation]:
             gxe.ExpectColumnValuesToBeNull,
             "Every region in 'regions_served' must be a probation region code (A to L).",
             column="regions_served__unknown",
+        ),
+        rule(
+            gxe.ExpectColumnValuesToBeNull,
+            "Every code in 'provider_code' and 'provider_codes' must be the lead or a subcontractor of a "
+            "contract in the contract register (load the register first, or correct the code).",
+            column="provider_codes__unknown",
+        ),
+        rule(
+            gxe.ExpectColumnValuesToBeNull,
+            "Every service category in 'service_categories' must be one of the referral service's "
+            "service categories (see the service categories reference list).",
+            column="service_categories__unknown",
         ),
     ]
 

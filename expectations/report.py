@@ -24,6 +24,8 @@ class CheckContext:
     contracts: dict[str, dict] = field(default_factory=dict)  # contract_ref -> register row
     org_ids: frozenset[str] = frozenset()
     meeting_ids: frozenset[str] = frozenset()
+    # provider codes of the contract register: every contract's lead and subcontractors
+    register_providers: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

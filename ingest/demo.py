@@ -366,6 +366,16 @@ SPECIALISMS = dict(
     veterans=0.03,
     **{"": 0.28},
 )
+# The service category a small organisation works in, by specialism (none of these: Social Inclusion).
+WORKS_IN = {
+    "women": "Emotional Wellbeing",
+    "housing": "Accommodation",
+    "employment": "Education, Training and Employment (ETE)",
+    "substance_misuse": "Dependency and Recovery (D&R)",
+    "mental_health": "Emotional Wellbeing",
+    "families": "Family and Significant Others",
+    "young_adults": "Lifestyle and Associates",
+}
 # Specialisms of named providers, from words in their names ("|"-separated, lower case).
 KEYWORDS = {
     "women": "women|birth companions|clean break|hibiscus|anawim|working chance|aurora|pecan",
@@ -403,20 +413,25 @@ def organisations(c: pd.DataFrame, seed: int, total: int = 590) -> pd.DataFrame:
         _read("service_providers")[["provider_code", "provider_name"]].itertuples(index=False)
     )
     regions: dict[str, set[str]] = {}
+    categories: dict[str, set[str]] = {}
     for r in c.itertuples():
         for code in [r.lead_provider_code, *filter(None, r.subcontractor_codes.split(";"))]:
             regions.setdefault(code, set()).add(r.region_code)
+            categories.setdefault(code, set()).update(r.service_categories.split(";"))
     primes = set(c["lead_provider_code"])
     chain = sorted(code for code in regions if code not in PRIVATE | PUBLIC)
     rows = []
     for code in chain:
         low = names[code].lower()
         spec = [s for s, words in KEYWORDS.items() if any(w in low for w in words.split("|"))]
-        band = (
-            "over_10m"
-            if code in LARGE
-            else BANDS[rng.choice([2, 3, 4, 5], p=[0.2, 0.25, 0.5, 0.05])]
-        )
+        drawn = int(rng.choice([2, 3, 4, 5], p=[0.2, 0.25, 0.5, 0.05]))
+        # Leads are large (income over £1m), as the sector reports; a few women's, led-by-and-for and
+        # Welsh subcontractors are small (£10k to £100k); other subcontractors £100k and over.
+        if code in primes:
+            drawn = max(drawn, 4)
+        elif drawn == 2 and {"women", "racially_minoritised_led", "welsh"} & set(spec):
+            drawn = 1
+        band = "over_10m" if code in LARGE else BANDS[drawn]
         rows.append(
             {
                 "org_name": names[code],
@@ -425,7 +440,8 @@ def organisations(c: pd.DataFrame, seed: int, total: int = 590) -> pd.DataFrame:
                 "regions": sorted(regions[code]),
                 "on_dynamic_framework": code in primes or rng.random() < 0.5,
                 "in_supply_chain": True,
-                "provider_code": code,
+                "provider_codes": code,
+                "service_categories": sorted(categories[code]),
             }
         )
     have = pd.Series([r["income_band"] for r in rows]).value_counts()
@@ -473,7 +489,10 @@ def organisations(c: pd.DataFrame, seed: int, total: int = 590) -> pd.DataFrame:
                 "regions": sorted([region, *extra]),
                 "on_dynamic_framework": rng.random() < 0.03 + 0.05 * band,
                 "in_supply_chain": False,
-                "provider_code": None,
+                "provider_codes": None,
+                "service_categories": sorted(
+                    {WORKS_IN.get(s, "Social Inclusion") for s in spec} or {"Social Inclusion"}
+                ),
             }
         )
     unregistered = [r["income_band"] == "under_10k" and rng.random() < 0.55 for r in rows]
@@ -490,7 +509,9 @@ def organisations(c: pd.DataFrame, seed: int, total: int = 590) -> pd.DataFrame:
             "regions_served": [";".join(r["regions"]) for r in rows],
             "on_dynamic_framework": ["yes" if r["on_dynamic_framework"] else "no" for r in rows],
             "in_supply_chain": ["yes" if r["in_supply_chain"] else "no" for r in rows],
-            "provider_code": [r["provider_code"] for r in rows],
+            "provider_code": None,
+            "provider_codes": [r["provider_codes"] for r in rows],
+            "service_categories": [";".join(r["service_categories"]) for r in rows],
         }
     )
     return out[list(source("organisations").headers)]

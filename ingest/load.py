@@ -83,6 +83,13 @@ def check_context(con: duckdb.DuckDBPyConnection, today: dt.date) -> CheckContex
         meeting_ids=frozenset(
             r[0] for r in con.execute("SELECT meeting_id FROM core_forum_meeting").fetchall()
         ),
+        register_providers=frozenset(
+            r[0]
+            for r in con.execute(
+                "SELECT lead_provider_code FROM core_contract "
+                "UNION SELECT unnest(subcontractor_codes) FROM core_contract"
+            ).fetchall()
+        ),
     )
 
 

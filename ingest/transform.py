@@ -132,7 +132,12 @@ def to_typed(source: Source, raw: pd.DataFrame, key: bytes) -> pd.DataFrame:
     """Typed columns under their warehouse names, helper columns for unreadable cells, and source_row."""
     out: dict[str, pd.Series] = {}
     for column in source.kept:
-        text = raw[column.name].astype(str)
+        # A column the file may leave out (Column.may_be_absent) reads as empty cells.
+        text = (
+            raw[column.name].astype(str)
+            if column.name in raw
+            else pd.Series("", index=raw.index, dtype=object)
+        )
         value = _parse(column, text, key)
         out[column.target] = value
         if column.type not in ("code", "text", "list", "quarter"):

@@ -177,6 +177,8 @@ def organisation(**over) -> dict:
         "on_dynamic_framework": "no",
         "in_supply_chain": "no",
         "provider_code": "",
+        "provider_codes": "",
+        "service_categories": "",
     } | over
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -45,6 +46,23 @@ def render(settings: Settings) -> None:
         note("Rows are numbered as in the file, with the header as row 1.")
         st.dataframe(failed, hide_index=True, width="stretch")
         csv_download(failed, "failed-checks.csv")
+    disagreements(version)
+
+
+def disagreements(version) -> None:
+    """A warning, not a refusal: the organisations file loads, and the contract register's answer is used."""
+    try:
+        found = int(data.query(version, "supply_chain_disagreements").organisations.iloc[0])
+    except duckdb.CatalogException:
+        return  # a version published before supply chains were read from the register
+    if found:
+        st.header("Warnings")
+        st.warning(
+            f"{found:,} organisation{'s' if found != 1 else ''} in the organisations file "
+            f"{'say' if found != 1 else 'says'} in_supply_chain is yes or no, but the contract register "
+            "says otherwise for the provider codes given. The register's answer is used. The Supply chains "
+            "page lists them; correct the organisations file or the register."
+        )
 
 
 def refreshes(settings: Settings, version) -> None:

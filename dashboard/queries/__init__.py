@@ -27,6 +27,29 @@ ALLOWED = (
 REGIONS = (
     "(CAST($regions AS VARCHAR[]) IS NULL OR list_contains(CAST($regions AS VARCHAR[]), {col}))"
 )
+# The region chosen in the filters, within the regions the user may read: for organisation and forum rows.
+IN_REGION = "(CAST($region AS VARCHAR) IS NULL OR {col} = $region) AND " + REGIONS
+
+
+def case_label(column: str, labels: dict[str, str]) -> str:
+    """SQL turning a code column into its label (codes and labels are constants of this package)."""
+    whens = " ".join(
+        f"WHEN '{k}' THEN '{v.replace(chr(39), chr(39) * 2)}'" for k, v in labels.items()
+    )
+    return f"CASE {column} {whens} END"
+
+
+def case_order(column: str, labels: dict[str, str]) -> str:
+    """SQL giving a code column's place in the order of `labels`, for ORDER BY."""
+    return (
+        f"CASE {column} " + " ".join(f"WHEN '{k}' THEN {n}" for n, k in enumerate(labels)) + " END"
+    )
+
+
+# An organisation's income band (core_organisation aliased `o`) in words.
+INCOME_BAND = """CASE o.income_band WHEN 'under_10k' THEN 'Under £10k' WHEN '10k_100k' THEN '£10k to £100k'
+    WHEN '100k_500k' THEN '£100k to £500k' WHEN '500k_1m' THEN '£500k to £1m' WHEN '1m_10m' THEN '£1m to £10m'
+    WHEN 'over_10m' THEN 'Over £10m' ELSE o.income_band END"""
 
 # Queries that return no contract or organisation rows, by what they need. Every other query must
 # use $allowed (contract figures) or $regions (organisations and forums): all_queries() checks.
@@ -38,6 +61,7 @@ OPERATIONS = {
     "last_run",
     "run_history",
     "source_freshness",
+    "supply_chain_disagreements",
 }
 # The permission (warehouse.access.PERMISSIONS) each kind of query needs.
 NEEDS = {

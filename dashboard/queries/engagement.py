@@ -6,10 +6,9 @@ applies (the lot, lead provider and PCC area filters do not). $as_of is the data
 
 from __future__ import annotations
 
-from dashboard.queries import REGIONS
+from dashboard.queries import IN_REGION, INCOME_BAND, case_label, case_order
 
-# The chosen region, within the regions the user may read ($regions, bound from their role).
-_REGION = "(CAST($region AS VARCHAR) IS NULL OR {col} = $region) AND " + REGIONS
+_REGION = IN_REGION
 
 SEGMENTS = {
     "all": "All known organisations",
@@ -21,18 +20,8 @@ SEGMENTS = {
     "in_supply_chain": "In a supply chain",
     "not_in_supply_chain": "Not in a supply chain",
 }
-_SEGMENT_LABEL = (
-    "CASE segment "
-    + " ".join(f"WHEN '{k}' THEN '{v.replace(chr(39), chr(39) * 2)}'" for k, v in SEGMENTS.items())
-    + " END"
-)
-_SEGMENT_ORDER = (
-    "CASE segment " + " ".join(f"WHEN '{k}' THEN {n}" for n, k in enumerate(SEGMENTS)) + " END"
-)
-
-_INCOME_BAND = """CASE o.income_band WHEN 'under_10k' THEN 'Under £10k' WHEN '10k_100k' THEN '£10k to £100k'
-    WHEN '100k_500k' THEN '£100k to £500k' WHEN '500k_1m' THEN '£500k to £1m' WHEN '1m_10m' THEN '£1m to £10m'
-    WHEN 'over_10m' THEN 'Over £10m' ELSE o.income_band END"""
+_SEGMENT_LABEL = case_label("segment", SEGMENTS)
+_SEGMENT_ORDER = case_order("segment", SEGMENTS)
 
 QUERIES = {
     "engagement_by_region": f"""
@@ -78,7 +67,7 @@ QUERIES = {
             JOIN ref_region r USING (region_code)
             GROUP BY s.org_id
         )
-        SELECT o.org_name, o.org_id, {_INCOME_BAND} AS income_band,
+        SELECT o.org_name, o.org_id, {INCOME_BAND} AS income_band,
                coalesce(replace(array_to_string(any_value(o.specialisms), ', '), '_', ' '), '') AS specialisms,
                any_value(served.regions_served) AS regions_served,
                string_agg(o.region_name, ', ' ORDER BY o.region_name) AS not_reached_in,

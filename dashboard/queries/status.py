@@ -68,4 +68,9 @@ QUERIES = {
         GROUP BY source
         ORDER BY source
     """,
+    # How many organisations' own in_supply_chain answer differs from the contract register's (a count:
+    # operations roles see no organisation rows; the Supply chains page lists them).
+    "supply_chain_disagreements": """
+        SELECT count(*) AS organisations FROM mart_organisation_role WHERE contradicts
+    """,
 }

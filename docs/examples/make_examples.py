@@ -292,22 +292,31 @@ FINANCIAL_RETURNS = [  # contract, quarter, income, full cost, other funding, so
 # --- engagement ----------------------------------------------------------------------------------
 # Real providers of the referral service carry the team's own ORG- numbers; the small local
 # organisations (with charity or company numbers) are invented.
-ORGANISATIONS = [  # id, name, income band, specialisms, regions, on framework, in supply chain, code
+ORGANISATIONS = [  # id, name, income band, specialisms, regions, on framework, in supply chain,
+    # provider code (older files), provider codes, service categories
     ("ORG-101", "Advance Charity", "1m_10m", "women;housing", "H;I;J;K", "yes", "yes",
-     "ADVANCE_CHARITY"),
+     "", "ADVANCE_CHARITY",
+     "Accommodation;Emotional Wellbeing"),
     ("ORG-102", "Catch22 Charity Limited", "over_10m", "young_adults;employment", "H;J", "yes",
-     "yes", "CATCH_22_CHARITY_LTD"),
-    ("ORG-103", "PACT", "1m_10m", "families", "H;J", "no", "yes", "PACT"),
+     "yes", "", "CATCH_22_CHARITY_LTD",
+     "Education, Training and Employment (ETE);Social Inclusion"),
+    ("ORG-103", "PACT", "1m_10m", "families", "H;J", "no", "yes", "", "PACT",
+     "Family and Significant Others"),
     ("ORG-104", "Thames Valley Partnership", "500k_1m", "families;young_adults", "H", "no", "yes",
-     "THAMES_VALLEY_PART"),
+     "", "THAMES_VALLEY_PART",
+     "Family and Significant Others;Lifestyle and Associates"),
     ("CH1234567", "Slough Sisters Circle", "10k_100k", "women;racially_minoritised_led", "H", "no",
-     "no", ""),
+     "no", "", "",
+     "Emotional Wellbeing;Social Inclusion"),
     ("CO12345678", "Second Chance Bikes CIC", "100k_500k", "employment;young_adults", "H", "no",
-     "no", ""),
+     "no", "", "",
+     "Education, Training and Employment (ETE)"),
     ("ORG-107", "Milton Keynes Veterans Drop-in", "under_10k", "veterans;mental_health", "H", "no",
-     "no", ""),
+     "no", "", "",
+     "Social Inclusion;Emotional Wellbeing"),
     ("ORG-108", "Island Recovery Café", "10k_100k", "substance_misuse;mental_health", "H", "no",
-     "no", ""),
+     "no", "", "",
+     "Dependency and Recovery (D&R)"),
 ]  # fmt: skip
 MEETINGS = [  # id, region, date (dd/mm/yyyy, as typed in Excel), format, topic
     ("H-2026-03", "H", "17/03/2026", "in_person", "Women's services recommissioning: early market engagement"),
@@ -344,7 +353,8 @@ def write_all(folder: Path = HERE) -> list[Path]:
              "other_funding_gbp", "other_funding_source"], FINANCIAL_RETURNS), "cp1252"),
         "organisations.csv": (csv_text(
             ["org_id", "org_name", "income_band", "specialisms", "regions_served",
-             "on_dynamic_framework", "in_supply_chain", "provider_code"], ORGANISATIONS), "utf-8"),
+             "on_dynamic_framework", "in_supply_chain", "provider_code", "provider_codes",
+             "service_categories"], ORGANISATIONS), "utf-8"),
         "forum_meetings.csv": (csv_text(
             ["meeting_id", "region_code", "meeting_date", "format", "topic"], MEETINGS), "utf-8"),
         "forum_attendance.csv": (csv_text(["meeting_id", "org_id"], ATTENDANCE), "utf-8"),

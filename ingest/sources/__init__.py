@@ -50,6 +50,9 @@ class Column:
     drop: str | None = None
     identifier: bool = False
     example: str | None = None
+    # Added after files were already in use: a file without this column still loads (its cells read
+    # as empty), so files made before it existed are not refused.
+    may_be_absent: bool = False
 
     @property
     def target(self) -> str:

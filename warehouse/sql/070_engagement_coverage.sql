@@ -2,9 +2,12 @@
 -- attended at least one of that region's forums in the 12 months up to as_of.
 -- An organisation serving several regions counts in each. Segments overlap (an organisation can be
 -- small and women's specialist); 'all' counts each organisation once per region.
+-- in_supply_chain is the contract register's answer where the organisation carries provider codes
+-- (mart_organisation_role), else its own answer.
 CREATE OR REPLACE MACRO engagement_coverage(as_of) AS TABLE
 WITH org_region AS (
-    SELECT o.*, unnest(o.regions_served) AS region_code FROM core_organisation o
+    SELECT o.* EXCLUDE (in_supply_chain), r.in_supply_chain, unnest(o.regions_served) AS region_code
+    FROM core_organisation o JOIN mart_organisation_role r USING (org_id)
 ), engaged AS (
     SELECT DISTINCT a.org_id, m.region_code
     FROM core_forum_attendance a JOIN core_forum_meeting m USING (meeting_id)
