@@ -17,9 +17,10 @@ IDENTIFIER = re.compile(f"(?i:{NATIONAL_INSURANCE}|{CASE_REFERENCE})")
 # 1980-02-01, 01/02/1980, 1.2.1980, 1 Feb 1980 or 01/02/80 (a two-digit year outside 21 to 39).
 _BEFORE_2021 = r"(?:19\d\d|20[01]\d|2020)"
 _SHORT_YEAR = r"(?:[04-9]\d|1\d|20)"
+_MONTH = r"(?i:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6})"
 DATE_OF_BIRTH = (
     rf"(?<!\d){_BEFORE_2021}[-/.]\d{{1,2}}[-/.]\d{{1,2}}(?!\d)"
-    rf"|(?<!\d)\d{{1,2}}[-/. ]\s?(?:\d{{1,2}}|[A-Za-z]{{3,9}})[-/. ]\s?{_BEFORE_2021}(?!\d)"
+    rf"|(?<!\d)\d{{1,2}}[-/. ]\s?(?:\d{{1,2}}|{_MONTH})[-/. ]\s?{_BEFORE_2021}(?!\d)"
     rf"|(?<!\d)\d{{1,2}}[-/.]\d{{1,2}}[-/.]{_SHORT_YEAR}(?!\d)"
 )
 # Everything a kept copy blanks in the cells of a rejected file.

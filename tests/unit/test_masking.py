@@ -18,6 +18,7 @@ from expectations.report import CheckResult
         ("1980-02-01", "a date that could be a date of birth (hidden)"),
         ("01/02/1980", "a date that could be a date of birth (hidden)"),
         ("1 Feb 1979", "a date that could be a date of birth (hidden)"),
+        ("12 MARCH 1990", "a date that could be a date of birth (hidden)"),
         ("01/02/80", "a date that could be a date of birth (hidden)"),
         ("2020-12-31T00:00:00", "a date that could be a date of birth (hidden)"),
     ],
@@ -42,6 +43,7 @@ def test_identifier_shaped_values_are_masked(text, shown):
         "AB0001AC",
         "00000000-0000-4000-8000-000000002711",
         "£1.2m",
+        "5 units 2019",
         "gotham",
     ],
 )
