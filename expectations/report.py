@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from expectations.patterns import is_masked
+
 SAMPLE_LIMIT = 200  # Great Expectations returns at most this many failing rows
 # Validation results kept for the run's Data Docs (filled by the runner, emptied when the docs are built
 # or a new run starts). Here rather than in the runner so that clearing it costs no import.
@@ -52,7 +54,8 @@ class CheckResult:
                 text += f" and {more:,} more"
         if self.found_values and not self.hidden:
             values = list(dict.fromkeys(self.found_values))[:5]
-            text += f" (found {_join([repr(v) for v in values])})"
+            # A value masked when it was found is shown as what it looks like, not in quotes.
+            text += f" (found {_join([v if is_masked(v) else repr(v) for v in values])})"
         return text + "."
 
 

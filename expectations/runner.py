@@ -28,6 +28,7 @@ from great_expectations.data_context.types.resource_identifiers import (  # noqa
 )
 
 from expectations import common, contracts, engagement, referrals, returns  # noqa: E402
+from expectations.patterns import masked  # noqa: E402
 from expectations.report import PENDING_DOCS as _PENDING  # noqa: E402
 from expectations.report import SAMPLE_LIMIT, CheckContext, CheckReport, CheckResult  # noqa: E402
 
@@ -234,8 +235,14 @@ def _display_column(column: str | None) -> str | None:
 
 
 def _show(value) -> str:
+    """A value a check found, as text anyone may read: the one place found values become text, so
+    masked() hides here whatever could identify someone (for messages, the warehouse and Data Docs)."""
+    return masked(_text(value))
+
+
+def _text(value) -> str:
     if isinstance(value, tuple):
-        return " / ".join(_show(v) for v in value)
+        return " / ".join(_text(v) for v in value)
     if isinstance(value, np.datetime64 | dt.datetime | dt.date) and not pd.isna(value):
         value = pd.Timestamp(value)
     if isinstance(value, pd.Timestamp):
@@ -251,18 +258,22 @@ _VALUE_KEYS = ("unexpected_list", "partial_unexpected_list")
 
 
 def _keep_for_docs(result, suite_name: str, file_id: str, hidden_columns: set) -> None:
-    """Keep a result for the run's Data Docs, with values of identifier-bearing columns masked."""
+    """Keep a result for the run's Data Docs, with values of identifier-bearing columns hidden and
+    every other value shown as the messages show it (_show)."""
     for r in result.results:
         column = _display_column(
             r.expectation_config.kwargs.get("column") or r.expectation_config.kwargs.get("column_A")
         )
-        if column in hidden_columns or not (r.expectation_config.meta or {}).get(
+        hide = column in hidden_columns or not (r.expectation_config.meta or {}).get(
             "show_values", True
-        ):
-            for name in _VALUE_KEYS:
-                if r.result.get(name):
-                    r.result[name] = ["(hidden)"] * len(r.result[name])
+        )
+        for name in _VALUE_KEYS:
+            if r.result.get(name):
+                r.result[name] = ["(hidden)" if hide else _show(v) for v in r.result[name]]
+        if hide:
             r.result.pop("partial_unexpected_counts", None)
+        for count in r.result.get("partial_unexpected_counts") or []:
+            count["value"] = _show(count.get("value"))
     key = ValidationResultIdentifier(
         ExpectationSuiteIdentifier(name=suite_name),
         RunIdentifier(run_name=file_id.rsplit("-", 1)[0], run_time=dt.datetime.now(dt.UTC)),

@@ -6,6 +6,7 @@ import difflib
 import re
 from collections import Counter
 
+from expectations.patterns import masked, quoted
 from ingest.read import RejectedFile
 from ingest.sources import Source, all_sources
 
@@ -14,11 +15,11 @@ from ingest.sources import Source, all_sources
 PERSONAL = [
     (
         re.compile(
-            r"(^|_)(first|last|given|family|full|middle|sur|fore|person|client|offender|service_user)_?names?$|^(surname|forename|name)$"
+            r"(^|_)(first|last|given|family|full|middle|sur|fore|person|client|offender|service_user)_?names?$|^(surname|forename|names?)$"
         ),
         "people's names",
     ),
-    (re.compile(r"date_?of_?birth|birth_?date|^dob$|_dob$"), "dates of birth"),
+    (re.compile(r"date_?of_?birth|birth|(^|_)d\.?o\.?b\.?$"), "dates of birth"),
     (
         re.compile(r"national_?insurance|^ni_?(number|no|num)?$|^nino$"),
         "National Insurance numbers",
@@ -56,6 +57,16 @@ def _allowed_identifiers(source: Source) -> tuple[str, ...]:
 def identify(headers: list[str]) -> Source:
     """The source whose columns these are (any order, any case). Raise RejectedFile saying why not."""
     normalised = [normalise(h) for h in headers]
+    # A case reference (or NI number, or date of birth) in row 1: an export that lost its header row,
+    # or a column named after a person. Named by position only.
+    shaped = [(i, masked(h)) for i, h in enumerate(headers, start=1) if masked(h) != h]
+    if shaped:
+        i, looks = shaped[0]
+        raise RejectedFile(
+            f"Row 1 holds {looks} in column {i} ({_letter(i)}), where only column names should be: "
+            "the file may have lost its header row. Put the column names listed in docs/data-contracts.md "
+            "in row 1, and send no personal details of people on probation."
+        )
     unnamed = [i for i, n in enumerate(normalised, start=1) if not n]
     if unnamed:
         where = _join([f"{i} ({_letter(i)})" for i in unnamed[:10]])
@@ -67,20 +78,18 @@ def identify(headers: list[str]) -> Source:
     duplicates = [h for h, n in Counter(normalised).items() if n > 1]
     if duplicates:
         raise RejectedFile(
-            f"The column '{duplicates[0]}' appears more than once in the header row."
+            f"The column {_quoted([duplicates[0]])} appears more than once in the header row."
         )
-    sources = list(all_sources().values())
-    best = max(sources, key=lambda s: (len(set(normalised) & set(s.headers)), -len(s.headers)))
+    best = _closest(normalised)
     personal = personal_columns(normalised, _allowed_identifiers(best))
     if personal:
         column, what = personal[0]
         raise RejectedFile(
-            f"The column '{column}' looks like it holds {what}. This service must not receive personal details "
+            f"The column {_quoted([column])} looks like it holds {what}. This service must not receive personal details "
             "of people on probation: delete that column and send the file again."
         )
-    overlap = set(normalised) & set(best.headers)
-    if len(overlap) < max(2, len(best.headers) // 2):
-        names = "; ".join(s.title for s in sources)
+    if resembled(headers) is None:
+        names = "; ".join(s.title for s in all_sources().values())
         raise RejectedFile(
             "We do not recognise this file: its column names do not match any kind of file we accept "
             f"({names}). Check the first row holds the column names listed in docs/data-contracts.md."
@@ -95,11 +104,30 @@ def identify(headers: list[str]) -> Source:
             hints = []
             for h in extra:
                 close = difflib.get_close_matches(normalise(h), missing, n=1)
-                hints.append(f"'{h}' (did you mean '{close[0]}'?)" if close else f"'{h}'")
+                hints.append(
+                    f"{_quoted([h])} (did you mean '{close[0]}'?)" if close else _quoted([h])
+                )
             parts.append(f"Not expected: {', '.join(hints)}.")
         parts.append("Use exactly the columns listed in docs/data-contracts.md.")
         raise RejectedFile(" ".join(parts))
     return best
+
+
+def _closest(normalised: list[str]) -> Source:
+    """The source sharing most columns with these (normalised) headers; the shorter on a tie."""
+    return max(
+        all_sources().values(),
+        key=lambda s: (len(set(normalised) & set(s.headers)), -len(s.headers)),
+    )
+
+
+def resembled(headers: list[str]) -> Source | None:
+    """The source these headers are taken to be, even when identify() refuses them (columns missing,
+    added or personal); None when they share too few columns with any (not a file we recognise)."""
+    normalised = [normalise(h) for h in headers]
+    best = _closest(normalised)
+    overlap = set(normalised) & set(best.headers)
+    return best if len(overlap) >= max(2, len(best.headers) // 2) else None
 
 
 def _join(items: list[str]) -> str:
@@ -116,4 +144,5 @@ def _letter(number: int) -> str:
 
 
 def _quoted(names: list[str]) -> str:
-    return ", ".join(f"'{n}'" for n in names)
+    """Column names from the file, in quotes; a name that could identify someone is masked."""
+    return ", ".join(quoted(n, "column name") for n in names)

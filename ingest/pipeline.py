@@ -24,9 +24,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from expectations.patterns import IDENTIFIER
+from expectations.patterns import IDENTIFYING, quoted, scrubbed
 from expectations.report import PENDING_DOCS
-from ingest.identify import identify, normalise, personal_columns
+from ingest.identify import identify, normalise, personal_columns, resembled
 from ingest.load import check_context, record_checks, replace_rows
 from ingest.read import RejectedFile, read_table
 from ingest.sources import LOAD_ORDER, Source, all_sources
@@ -100,6 +100,9 @@ class _Received:
     error: str | None = None
     not_data: bool = False
     left_in_place: bool = False  # no copy could be kept: it must not leave the landing folder
+    headers: list[str] = field(default_factory=list)  # as written in the file
+    # The source the file resembles, when it was refused as not quite one (columns missing or added).
+    layout: Source | None = None
 
 
 def landing_files(folder: Path) -> list[Path]:
@@ -202,7 +205,7 @@ def refresh(
     except Exception as e:
         # Nothing was published; the last good version stays current. Record why, outside the warehouse.
         plain = _storage_problem(e)
-        report.failure = plain or f"{type(e).__name__}: {e}"
+        report.failure = scrubbed(plain or f"{type(e).__name__}: {e}")
         try:
             _log_run(settings, report)
         except OSError:
@@ -296,9 +299,11 @@ def _receive(path: Path, from_folder: bool) -> _Received:
         # Messages quote the file's name: give the reader the name as it may be shown and stored.
         table = read_table(path.with_name(shown_name(path)), data, _is_known_header)
         item.raw = table.frame.rename(columns=normalise)
+        item.headers = table.headers
         item.source = identify(table.headers)
     except RejectedFile as e:
         item.error = str(e)
+        item.layout = resembled(item.headers) if item.headers else None
     return item
 
 
@@ -328,6 +333,7 @@ def _process(
         outcome.message = f"Identical to '{already[0]}', already loaded; nothing changed."
     elif item.error is None and item.source is not None and item.raw is not None:
         outcome = _check_and_load(con, settings, run, item, file_id, key, outcome)
+    outcome.message = scrubbed(outcome.message)
     if outcome.outcome == "rejected" and not item.left_in_place:
         outcome.kept_as, problem = _try_keep(
             "quarantine", settings, run, item, file_id, key, report=outcome.message
@@ -406,28 +412,51 @@ def _check_and_load(
 
 
 def sanitised(item: _Received, key: bytes, scan: bool = True) -> pd.DataFrame | None:
-    """The file as kept by the product: case references hashed, other identifiers and dropped columns blanked.
+    """The file as kept by the product: only the columns its source knows, case references hashed, other
+    identifiers and dropped columns blanked. None when nothing may be kept (unreadable, or of no kind
+    we recognise, so no column is known to be free of personal details).
 
     scan=False skips looking for identifiers inside other cells: for an accepted file the checks have
     already found none in its text columns, and every other column held a readable date or number."""
-    if item.raw is None:
+    source = item.source or item.layout
+    if item.raw is None or source is None:
         return None
     frame = item.raw.copy()
-    source = item.source
-    allowed = tuple(c.name for c in source.columns if c.identifier) if source else ()
+    allowed = tuple(c.name for c in source.columns if c.identifier)
+    known = [n for n, column in enumerate(frame.columns) if column in source.headers]
+    frame = frame.iloc[:, known]
     for position, column in enumerate(
         frame.columns
     ):  # by position: a rejected file may repeat a header
-        spec = next((c for c in source.columns if c.name == column), None) if source else None
+        spec = next(c for c in source.columns if c.name == column)
         values = frame.iloc[:, position].astype(str)
-        if spec is not None and spec.identifier:
+        if spec.identifier:
             text = values.str.strip().str.upper()
             frame.iloc[:, position] = keyed_hash(text, key).where(text != "", "")
-        elif (spec is not None and spec.drop) or personal_columns([column], allowed):
+        elif spec.drop or personal_columns([column], allowed):
             frame.iloc[:, position] = "[removed]"
         elif scan:
-            frame.iloc[:, position] = values.str.replace(IDENTIFIER, " [removed] ", regex=True)
+            frame.iloc[:, position] = values.str.replace(IDENTIFYING, " [removed] ", regex=True)
     return frame
+
+
+def _not_kept(item: _Received) -> str:
+    """What the report says of the columns (or the file) the kept copy leaves out."""
+    source = item.source or item.layout
+    if item.raw is None:
+        return "The file itself was not kept: it could not be read, so we could not remove any personal details from it."
+    if source is None:
+        return (
+            "The file itself was not kept: we could not tell what kind of file it is, so we could not tell "
+            "which of its columns might hold personal details."
+        )
+    others = [h for h in item.headers if normalise(h) not in source.headers]
+    if not others:
+        return ""
+    return (
+        f"The copy keeps only the columns of a {source.title} file. Not kept, as they may hold personal "
+        f"details: {', '.join(quoted(h, 'column name') for h in others)}."
+    )
 
 
 def _keep(
@@ -445,14 +474,7 @@ def _keep(
         kept = folder / f"{stem}.csv"
         copy.to_csv(kept, index=False, encoding="utf-8")
     if report is not None:
-        note = (
-            report
-            if copy is not None
-            else (
-                report
-                + "\n\nThe file itself was not kept: it could not be read, so we could not remove any personal details from it."
-            )
-        )
+        note = "\n\n".join(part for part in (report, _not_kept(item)) if part)
         (folder / f"{stem}.report.txt").write_text(f"{shown_name(item.path)}\n\n{note}\n", "utf-8")
     return str(kept or folder / f"{stem}.report.txt")
 

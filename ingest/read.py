@@ -20,6 +20,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from expectations.patterns import masked, quoted
+
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
 # Other kinds of file people send by mistake, by their first bytes.
@@ -278,12 +280,13 @@ def _read_xlsx(data: bytes, matches_header) -> RawTable:
         name = next(iter(sheets))
     elif not known:
         raise RejectedFile(
-            f"The workbook has {len(sheets)} sheets ({', '.join(sheets)}) and none has the header of a file we accept. "
+            f"The workbook has {len(sheets)} sheets ({', '.join(masked(s, 'sheet name') for s in sheets)}) and none has the header of a file we accept. "
             "Put the data on one sheet with the column names in the first row."
         )
     else:
         raise RejectedFile(
-            f"The workbook has several sheets with data ({', '.join(known)}). Send one sheet per file."
+            f"The workbook has several sheets with data ({', '.join(masked(s, 'sheet name') for s in known)}). "
+            "Send one sheet per file."
         )
     formulas, percents, errors = _sheet_cells(data, name)
     if formulas:
@@ -291,7 +294,7 @@ def _read_xlsx(data: bytes, matches_header) -> RawTable:
             f" and {len(formulas) - 5:,} more" if len(formulas) > 5 else ""
         )
         raise RejectedFile(
-            f"Sheet '{name}' has formulas (cell{'s' if len(formulas) > 1 else ''} {cells}). Only typed values "
+            f"Sheet {quoted(name, 'sheet name')} has formulas (cell{'s' if len(formulas) > 1 else ''} {cells}). Only typed values "
             "are read, and a formula's saved result may be missing or out of date: copy the sheet, paste it "
             "back with Paste Special then Values, and send the file again."
         )

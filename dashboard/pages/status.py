@@ -117,7 +117,12 @@ def freshness(settings: Settings, version) -> None:
     now = dt.datetime.now(LONDON)
     rows = []
     for r in found.itertuples():
-        loaded = r.last_loaded_at if isinstance(r.last_loaded_at, dt.datetime) else None
+        # NaT (a kind of file only ever rejected) is a datetime too, and has no time zone to convert.
+        loaded = (
+            r.last_loaded_at
+            if isinstance(r.last_loaded_at, dt.datetime) and not pd.isna(r.last_loaded_at)
+            else None
+        )
         state = timetable.freshness(loaded, timetable.schedule_for(settings, r.source), now)
         rows.append(
             {

@@ -73,3 +73,27 @@ def test_refresh_now_loads_landing_files_in_another_process(tmp_path, page):
     assert "1 loaded" in at.expander[0].markdown[0].value
     assert not (settings.dir("landing") / "more.csv").exists()
     shutil.rmtree(tmp_path / "data", ignore_errors=True)
+
+
+def test_status_page_shows_identifiers_masked(tmp_path, page):
+    """A referral file with a CRN typed into a date column: the page's file list and failed checks say
+    what the value looked like and where, never the CRN (issue 13)."""
+    from ingest.pipeline import refresh
+    from tests import builders as b
+    from tests.conftest import make_settings
+
+    settings = make_settings(tmp_path / "data")
+    refresh(settings, [b.write_csv(tmp_path / "c.csv", "contracts", [b.contract()])])
+    referrals = [b.referral(1, date_saa_first_completed="W222222"), b.referral(2)]
+    refresh(settings, [b.write_csv(tmp_path / "r.csv", "referrals_performance_report", referrals)])
+    at = page("status", settings.data_dir)
+    assert not at.exception
+    frames = [d.value.to_csv() for d in at.dataframe]
+    shown = "\n".join(
+        frames + [m.value for m in at.markdown] + [t.value.to_csv() for t in at.table]
+    )
+    assert "W222222" not in shown
+    assert any(
+        "row 2 (found a value shaped like a case reference number (hidden))" in f for f in frames
+    )
+    assert any("a value shaped like a case reference number (hidden)" in f for f in frames[2:])

@@ -379,6 +379,64 @@ def corpus() -> dict[str, bytes]:
         }
     )
     files |= issue_13_rules()
+
+    # -- issue 13: identifiers that must never be kept or shown in clear ---------------------------
+    # A CRN typed into a date, a number, a yes/no and a money column.
+    files["referrals-crn-in-date.csv"] = csv_bytes(
+        "referrals_performance_report", referrals(date_saa_first_completed="W222222")
+    )
+    files["referrals-crn-in-number.csv"] = csv_bytes(
+        "referrals_performance_report", referrals(outcomes_achieved="W333333")
+    )
+    files["referrals-crn-in-yesno.csv"] = csv_bytes(
+        "referrals_performance_report", referrals(saa_attended_on_time="W444444")
+    )
+    files["finance-crn-in-money.csv"] = csv_bytes(
+        "financial_returns", [b.finance(contract_income_gbp="W555555")]
+    )
+    # One extra column (a date of birth) before service_user_crn in every row, under the usual
+    # header: each row's CRN lands in date_referral_received, its date of birth in service_user_crn.
+    w_head = list(source("referrals_weekly_extract").headers)
+    shifted = csv_text("referrals_weekly_extract", [], headers=w_head)
+    for n, born in ((1, "14/03/1985"), (2, "02/11/1979")):
+        values = [b.weekly(n)[h] for h in w_head]
+        at = w_head.index("service_user_crn")
+        values = [*values[:at], born, *values[at:]][: len(w_head)]
+        shifted += csv_text("referrals_weekly_extract", [], headers=values)
+    files["weekly-extra-column-before-crn.csv"] = shifted.encode()
+    files["weekly-crn-as-column-header.csv"] = csv_bytes(
+        "referrals_weekly_extract",
+        [b.weekly(1) | {"Y123456": "seen"}],
+        headers=[*w_head, "Y123456"],
+    )
+    files["referrals-names-dob-birth-columns.csv"] = csv_bytes(
+        "referrals_performance_report",
+        [
+            r | {"Names": name, "D.O.B": dob, "Birth": born}
+            for r, name, dob, born in zip(
+                referrals(),
+                ("Marjorie Quennell", "Tobias Vanstone"),
+                ("14/03/1985", "02/11/1979"),
+                ("1985-03-14", "1979-11-02"),
+                strict=True,
+            )
+        ],
+        headers=[*source("referrals_performance_report").headers, "Names", "D.O.B", "Birth"],
+    )
+    files["referrals-no-header-row.csv"] = "".join(
+        csv_text("referrals_performance_report", [], headers=list(r.values()))
+        for r in referrals(service_user_crn="V246810")
+    ).encode()
+    files["meetings-ni-number-in-date.csv"] = csv_bytes(
+        "forum_meetings", [b.meeting(meeting_id="B-2026-08", meeting_date="JK 12 34 56 C")]
+    )
+    files["contracts-ni-number-in-title.csv"] = csv_bytes(
+        "contracts",
+        [b.contract(contract_ref="PRJ_0101", intervention_title="Referral for AB123456C")],
+    )
+    files["referrals-dob-in-date.csv"] = csv_bytes(
+        "referrals_performance_report", referrals(date_saa_first_completed="1985-03-14T00:00:00")
+    )
     _ = c_head
     return files
 

@@ -8,6 +8,7 @@ import pytest
 
 from ingest import pipeline
 from ingest.pipeline import refresh
+from ingest.sources import source
 from tests import builders as b
 from tests.conftest import make_settings, snapshot
 from warehouse.connection import Warehouse
@@ -274,7 +275,7 @@ def test_same_named_rejections_keep_separate_reports(settings, tmp_path):
 
 
 def test_personal_column_file_is_quarantined_without_the_column(settings, tmp_path):
-    """A file refused for a date-of-birth column is kept in quarantine with that column blanked."""
+    """A file refused for a date-of-birth column is kept in quarantine without that column; the report names it."""
     path = tmp_path / "c.csv"
     b.write_csv(path, "contracts", [b.contract()])
     path.write_text(
@@ -283,7 +284,13 @@ def test_personal_column_file_is_quarantined_without_the_column(settings, tmp_pa
     report = refresh(settings, [path])
     assert report.files[0].outcome == "rejected"
     kept = (settings.dir("quarantine") / report.run_id / "001-c.csv").read_text()
-    assert "1980-02-03" not in kept and "date_of_birth" in kept
+    assert "1980-02-03" not in kept and "date_of_birth" not in kept
+    assert kept.splitlines()[0] == ",".join(source("contracts").headers)
+    note = (settings.dir("quarantine") / report.run_id / "001-c.report.txt").read_text()
+    assert note.endswith(
+        "The copy keeps only the columns of a Contract register file. Not kept, as they may hold "
+        "personal details: 'date_of_birth'.\n"
+    )
 
 
 def test_blank_row_inside_data_keeps_row_numbers(settings, tmp_path):

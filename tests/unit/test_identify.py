@@ -29,6 +29,9 @@ def test_crn_allowed_only_where_it_is_hashed():
     [
         ("First Name", "people's names"),
         ("DOB", "dates of birth"),
+        ("D.O.B", "dates of birth"),
+        ("Birth", "dates of birth"),
+        ("Names", "people's names"),
         ("national insurance no", "National Insurance numbers"),
         ("PNC number", "Police National Computer numbers"),
         ("Postcode", "addresses"),
@@ -57,3 +60,23 @@ def test_missing_and_extra_columns_are_both_reported():
         match=r"Missing: 'meeting_date'.*'meeting_dat' \(did you mean 'meeting_date'\?\)",
     ):
         identify(headers)
+
+
+@pytest.mark.parametrize(
+    ("header", "looks"),
+    [
+        ("X123456", "a value shaped like a case reference number (hidden)"),
+        ("14/03/1985", "a date that could be a date of birth (hidden)"),
+    ],
+)
+def test_an_identifier_in_the_header_row_is_refused_by_position_only(header, looks):
+    """A CRN or date of birth in row 1 (a lost header row, or a column named after a person) is
+    refused naming its column, never its value."""
+    headers = [*all_sources()["referrals_weekly_extract"].headers, header]
+    with pytest.raises(RejectedFile) as refused:
+        identify(headers)
+    assert str(refused.value) == (
+        f"Row 1 holds {looks} in column 22 (V), where only column names should be: the file may have "
+        "lost its header row. Put the column names listed in docs/data-contracts.md in row 1, and send "
+        "no personal details of people on probation."
+    )
