@@ -126,7 +126,8 @@ def test_unwritable_quarantine_rejects_that_file_alone(tmp_path):
 
     again = refresh(make_settings(tmp_path / "data"))
     assert [(f.file_name, f.outcome) for f in again.files] == [("notes.csv", "rejected")]
-    assert again.files[0].kept_as.endswith(f"{again.run_id}/001-notes.csv")
+    # A file of no known kind keeps its report only (no column of it is known to be safe to copy).
+    assert again.files[0].kept_as.endswith(f"{again.run_id}/001-notes.report.txt")
     assert list(landing.iterdir()) == []
 
 
