@@ -502,10 +502,14 @@ def _try_keep(
 
 
 def shown_name(path: Path) -> str:
-    """A file's name as shown and stored: bytes that are not UTF-8, control characters (a new line,
-    a terminal escape) and invisible formatting (right-to-left overrides) become U+FFFD."""
+    """A file's name as shown and stored (in messages, the run's records and log, and its copies' names):
+    bytes that are not UTF-8, control characters (a new line, a terminal escape) and invisible
+    formatting (right-to-left overrides) become U+FFFD, and identifiers (hidden)."""
     text = os.fsencode(path.name).decode("utf-8", errors="replace")
-    return "".join("\ufffd" if unicodedata.category(c) in ("Cc", "Cf", "Cs") else c for c in text)
+    # A case reference or NI number in a name (`referrals-X123456.csv`) is hidden like any in a message.
+    return scrubbed(
+        "".join("\ufffd" if unicodedata.category(c) in ("Cc", "Cf", "Cs") else c for c in text)
+    )
 
 
 def _copy_stem(file_id: str, path: Path) -> str:

@@ -38,6 +38,8 @@ CRNS = {
     "Q135799": "CRN as a sheet name",
     "Q246801": "CRN in a row cut short by a stray comma",
     "Q246802": "CRN in a dropped column of a file that loads",
+    "Q246803": "CRN in the name of a file that loads",
+    "Q246804": "CRN in the name of a file that is refused",
 }
 NI_NUMBERS = {
     "JT 98 76 54 B": "NI number in a date column",
@@ -69,7 +71,7 @@ def baseline_files(folder: Path) -> None:
     """What the refused files are checked against, and referral files that load with planted CRNs."""
     b.write_csv(folder / "contracts.csv", "contracts", [b.contract()])
     b.write_csv(folder / "organisations.csv", "organisations", [b.organisation()])
-    b.write_csv(folder / "meetings.csv", "forum_meetings", [b.meeting()])
+    b.write_csv(folder / "meetings-Q246803.csv", "forum_meetings", [b.meeting()])
     write(folder, "referrals.csv", referral_file(service_user_crn="Q135791"))
     b.write_csv(
         folder / "weekly.csv",
@@ -80,7 +82,7 @@ def baseline_files(folder: Path) -> None:
 
 def refused_files(folder: Path) -> None:
     """One file for each way an identifier reaches a file that must be refused."""
-    write(folder, "r-crn-date.csv", referral_file(date_saa_first_completed="Q135792"))
+    write(folder, "r-crn-date-Q246804.csv", referral_file(date_saa_first_completed="Q135792"))
     write(folder, "r-crn-number.csv", referral_file(outcomes_achieved="Q135793"))
     write(folder, "r-crn-yesno.csv", referral_file(saa_attended_on_time="Q135794"))
     write(
@@ -190,8 +192,9 @@ def leaks(data: Path) -> list[tuple[str, str, str]]:
             if is_duckdb(path)
             else path.read_bytes().decode("utf-8", errors="replace")
         ).lower()
+        name = str(path.relative_to(data)).lower()  # a file's own name may carry one too
         for value, where in PLANTED.items():
-            if value.lower() in text:
+            if value.lower() in text or value.lower() in name:
                 found.append((value, where, str(path.relative_to(data))))
     return found
 
