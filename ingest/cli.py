@@ -37,11 +37,11 @@ def _print_run(report) -> None:
     )
 
 
-def _refresh(settings: Settings, paths, trigger: str):
+def _refresh(settings: Settings, paths, trigger: str, started_by: str | None = None):
     from ingest.pipeline import RefreshFailed, refresh
 
     try:
-        return refresh(settings, paths, trigger=trigger)
+        return refresh(settings, paths, trigger=trigger, started_by=started_by)
     except (RefreshInProgress, RefreshFailed) as e:
         raise click.ClickException(str(e)) from None
 
@@ -51,9 +51,14 @@ def _refresh(settings: Settings, paths, trigger: str):
     "Exits with status 1 if any file was rejected."
 )
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--started-by",
+    hidden=True,
+    help="The app's Refresh now button: the signed-in user who pressed it, recorded with the run.",
+)
 @click.pass_obj
-def ingest(settings: Settings, paths: tuple[Path, ...]) -> None:
-    report = _refresh(settings, list(paths) or None, "cli")
+def ingest(settings: Settings, paths: tuple[Path, ...], started_by: str | None) -> None:
+    report = _refresh(settings, list(paths) or None, "app" if started_by else "cli", started_by)
     if not report.files:
         click.echo(f"No files to load in {settings.dir('landing')}.")
     _print_run(report)
