@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from ingest.read import RejectedFile
 from warehouse.connection import NoWarehouse, RefreshInProgress, Warehouse
 from warehouse.settings import LONDON, Settings, SettingsError, load_settings, settings_help
 
@@ -151,9 +150,12 @@ def rollback(settings: Settings) -> None:
 @click.pass_obj
 def schedule(settings: Settings) -> None:
     import logging
+    import signal
 
-    from ingest.schedule import BadSchedule, serve
-
+    # Before the slow imports below: a SIGTERM from here on is remembered, and serve() honours it.
+    stopping: list[int] = []
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda number, frame: stopping.append(number))
     folder = settings.dir("logs")
     folder.mkdir(parents=True, exist_ok=True)
     logging.basicConfig(
@@ -161,8 +163,11 @@ def schedule(settings: Settings) -> None:
         format="%(asctime)s %(name)s %(levelname)s %(message)s",
         handlers=[logging.StreamHandler(), logging.FileHandler(folder / "scheduler.log")],
     )
+    logging.getLogger("rpd.schedule").info("starting")
+    from ingest.schedule import BadSchedule, serve
+
     try:
-        serve(settings)
+        serve(settings, stopping=stopping)
     except BadSchedule as e:
         raise click.ClickException(str(e)) from None
 
@@ -175,4 +180,4 @@ def show_settings() -> None:
 if __name__ == "__main__":  # pragma: no cover
     main()
 
-__all__ = ["main", "RejectedFile"]
+__all__ = ["main"]
