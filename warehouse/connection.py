@@ -23,6 +23,7 @@ RPD_KEEP_VERSIONS counts data changes: no number of such runs pushes real data o
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import json
 import os
 import shutil
@@ -136,16 +137,21 @@ class Warehouse:
     # -- writing -------------------------------------------------------------------------------
     def running(self) -> RunningRefresh | None:
         """The refresh any process (scheduler, CLI, the app's button) is running now, or None."""
-        if not self.directory.exists():
-            return None
-        lock = filelock.FileLock(str(self.directory / LOCK))
+        # A shared, non-blocking flock: probes never hold each other off (an exclusive probe, caught by
+        # another probe, looked like a running refresh: two presses then started two refreshes), and
+        # filelock's exclusive flock of a refresh conflicts with it.
         try:
-            lock.acquire(timeout=0)
-        except filelock.Timeout:
-            pass
+            fd = os.open(self.directory / LOCK, os.O_RDONLY)
+        except FileNotFoundError:
+            return None  # no refresh has ever run here
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            pass  # held by a refresh
         else:
-            lock.release()
             return None
+        finally:
+            os.close(fd)  # also lets go of the shared lock, if it was won
         try:  # written just after the lock was taken: may be missing for a moment, or from an older version
             raw = json.loads((self.directory / RUNNING).read_text("utf-8"))
             return RunningRefresh(dt.datetime.fromisoformat(raw["since"]), raw.get("started_by"))

@@ -244,3 +244,21 @@ def test_a_run_that_loads_a_file_keeps_the_version_before_it(tmp_path):
         [b.write_csv(tmp_path / "c2.csv", "contracts", [b.contract(contract_ref="PRJ_0002")])],
     )
     assert Warehouse.from_settings(settings).versions() == [2, 3]
+
+
+def test_a_check_for_a_running_refresh_is_not_taken_for_one(tmp_path):
+    """While another thread or process checks whether a refresh runs (a shared flock on refresh.lock),
+    no refresh is reported; a refresh holding the lock is, with who started it."""
+    import fcntl
+
+    settings = make_settings(tmp_path / "data")
+    warehouse = Warehouse.from_settings(settings)
+    assert warehouse.running() is None  # no lock file yet
+    with warehouse.refresh_lock(0, "the scheduler"):
+        assert warehouse.running().started_by == "the scheduler"
+    fd = os.open(warehouse.directory / "refresh.lock", os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)  # another check, caught half way
+        assert warehouse.running() is None
+    finally:
+        os.close(fd)
