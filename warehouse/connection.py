@@ -134,7 +134,6 @@ class Warehouse:
             n for p in self.directory.glob(f"{PREFIX}*{SUFFIX}") if (n := _number(p)) is not None
         )
 
-    # -- writing -------------------------------------------------------------------------------
     def running(self) -> RunningRefresh | None:
         """The refresh any process (scheduler, CLI, the app's button) is running now, or None."""
         # A shared, non-blocking flock: probes never hold each other off (an exclusive probe, caught by
@@ -158,6 +157,7 @@ class Warehouse:
         except (OSError, ValueError, KeyError, TypeError):
             return RunningRefresh(None, None)
 
+    # -- writing -------------------------------------------------------------------------------
     @contextmanager
     def refresh_lock(self, timeout: float = 0, started_by: str | None = None) -> Iterator[None]:
         """One refresh at a time, across processes (the CLI, the scheduler and the app's button).
