@@ -79,7 +79,8 @@ def run(settings: Settings, only: str | None = None) -> None:
     ]
     # Flat navigation: Streamlit's sectioned menu puts non-list items inside its <ul>, which axe flags.
     chosen = st.navigation(pages)
-    if chosen.url_path not in UNFILTERED:
+    # Streamlit gives the default page an empty url path (it is served at "/"): it is the first of mine.
+    if (chosen.url_path or mine[0]) not in UNFILTERED:
         _filters(settings)
     chosen.run()
 

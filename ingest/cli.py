@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from ingest.read import RejectedFile
 from warehouse.connection import NoWarehouse, RefreshInProgress, Warehouse
 from warehouse.settings import (
     LONDON,
@@ -45,11 +44,11 @@ def _print_run(report) -> None:
     )
 
 
-def _refresh(settings: Settings, paths, trigger: str):
+def _refresh(settings: Settings, paths, trigger: str, started_by: str | None = None):
     from ingest.pipeline import RefreshFailed, refresh
 
     try:
-        return refresh(settings, paths, trigger=trigger)
+        return refresh(settings, paths, trigger=trigger, started_by=started_by)
     except (RefreshInProgress, RefreshFailed) as e:
         raise click.ClickException(str(e)) from None
 
@@ -59,9 +58,14 @@ def _refresh(settings: Settings, paths, trigger: str):
     "Exits with status 1 if any file was rejected."
 )
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--started-by",
+    hidden=True,
+    help="The app's Refresh now button: the signed-in user who pressed it, recorded with the run.",
+)
 @click.pass_obj
-def ingest(settings: Settings, paths: tuple[Path, ...]) -> None:
-    report = _refresh(settings, list(paths) or None, "cli")
+def ingest(settings: Settings, paths: tuple[Path, ...], started_by: str | None) -> None:
+    report = _refresh(settings, list(paths) or None, "app" if started_by else "cli", started_by)
     if not report.files:
         click.echo(f"No files to load in {settings.dir('landing')}.")
     _print_run(report)
@@ -154,9 +158,12 @@ def rollback(settings: Settings) -> None:
 @click.pass_obj
 def schedule(settings: Settings) -> None:
     import logging
+    import signal
 
-    from ingest.schedule import BadSchedule, serve
-
+    # Before the slow imports below: a SIGTERM from here on is remembered, and serve() honours it.
+    stopping: list[int] = []
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda number, frame: stopping.append(number))
     folder = settings.dir("logs")
     folder.mkdir(parents=True, exist_ok=True)
     logging.basicConfig(
@@ -164,8 +171,11 @@ def schedule(settings: Settings) -> None:
         format="%(asctime)s %(name)s %(levelname)s %(message)s",
         handlers=[logging.StreamHandler(), logging.FileHandler(folder / "scheduler.log")],
     )
+    logging.getLogger("rpd.schedule").info("starting")
+    from ingest.schedule import BadSchedule, serve
+
     try:
-        serve(settings)
+        serve(settings, stopping=stopping)
     except BadSchedule as e:
         raise click.ClickException(str(e)) from None
 
@@ -178,4 +188,4 @@ def show_settings() -> None:
 if __name__ == "__main__":  # pragma: no cover
     main()
 
-__all__ = ["main", "RejectedFile"]
+__all__ = ["main"]

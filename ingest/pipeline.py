@@ -5,12 +5,17 @@ For each run: take the refresh lock, copy the current warehouse version, and for
 order read -> recognise -> replace identifiers -> type -> check -> load (one transaction per file,
 so a file is loaded whole or not at all). Then publish the new version, and only after that move
 files out of the landing folder. A crash at any point leaves the previous version current.
+
+A run that loads no file and applies no schema step changes no data: it is published all the same
+(its record, rejections and summary belong in the history), and its version then replaces the one it
+was copied from, so that it takes no place in the rollback window (Warehouse.retire).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import errno
+import getpass
 import hashlib
 import json
 import logging
@@ -67,6 +72,7 @@ class RunReport:
     run_id: str
     trigger: str
     started_at: dt.datetime
+    started_by: str = ""
     files: list[FileOutcome] = field(default_factory=list)
     finished_at: dt.datetime | None = None
     version: int | None = None
@@ -88,6 +94,10 @@ class RunReport:
     @property
     def rows_loaded(self) -> int:
         return sum(f.rows_loaded for f in self.files)
+
+    @property
+    def files_loaded(self) -> int:
+        return sum(f.outcome == "loaded" for f in self.files)
 
 
 @dataclass
@@ -121,11 +131,14 @@ def refresh(
     paths: list[Path] | None = None,
     *,
     trigger: str = "cli",
+    started_by: str | None = None,
     lock_timeout: float | None = None,
     sources: frozenset[str] | None = None,
 ) -> RunReport:
-    """Check and load files (default: everything in the landing folder). Publishes one new version.
+    """Check and load files (default: everything in the landing folder). Publishes one new version,
+    which replaces the current one if the run changed no data (see the module's docstring).
 
+    `started_by` says who started the run, for its record (default: worked out from `trigger`).
     With `sources`, only files recognised as those kinds (and unrecognised ones if "unrecognised" is
     among them) are taken; the rest stay where they are for their own schedule."""
     warehouse = Warehouse.from_settings(settings)
@@ -138,12 +151,13 @@ def refresh(
         run_id=f"{started:%Y%m%dT%H%M%SZ}-{secrets.token_hex(2)}",
         trigger=trigger,
         started_at=started,
+        started_by=started_by or started_by_label(trigger),
     )
     timer = time.monotonic()
     key = settings.resolved_hash_key()
     timeout = settings.lock_timeout_seconds if lock_timeout is None else lock_timeout
     try:
-        with warehouse.refresh_lock(timeout):
+        with warehouse.refresh_lock(timeout, report.started_by):
             PENDING_DOCS.clear()  # results of an earlier run that died before its docs were built
             previous = warehouse.current()
             with warehouse.new_version() as con:
@@ -169,7 +183,9 @@ def refresh(
                 con.execute("COMMIT")
                 report.finished_at = dt.datetime.now(dt.UTC)
                 con.execute(
-                    "INSERT INTO meta_ingest_run VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO meta_ingest_run (run_id, trigger, started_at, finished_at, outcome, "
+                    "files_seen, files_loaded, files_rejected, files_skipped, rows_loaded, duration_s, "
+                    "started_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [
                         report.run_id,
                         trigger,
@@ -177,11 +193,12 @@ def refresh(
                         report.finished_at,
                         report.outcome,
                         len(report.files),
-                        sum(f.outcome == "loaded" for f in report.files),
+                        report.files_loaded,
                         len(report.rejected),
                         sum(f.outcome == "skipped" for f in report.files),
                         report.rows_loaded,
                         time.monotonic() - timer,
+                        report.started_by,
                     ],
                 )
                 summary = what_changed(
@@ -197,6 +214,12 @@ def refresh(
                 _write_summary(settings, report, summary)
             except OSError as e:  # published already: the summary is also in the warehouse
                 log.warning("The summary of run %s could not be written: %s", report.run_id, e)
+            if (
+                previous is not None
+                and not report.files_loaded
+                and not warehouse.schema_steps_applied
+            ):
+                warehouse.retire(previous)
             warehouse.prune(settings.keep_versions)
             # Only now that the run is published may received files leave the landing folder.
             for item in received:
@@ -257,12 +280,26 @@ def _storage_problem(e: BaseException) -> str | None:
     )
 
 
+def started_by_label(trigger: str) -> str:
+    """Who started a run, in words, for a trigger that does not say more (the app passes the user)."""
+    if trigger.startswith("schedule"):
+        job = trigger.partition(":")[2]
+        return "the scheduler" + (f" ({job.replace('_', ' ')})" if job and job != "all" else "")
+    command = {"cli": "rpd ingest", "demo": "rpd demo", "upgrade": "rpd upgrade"}.get(trigger)
+    if command is None:
+        return trigger
+    try:
+        account = f", account {getpass.getuser()}"
+    except (KeyError, OSError):  # no name for this user id (a bare container)
+        account = ""
+    return f"the command line ({command}{account})"
+
+
 def _summary_header(report: RunReport) -> str:
     started = report.started_at.astimezone(LONDON)
-    loaded = sum(f.outcome == "loaded" for f in report.files)
     return (
-        f"# What changed: refresh of {started:%a %d %b %Y %H:%M} ({report.trigger})\n\n"
-        f"{len(report.files)} file(s): {loaded} loaded, {len(report.rejected)} rejected; "
+        f"# What changed: refresh of {started:%a %d %b %Y %H:%M} (started by {report.started_by})\n\n"
+        f"{len(report.files)} file(s): {report.files_loaded} loaded, {len(report.rejected)} rejected; "
         f"{report.rows_loaded:,} rows loaded."
     )
 
@@ -535,6 +572,7 @@ def _log_run(settings: Settings, report: RunReport) -> None:
     record = {
         "run_id": report.run_id,
         "trigger": report.trigger,
+        "started_by": report.started_by,
         "outcome": report.outcome,
         "version": report.version,
         "data_docs": str(report.data_docs) if report.data_docs else None,

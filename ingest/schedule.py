@@ -8,7 +8,8 @@ APScheduler wiring only; the work is `ingest.pipeline.refresh`. Decisions, each 
   become one. While running, misfires are coalesced with hours of grace.
 - Times are Europe/London; day-of-week must be written as names (in APScheduler 3, 0 is Monday).
 - SIGTERM stops taking new work and lets a refresh in progress finish; a refresh that is killed
-  anyway publishes nothing, so the warehouse stays as it was.
+  anyway publishes nothing, so the warehouse stays as it was. A SIGTERM during start-up (before the
+  scheduler runs) is remembered and honoured as soon as it can be: the process exits 0 either way.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import signal
+import time
 from dataclasses import dataclass
-from types import FrameType
 
-from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from ingest.pipeline import RefreshFailed, refresh
@@ -116,8 +117,8 @@ def run_job(settings: Settings, job: Job) -> None:
     )
 
 
-def build(settings: Settings, scheduler: BlockingScheduler | None = None) -> BlockingScheduler:
-    scheduler = scheduler or BlockingScheduler(timezone=LONDON)
+def build(settings: Settings, scheduler: BackgroundScheduler | None = None) -> BackgroundScheduler:
+    scheduler = scheduler or BackgroundScheduler(timezone=LONDON)
     for job in jobs(settings):
         scheduler.add_job(
             run_job,
@@ -133,24 +134,36 @@ def build(settings: Settings, scheduler: BlockingScheduler | None = None) -> Blo
     return scheduler
 
 
-def serve(settings: Settings, now: dt.datetime | None = None) -> None:
-    """Run until SIGTERM or SIGINT: catch up what is owed, then follow the timetable."""
+def serve(
+    settings: Settings, now: dt.datetime | None = None, stopping: list[int] | None = None
+) -> None:
+    """Run until SIGTERM or SIGINT: catch up what is owed, then follow the timetable.
+
+    A signal only appends its number to `stopping` (a handler that takes a lock, as shutting a
+    scheduler down does, can deadlock on the code it interrupted). So a signal at any moment stops
+    it without an error: during start-up the next step sees it and returns before the timetable
+    starts; afterwards the main thread, checking every half second, shuts the scheduler down."""
+    stopping = [] if stopping is None else stopping
+    signal.signal(signal.SIGTERM, lambda signum, frame: stopping.append(signum))
+    signal.signal(signal.SIGINT, lambda signum, frame: stopping.append(signum))
     scheduler = build(settings)
     now = now or dt.datetime.now(LONDON)
     for job in jobs(settings):
+        if stopping:
+            break
         due = previous_fire(job.trigger(), now)
         if needs_catch_up(last_success(settings, job), due):
             log.info("job %s was due at %s and has not run since: running it now", job.name, due)
             scheduler.add_job(
                 run_job, args=[settings, job], id=f"catch-up-{job.name}", max_instances=1
             )
-
-    def stop(signum: int, frame: FrameType | None) -> None:
-        log.info("stopping (signal %s): a refresh in progress is allowed to finish", signum)
-        scheduler.shutdown(wait=False)
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
+    if stopping:
+        log.info("stopped (signal %s) before the timetable started", stopping[0])
+        return
     for job in scheduler.get_jobs():
         log.info("%s: next at %s", job.name, getattr(job, "next_run_time", None))
     scheduler.start()
+    while not stopping:
+        time.sleep(0.5)
+    log.info("stopping (signal %s): a refresh in progress is allowed to finish", stopping[0])
+    scheduler.shutdown(wait=False)

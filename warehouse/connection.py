@@ -6,17 +6,24 @@ that writer (see STACK-NOTES.md). So the warehouse is a series of immutable, num
     warehouse/rpd-000007.duckdb   a published version (never written again)
     warehouse/CURRENT             JSON naming the current version, replaced atomically
     warehouse/refresh.lock        held by whoever is building the next version
+    warehouse/refresh.running     JSON: who holds the lock and since when (for the app's note)
 
 A writer copies the current version to a new number, changes the copy, runs CHECKPOINT, closes it
 and only then replaces CURRENT. A reader opens whatever CURRENT names, read-only. Readers never
 block the writer (they hold other files), never see a half-written version (CURRENT moves last),
 and see new data the next time they ask. A crash before CURRENT moves leaves an orphan file that
 the next writer deletes.
+
+A run that changes no data (every file rejected or skipped, or nothing to do) still publishes, so its
+record is kept, but its version then takes the place of the one it was copied from (retire()): the
+copy holds the same data and more history. So every version kept on disk holds different data, and
+RPD_KEEP_VERSIONS counts data changes: no number of such runs pushes real data out of rollback's reach.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import json
 import os
 import shutil
@@ -33,6 +40,7 @@ from warehouse.settings import LONDON, Settings
 
 POINTER = "CURRENT"
 LOCK = "refresh.lock"
+RUNNING = "refresh.running"
 PREFIX = "rpd-"
 SUFFIX = ".duckdb"
 
@@ -43,6 +51,14 @@ class NoWarehouse(RuntimeError):
 
 class RefreshInProgress(RuntimeError):
     """Another process is building the next version."""
+
+
+@dataclass(frozen=True)
+class RunningRefresh:
+    """The refresh holding the lock now: since when, and who started it (when it said)."""
+
+    since: dt.datetime | None
+    started_by: str | None
 
 
 @dataclass(frozen=True)
@@ -74,6 +90,7 @@ class Warehouse:
 
     def __init__(self, directory: Path):
         self.directory = Path(directory)
+        self.schema_steps_applied: list[str] = []  # by the last new_version()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Warehouse:
@@ -117,10 +134,35 @@ class Warehouse:
             n for p in self.directory.glob(f"{PREFIX}*{SUFFIX}") if (n := _number(p)) is not None
         )
 
+    def running(self) -> RunningRefresh | None:
+        """The refresh any process (scheduler, CLI, the app's button) is running now, or None."""
+        # A shared, non-blocking flock: probes never hold each other off (an exclusive probe, caught by
+        # another probe, looked like a running refresh: two presses then started two refreshes), and
+        # filelock's exclusive flock of a refresh conflicts with it.
+        try:
+            fd = os.open(self.directory / LOCK, os.O_RDONLY)
+        except FileNotFoundError:
+            return None  # no refresh has ever run here
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            pass  # held by a refresh
+        else:
+            return None
+        finally:
+            os.close(fd)  # also lets go of the shared lock, if it was won
+        try:  # written just after the lock was taken: may be missing for a moment, or from an older version
+            raw = json.loads((self.directory / RUNNING).read_text("utf-8"))
+            return RunningRefresh(dt.datetime.fromisoformat(raw["since"]), raw.get("started_by"))
+        except (OSError, ValueError, KeyError, TypeError):
+            return RunningRefresh(None, None)
+
     # -- writing -------------------------------------------------------------------------------
     @contextmanager
-    def refresh_lock(self, timeout: float = 0) -> Iterator[None]:
-        """One refresh at a time, across processes (the CLI, the scheduler and the app's button)."""
+    def refresh_lock(self, timeout: float = 0, started_by: str | None = None) -> Iterator[None]:
+        """One refresh at a time, across processes (the CLI, the scheduler and the app's button).
+
+        While held, refresh.running says since when and who started it, for running()."""
         self.directory.mkdir(parents=True, exist_ok=True)
         lock = filelock.FileLock(str(self.directory / LOCK))
         try:
@@ -130,8 +172,11 @@ class Warehouse:
                 "Another refresh is already running, so this one did not start. Try again when it has finished."
             ) from None
         try:
+            holder = {"since": dt.datetime.now(dt.UTC).isoformat(), "started_by": started_by}
+            (self.directory / RUNNING).write_text(json.dumps(holder), "utf-8")
             yield
         finally:
+            (self.directory / RUNNING).unlink(missing_ok=True)
             lock.release()
 
     @contextmanager
@@ -149,7 +194,7 @@ class Warehouse:
             shutil.copyfile(current.path, path)
         con = duckdb.connect(str(path))
         try:
-            migrate(con)
+            self.schema_steps_applied = migrate(con)
             yield con
             con.execute("CHECKPOINT")
         except BaseException:
@@ -180,6 +225,14 @@ class Warehouse:
             if n > newest:
                 (self.directory / _file_name(n)).unlink(missing_ok=True)
                 Path(f"{self.directory / _file_name(n)}.wal").unlink(missing_ok=True)
+
+    def retire(self, replaced: Version) -> None:
+        """Delete the version the current one was copied from, when the run that published it changed no
+        data: the current version holds the same data and a longer history. Call inside refresh_lock(),
+        after publishing; a crash before it only leaves one version more on disk."""
+        current = self.current()
+        if current is not None and replaced.number < current.number:
+            (self.directory / _file_name(replaced.number)).unlink(missing_ok=True)
 
     def prune(self, keep: int) -> list[int]:
         """Delete all but the newest `keep` published versions. Readers holding one keep reading it (Linux)."""

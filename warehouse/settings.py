@@ -102,7 +102,8 @@ class Settings:
     keep_versions: int = environ.var(
         5,
         converter=int,
-        help="How many published warehouse versions to keep (for 'what changed' and rollback).",
+        help="How many published warehouse versions to keep (for 'what changed' and rollback); "
+        "runs that change no data do not count.",
     )
     lock_timeout_seconds: float = environ.var(
         30,

@@ -11,6 +11,7 @@ import streamlit as st
 from dashboard import actions, data
 from dashboard.layout import csv_download, note, start
 from warehouse import timetable
+from warehouse.connection import RunningRefresh
 from warehouse.settings import LONDON, Settings
 from warehouse.status import last_failure
 
@@ -73,9 +74,11 @@ def refreshes(settings: Settings, version) -> None:
             f"The refresh started {failed.started_at.astimezone(LONDON):%a %d %b %H:%M} failed, so nothing from it was "
             f"loaded and the figures shown are from the last good refresh. Reason: {failed.failure}"
         )
+    if st.session_state.pop("refresh_requested", None) is False:
+        st.info("A refresh was already running, so pressing Refresh now started no other.")
     running = actions.refresh_running(settings)
     if running:
-        st.info("A refresh is running now. The new data appears here when it has finished.")
+        st.info(running_note(running))
         st.button("Check again", key="refresh_check")
     user = data.signed_in()
     if user is None or not user.may("refresh"):
@@ -83,12 +86,13 @@ def refreshes(settings: Settings, version) -> None:
     elif st.button(
         "Refresh now",
         key="refresh_now",
-        disabled=running,
+        disabled=running is not None,
         help="Check and load every file waiting in the landing folder, as the weekly refresh does. "
-        "For administrators.",
+        "For administrators. Disabled while a refresh is running.",
     ):
-        actions.start_refresh(settings, user)
-        st.session_state["refresh_requested"] = True
+        with st.spinner("Starting the refresh..."):
+            started = actions.start_refresh(settings, user)
+        st.session_state["refresh_requested"] = started
         st.rerun()
     history = data.query(version, "run_history")
     if history.empty:
@@ -105,6 +109,16 @@ def refreshes(settings: Settings, version) -> None:
             mime="text/markdown",
             key="download-summary",
         )
+
+
+def running_note(running: RunningRefresh) -> str:
+    """The plain note shown (and Refresh now disabled) while any process refreshes."""
+    since = f" since {running.since.astimezone(LONDON):%H:%M on %a %d %b}" if running.since else ""
+    who = f", started by {running.started_by}" if running.started_by else ""
+    return (
+        f"A refresh is running now{since}{who}, so Refresh now is unavailable until it has "
+        "finished. The new data appears here when it has."
+    )
 
 
 def freshness(settings: Settings, version) -> None:

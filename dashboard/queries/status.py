@@ -48,7 +48,12 @@ QUERIES = {
         SELECT r.run_id,
                strftime(r.started_at AT TIME ZONE 'Europe/London', '%a %d %b %Y %H:%M') AS "Started",
                round(r.duration_s) AS "Seconds",
-               r.trigger AS "Started by",
+               -- started_by through to_json: a version published before schema step 007 has no such
+               -- column (after a rollback), and its runs are then named by their trigger
+               coalesce(to_json(r) ->> 'started_by',
+                        CASE WHEN r.trigger LIKE 'schedule%' THEN 'the scheduler'
+                             WHEN r.trigger IN ('cli', 'demo', 'upgrade') THEN 'the command line'
+                             ELSE r.trigger END) AS "Started by",
                r.outcome AS "Outcome",
                r.files_loaded AS "Files loaded",
                r.files_rejected AS "Files rejected",

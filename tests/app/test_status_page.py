@@ -97,3 +97,99 @@ def test_status_page_shows_identifiers_masked(tmp_path, page):
         "row 2 (found a value shaped like a case reference number (hidden))" in f for f in frames
     )
     assert any("a value shaped like a case reference number (hidden)" in f for f in frames[2:])
+
+
+def _wait_until_idle(settings) -> None:
+    import time
+
+    from dashboard.actions import refresh_running
+
+    for _ in range(480):
+        if not refresh_running(settings):
+            return
+        time.sleep(0.25)
+    raise AssertionError("the refresh did not finish")
+
+
+def test_ten_quick_presses_start_one_refresh_recorded_with_who_pressed(tmp_path, page):
+    """Refresh now pressed once starts `rpd ingest`, recorded as started by the signed-in demo user
+    (Naomi, national commissioner), and the button is disabled at once; nine more presses that got
+    through before it was (the same action, in a row, then at once from other sessions) start none."""
+    import getpass
+    import threading
+
+    from dashboard import actions
+    from ingest.pipeline import refresh
+    from tests import builders as b
+    from tests.conftest import make_settings
+    from warehouse.access import DEMO_USERS
+    from warehouse.connection import Warehouse
+
+    settings = make_settings(tmp_path / "data")
+    refresh(settings, [b.write_csv(tmp_path / "c.csv", "contracts", [b.contract()])])
+    b.write_csv(
+        settings.dir("landing") / "more.csv", "contracts", [b.contract(contract_ref="PRJ_0002")]
+    )
+    at = page("status", settings.data_dir)
+    at.button(key="refresh_now").click().run()
+    assert not at.exception
+    assert at.button(key="refresh_now").disabled
+    naomi = DEMO_USERS[0]
+    started = [actions.start_refresh(settings, naomi) for _ in range(4)]
+    presses = [
+        threading.Thread(target=lambda: started.append(actions.start_refresh(settings, naomi)))
+        for _ in range(5)
+    ]
+    for press in presses:
+        press.start()
+    for press in presses:
+        press.join()
+    assert started == [False] * 9
+    _wait_until_idle(settings)
+    con = Warehouse.from_settings(settings).connect()
+    runs = con.execute(
+        "SELECT trigger, started_by, files_loaded FROM meta_ingest_run ORDER BY started_at"
+    ).fetchall()
+    assert runs[1:] == [
+        ("app", "Naomi (demo) (National commissioner), signed in as demo-national", 1)
+    ]
+    at.run()
+    history = at.dataframe[0].value
+    assert list(history["Started by"]) == [
+        "Naomi (demo) (National commissioner), signed in as demo-national",
+        f"the command line (rpd ingest, account {getpass.getuser()})",
+    ]
+
+
+def test_refresh_now_is_disabled_with_a_note_while_another_process_refreshes(tmp_path, page):
+    """While the scheduler holds the refresh lock the button is disabled and a note says since when;
+    a press that gets through anyway starts nothing."""
+    import datetime as dt
+    import re
+
+    from dashboard import actions
+    from ingest.pipeline import refresh
+    from tests import builders as b
+    from tests.conftest import make_settings
+    from warehouse.access import DEMO_USERS
+    from warehouse.connection import Warehouse
+    from warehouse.settings import LONDON
+
+    settings = make_settings(tmp_path / "data")
+    refresh(settings, [b.write_csv(tmp_path / "c.csv", "contracts", [b.contract()])])
+    warehouse = Warehouse.from_settings(settings)
+    with warehouse.refresh_lock(0, "the scheduler"):
+        at = page("status", settings.data_dir)
+        assert at.button(key="refresh_now").disabled
+        note = next(i.value for i in at.info if i.value.startswith("A refresh is running now"))
+        assert re.fullmatch(
+            r"A refresh is running now since \d\d:\d\d on \w{3} \d\d \w{3}, started by the scheduler, "
+            r"so Refresh now is unavailable until it has finished\. The new data appears here when it has\.",
+            note,
+        ), note
+        now = {
+            f"{dt.datetime.now(LONDON) - dt.timedelta(minutes=m):%H:%M on %a %d %b}" for m in (0, 1)
+        }
+        assert any(f"since {when}," in note for when in now)  # London time, taken as the lock was
+        assert actions.start_refresh(settings, DEMO_USERS[0]) is False
+    assert warehouse.current().number == 1

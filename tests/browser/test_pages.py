@@ -50,3 +50,24 @@ def test_status_figures_equal_the_warehouse(browser, app_url, small_warehouse):
     assert rows["Contracts"] == f"{contracts:,}"
     assert rows["Referrals"] == f"{referrals:,}"
     page.close()
+
+
+# Each demo user's default page (the first page they may open), served at the root URL.
+DEFAULT_PAGE = {
+    "demo-national": "Overview",
+    "demo-rpd-north-west": "Overview",
+    "demo-rpd-wales": "Overview",
+    "demo-provider-lancashire-women": "Overview",
+    "demo-provider-nottingham-womens-centre": "Overview",
+    "demo-admin": "Data status",
+}
+
+
+@pytest.mark.parametrize("user", list(DEFAULT_PAGE))
+def test_root_url_opens_each_users_default_page(browser, app_url, user):
+    """The app opened at its root URL shows each demo user's default page with no exception (the
+    administrator's Data status crashed there: the shared filters ran for it)."""
+    page = open_page(browser, f"{app_url}/?user={user}", DESKTOP)
+    assert page.locator("h1").first.inner_text() == DEFAULT_PAGE[user]
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.close()

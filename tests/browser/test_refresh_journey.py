@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import time
+from contextlib import contextmanager
 
 import pytest
 
@@ -21,9 +22,10 @@ def loaded_rows(page) -> dict[str, str]:
     }
 
 
-@pytest.mark.slow
-def test_drop_a_file_press_refresh_now_and_see_it(browser, small_warehouse, tmp_path):
-    """The contract count goes from 2 to 3 after Refresh now, the run is in the history, and no exception shows."""
+@contextmanager
+def status_page_with_a_new_file(browser, small_warehouse, tmp_path):
+    """A copy of the small warehouse served by its own app, its Data status page open showing 2
+    contracts, and then a file with a third contract in the landing folder: yields (settings, page)."""
     data_dir = tmp_path / "data"
     shutil.copytree(small_warehouse.data_dir, data_dir)
     settings = make_settings(data_dir)
@@ -36,6 +38,17 @@ def test_drop_a_file_press_refresh_now_and_see_it(browser, small_warehouse, tmp_
             "contracts",
             [b.contract(contract_ref="PRJ_0042")],
         )
+        yield settings, page
+    finally:
+        proc.terminate()
+        time.sleep(0.5)
+        proc.kill()
+
+
+@pytest.mark.slow
+def test_drop_a_file_press_refresh_now_and_see_it(browser, small_warehouse, tmp_path):
+    """The contract count goes from 2 to 3 after Refresh now, the run is in the history, and no exception shows."""
+    with status_page_with_a_new_file(browser, small_warehouse, tmp_path) as (settings, page):
         page.get_by_role("button", name="Refresh now").click()
         seen_error = False
         for _ in range(120):
@@ -57,7 +70,38 @@ def test_drop_a_file_press_refresh_now_and_see_it(browser, small_warehouse, tmp_
         assert "new-contract.csv" in page.locator('[data-testid="stMain"]').inner_text()
         assert not (settings.dir("landing") / "new-contract.csv").exists()
         page.close()
-    finally:
-        proc.terminate()
-        time.sleep(0.5)
-        proc.kill()
+
+
+@pytest.mark.slow
+def test_ten_quick_clicks_on_refresh_now_start_one_refresh(browser, small_warehouse, tmp_path):
+    """Ten clicks on Refresh now, 0.3 s apart, start one refresh, recorded as started by the demo user
+    who clicked; no exception shows; `rpd rollback` then reaches the data from before it."""
+    from tests.integration.test_concurrency import rollback
+    from warehouse.connection import Warehouse
+
+    with status_page_with_a_new_file(browser, small_warehouse, tmp_path) as (settings, page):
+        box = page.get_by_role("button", name="Refresh now").bounding_box()
+        for _ in range(10):
+            page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            page.wait_for_timeout(300)
+        seen_error = page.locator('[data-testid="stException"]').count() > 0
+        warehouse = Warehouse.from_settings(settings)
+        for _ in range(240):
+            if warehouse.running() is None and warehouse.current().number > 1:
+                break
+            time.sleep(0.5)
+        page.wait_for_timeout(3000)  # any click Streamlit had queued has run by now
+        assert warehouse.running() is None
+        con = warehouse.connect()
+        runs = con.execute(
+            "SELECT trigger, started_by, files_loaded FROM meta_ingest_run ORDER BY started_at"
+        ).fetchall()
+        con.close()
+        assert runs[1:] == [
+            ("app", "Naomi (demo) (National commissioner), signed in as demo-national", 1)
+        ], (settings.dir("logs") / "runs.jsonl").read_text()
+        assert not seen_error and page.locator('[data-testid="stException"]').count() == 0
+        page.close()
+    assert rollback(settings) == "Now serving version 1"
+    con = Warehouse.from_settings(settings).connect()
+    assert con.execute("SELECT count(*) FROM core_contract").fetchone()[0] == 2

@@ -129,6 +129,19 @@ def test_crashed_writer_leaves_an_orphan_that_the_next_run_removes(tmp_path):
     assert con.execute("SELECT count(*) FROM core_contract").fetchone()[0] == 2
 
 
+def rollback(settings) -> str:
+    """`rpd rollback` as its own process: its first line of output (it must succeed)."""
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("rpd")), "rollback"],
+        env=env_for(settings.data_dir),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.splitlines()[0].split(",")[0]
+
+
 def test_rollback_serves_the_previous_version(tmp_path):
     """`rpd rollback` points readers back at the version before the last refresh."""
     settings = make_settings(tmp_path / "data")
@@ -137,15 +150,7 @@ def test_rollback_serves_the_previous_version(tmp_path):
         settings,
         [b.write_csv(tmp_path / "c2.csv", "contracts", [b.contract(contract_ref="PRJ_0002")])],
     )
-    rpd = Path(sys.executable).with_name("rpd")
-    done = subprocess.run(
-        [str(rpd), "rollback"],
-        env=env_for(settings.data_dir),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0 and "Now serving version 1" in done.stdout
+    assert rollback(settings) == "Now serving version 1"
     con = Warehouse.from_settings(settings).connect()
     assert con.execute("SELECT count(*) FROM core_contract").fetchone()[0] == 1
 
@@ -195,3 +200,65 @@ def test_previous_version_is_found_for_what_changed(tmp_path):
     previous = warehouse.previous(warehouse.current())
     assert previous is not None and previous.number == 1 and previous.path.exists()
     assert warehouse.previous(previous) is None
+
+
+def test_runs_that_change_nothing_keep_real_data_within_rollback_reach(tmp_path):
+    """With two versions kept, a load of PRJ_0001, a load of PRJ_0002, then four runs that change no
+    data (a rejected file, identical bytes, nothing to do, twice) leave two versions on disk: the first
+    load's and the last run's. Each run is in the history; `rpd rollback` goes back to one contract."""
+    settings = make_settings(tmp_path / "data", RPD_KEEP_VERSIONS="2")
+    refresh(settings, [b.write_csv(tmp_path / "c1.csv", "contracts", [b.contract()])])
+    second = b.write_csv(tmp_path / "c2.csv", "contracts", [b.contract(contract_ref="PRJ_0002")])
+    refresh(settings, [second])
+    (tmp_path / "notes.csv").write_text("colour,shape\nred,square\n")
+    outcomes = [
+        refresh(settings, [tmp_path / "notes.csv"]).outcome,
+        refresh(settings, [second]).outcome,
+        refresh(settings, []).outcome,
+        refresh(settings, []).outcome,
+    ]
+    assert outcomes == ["some files rejected", "succeeded", "nothing to do", "nothing to do"]
+    warehouse = Warehouse.from_settings(settings)
+    assert warehouse.current().number == 6
+    assert warehouse.versions() == [1, 6]
+    con = warehouse.connect()
+    assert con.execute("SELECT count(*) FROM core_contract").fetchone()[0] == 2
+    assert con.execute("SELECT count(*) FROM meta_ingest_run").fetchone()[0] == 6
+    assert con.execute(
+        "SELECT file_name, outcome FROM meta_ingest_file WHERE outcome <> 'loaded' ORDER BY received_at"
+    ).fetchall() == [("notes.csv", "rejected"), ("c2.csv", "skipped")]
+    con.close()
+    assert rollback(settings) == "Now serving version 1"
+    con = warehouse.connect()
+    assert con.execute("SELECT contract_ref FROM core_contract").fetchall() == [("PRJ_0001",)]
+
+
+def test_a_run_that_loads_a_file_keeps_the_version_before_it(tmp_path):
+    """A run that changed nothing replaces only its own predecessor: the load after it keeps it, so
+    rollback from that load reaches the state just before it."""
+    settings = make_settings(tmp_path / "data")
+    refresh(settings, [b.write_csv(tmp_path / "c1.csv", "contracts", [b.contract()])])
+    refresh(settings, [])
+    refresh(
+        settings,
+        [b.write_csv(tmp_path / "c2.csv", "contracts", [b.contract(contract_ref="PRJ_0002")])],
+    )
+    assert Warehouse.from_settings(settings).versions() == [2, 3]
+
+
+def test_a_check_for_a_running_refresh_is_not_taken_for_one(tmp_path):
+    """While another thread or process checks whether a refresh runs (a shared flock on refresh.lock),
+    no refresh is reported; a refresh holding the lock is, with who started it."""
+    import fcntl
+
+    settings = make_settings(tmp_path / "data")
+    warehouse = Warehouse.from_settings(settings)
+    assert warehouse.running() is None  # no lock file yet
+    with warehouse.refresh_lock(0, "the scheduler"):
+        assert warehouse.running().started_by == "the scheduler"
+    fd = os.open(warehouse.directory / "refresh.lock", os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)  # another check, caught half way
+        assert warehouse.running() is None
+    finally:
+        os.close(fd)

@@ -206,3 +206,94 @@ def test_freshness_against_the_timetable():
     assert (
         freshness(dt.datetime(2026, 11, 2, 9, 0, tzinfo=LONDON), "0 7 1 * *", now) == "Up to date"
     )
+
+
+@pytest.fixture
+def own_signals():
+    """serve() installs SIGTERM and SIGINT handlers in this process: put pytest's back afterwards."""
+    saved = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)}
+    yield
+    for s, handler in saved.items():
+        signal.signal(s, handler)
+
+
+def _sigterm(*_args, **_kwargs) -> None:
+    import os
+
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+@pytest.mark.parametrize(
+    "moment", ["before serve", "catch-up check", "before start", "inside start", "running"]
+)
+def test_sigterm_at_any_moment_of_start_up_stops_serve_cleanly(
+    tmp_path, monkeypatch, own_signals, moment
+):
+    """SIGTERM before serve() (seen by the command's early handler), while it checks what is owed,
+    just before the scheduler starts, while it starts, or once it runs: serve() returns without an
+    error within seconds, and no refresh starts (nothing is owed, or the signal came first)."""
+    import threading
+
+    from apscheduler.events import EVENT_SCHEDULER_START
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.schedulers.base import BaseScheduler
+
+    from ingest import schedule
+
+    ran = []
+    monkeypatch.setattr(schedule, "run_job", lambda settings, job: ran.append(job.name))
+    last = dt.datetime.now(UTC)  # nothing owed, except where the check itself is interrupted
+    monkeypatch.setattr(schedule, "last_success", lambda settings, job: last)
+    stopping: list[int] = []
+    if moment == "before serve":
+        stopping.append(signal.SIGTERM)
+    elif moment == "catch-up check":
+        monkeypatch.setattr(schedule, "last_success", lambda settings, job: _sigterm())
+    elif moment == "before start":
+        start = BackgroundScheduler.start
+        monkeypatch.setattr(BackgroundScheduler, "start", lambda self: (_sigterm(), start(self))[1])
+    elif moment == "inside start":  # once the scheduler counts as running
+        dispatch = BaseScheduler._dispatch_event
+
+        def signal_then_dispatch(self, event):
+            if event.code == EVENT_SCHEDULER_START:
+                _sigterm()
+            return dispatch(self, event)
+
+        monkeypatch.setattr(BaseScheduler, "_dispatch_event", signal_then_dispatch)
+    else:
+        threading.Timer(1.0, _sigterm).start()
+    began = time.monotonic()
+    schedule.serve(make_settings(tmp_path / "data"), stopping=stopping)
+    assert time.monotonic() - began < 10
+    assert stopping == [signal.SIGTERM] and ran == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("after", ["starting", "starting+0.5s", "starting+1.5s", "next at"])
+def test_sigterm_during_start_up_of_rpd_schedule_exits_0_without_traceback(tmp_path, after):
+    """`rpd schedule` sent SIGTERM as soon as it logs "starting", half a second and a second and a
+    half later (while it imports and checks what is owed), or once it logs its timetable: status 0,
+    and no traceback in what it wrote."""
+    rpd = str(Path(sys.executable).with_name("rpd"))
+    proc = subprocess.Popen(
+        [rpd, "schedule"],
+        env=env_for(tmp_path / "data"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wanted, _, delay = after.partition("+")
+        seen = []
+        for line in proc.stderr:
+            seen.append(line)
+            if wanted in line:
+                break
+        time.sleep(float(delay.removesuffix("s") or 0))
+        proc.send_signal(signal.SIGTERM)
+        rest = proc.communicate(timeout=120)[1]
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, "".join(seen) + rest
+    assert "Traceback" not in "".join(seen) + rest
