@@ -7,6 +7,7 @@ shows no data. Writes (raise a flag, review one, start a refresh) are allowed or
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -122,15 +123,19 @@ def test_writes_by_role(tmp_path, user):
 
     store = FlagStore(f"sqlite:///{tmp_path / 'flags.sqlite'}")
     provider = demo_user("demo-provider-lancashire-women")
-    flag_id = store.raise_flag(provider, NEW, FACTS)
-
-    if user.role == "provider":
-        assert store.raise_flag(user, NEW, FACTS) > flag_id
-    else:
-        with pytest.raises(AccessRefused):
-            store.raise_flag(user, NEW, FACTS)
+    flag_id = store.raise_flag(provider, NEW, FACTS, sorted(VISIBLE[provider.id]))
 
     allowed = sorted(VISIBLE[user.id]) if user.role != "national" else None
+    if user.role == "provider":
+        # On one of their own contracts (a different flag: the same one again would be refused).
+        own = replace(NEW, contract_ref=sorted(VISIBLE[user.id])[0], provider_count=5)
+        assert store.raise_flag(user, own, FACTS, allowed) > flag_id
+        if NEW.contract_ref not in VISIBLE[user.id]:  # another organisation's contract
+            with pytest.raises(AccessRefused, match="not one of your organisation's contracts"):
+                store.raise_flag(user, NEW, FACTS, allowed)
+    else:
+        with pytest.raises(AccessRefused):
+            store.raise_flag(user, NEW, FACTS, allowed)
     if user.role == "national" or user.id == "demo-rpd-north-west":
         store.review(user, flag_id, "under_review", "Looking at it.", allowed)
         assert store.history(user, flag_id, allowed).status.tolist() == ["open", "under_review"]
