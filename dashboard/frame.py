@@ -23,6 +23,7 @@ from dashboard.pages import (
     triage,
     volume,
 )
+from dashboard.text import md
 from warehouse.access import AccessRefused, User
 from warehouse.settings import Settings
 
@@ -77,7 +78,8 @@ def run(settings: Settings, only: str | None = None) -> None:
     ]
     # Flat navigation: Streamlit's sectioned menu puts non-list items inside its <ul>, which axe flags.
     chosen = st.navigation(pages)
-    if chosen.url_path not in UNFILTERED:
+    # The first page is served at "/" (url_path ""): an administrator's first page is the status page.
+    if (chosen.url_path or mine[0]) not in UNFILTERED:
         _filters(settings)
     chosen.run()
 
@@ -89,7 +91,7 @@ def _guarded(render: Callable) -> Callable:
         try:
             render(settings)
         except AccessRefused as refused:
-            st.error(f"{refused} If you need it, ask your service administrator.")
+            st.error(f"{md(refused)} If you need it, ask your service administrator.")
         except duckdb.CatalogException:
             st.error(
                 "This page needs data that the current warehouse version does not have yet: it was published "
@@ -101,7 +103,7 @@ def _guarded(render: Callable) -> Callable:
 
 def _refuse(user: User) -> None:
     st.error(
-        f"This page is not available to {user.description}. "
+        f"This page is not available to {md(user.description)}. "
         "Choose one of the pages in the menu, or ask your service administrator for access."
     )
 
