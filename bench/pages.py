@@ -135,7 +135,8 @@ PAGES: dict[str, list[Q]] = {
         Q("loaded_tables"),
         Q("recent_files", positional=(["loaded", "rejected", "skipped"],)),
         Q("failed_checks"),
-        Q("run_history"),
+        Q("run_history", sets={"run_id": lambda f: f.run_id.iloc[0] if len(f) else None}),
+        Q("run_summary", {"run_id": Ref("run_id")}),  # "What changed" (national only)
         Q("source_freshness"),
         Q("recent_files", positional=(["rejected"],)),  # drill-down: only rejected files
     ],

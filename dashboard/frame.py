@@ -24,6 +24,7 @@ from dashboard.pages import (
     triage,
     volume,
 )
+from dashboard.text import md
 from warehouse.access import AccessRefused, User
 from warehouse.settings import Settings
 
@@ -92,7 +93,7 @@ def _guarded(render: Callable) -> Callable:
         try:
             render(settings)
         except AccessRefused as refused:
-            st.error(f"{refused} If you need it, ask your service administrator.")
+            st.error(f"{md(refused)} If you need it, ask your service administrator.")
         except duckdb.CatalogException:
             st.error(
                 "This page needs data that the current warehouse version does not have yet: it was published "
@@ -104,7 +105,7 @@ def _guarded(render: Callable) -> Callable:
 
 def _refuse(user: User) -> None:
     st.error(
-        f"This page is not available to {user.description}. "
+        f"This page is not available to {md(user.description)}. "
         "Choose one of the pages in the menu, or ask your service administrator for access."
     )
 

@@ -17,6 +17,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.scope import KEYS
+from dashboard.text import md
 from warehouse.access import DEMO_USERS, ROLES, User, UsersFileError, demo_user, load_users
 from warehouse.settings import Settings
 
@@ -85,19 +86,19 @@ def _oidc(settings: Settings) -> User:
     try:
         users = _users(str(path), path.stat().st_mtime if path.exists() else 0.0)
     except UsersFileError as error:
-        st.error(f"Sign-in is not set up correctly, so nobody can be let in. {error}")
+        st.error(f"Sign-in is not set up correctly, so nobody can be let in. {md(error)}")
         st.stop()
     user = users.get(email)
     if user is None:
         st.title("No access")
         st.error(
-            f"You are signed in as {email or 'an account with no e-mail address'}, but that account has "
+            f"You are signed in as {md(email) or 'an account with no e-mail address'}, but that account has "
             "not been given access to this service. Ask your service administrator to add you, "
             "saying whether you work for a Regional Probation Director, a provider or the national team."
         )
         st.button("Sign out", on_click=st.logout)
         st.stop()
     with st.sidebar:
-        st.markdown(f"Signed in as **{user.name}**  \n{ROLES[user.role]}")
+        st.markdown(f"Signed in as **{md(user.name)}**  \n{ROLES[user.role]}")
         st.button("Sign out", on_click=st.logout)
     return user

@@ -1,6 +1,8 @@
 """What changed in a run, in plain English: compared with the version it was built from.
 
-Written into meta_run_summary and to reports/RUN/summary.md, a file that could be emailed as it is."""
+Written into meta_run_summary and to reports/RUN/summary.md, a file that could be emailed as it is.
+Names and references from files go through `md()`: the summary is shown as Markdown. It gives
+figures of every contract, so the app shows it only to those who may read every contract."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import sqlalchemy.exc
 from warehouse.access import User
 from warehouse.flags import ACTIVE, FlagStore
 from warehouse.settings import LONDON, Settings
+from warehouse.text import md
 
 GAP_THRESHOLD_PCT = -20.0  # "well below forecast" over the last three complete months
 
@@ -51,7 +54,7 @@ def _lines(con: duckdb.DuckDBPyConnection, has_previous: bool) -> list[str]:
     ]
     if changes:
         lines.append("**Referrals by region** (change in referrals held):\n")
-        lines += [f"- {region}: {delta:+,}" for region, delta in changes]
+        lines += [f"- {md(region)}: {delta:+,}" for region, delta in changes]
     else:
         lines.append("No change in referrals.")
     lines.append("")
@@ -91,19 +94,20 @@ def _lines(con: duckdb.DuckDBPyConnection, has_previous: bool) -> list[str]:
         f"**Contracts newly more than {-GAP_THRESHOLD_PCT:.0f}% below forecast** over the last three "
         f"complete months: {len(crossed)}."
     )
-    lines += [f"- {ref}: {pct:+.0f}%" for ref, pct in crossed[:20]]
+    lines += [f"- {md(ref)}: {pct:+.0f}%" for ref, pct in crossed[:20]]
     lines.append(
         f"**Contracts that changed volume band or went over their cap** this contract year: {len(bands)}."
     )
     lines += [
-        f"- {ref}: band {old or '–'} → {new or '–'}" + (" (now above its cap)" if cap else "")
+        f"- {md(ref)}: band {md(old or '–')} → {md(new or '–')}"
+        + (" (now above its cap)" if cap else "")
         for ref, old, new, cap in bands[:20]
     ]
     lines.append(
         f"**New subsidy signals** (quarters where a provider reports a shortfall or used other money): {len(signals)}."
     )
     lines += [
-        f"- {ref} {quarter}: shortfall £{float(short):,.0f}, other funding £{float(other):,.0f}"
+        f"- {md(ref)} {md(quarter)}: shortfall £{float(short):,.0f}, other funding £{float(other):,.0f}"
         for ref, quarter, short, other in signals[:20]
     ]
     if len(signals) > 20:
@@ -152,7 +156,7 @@ def flag_lines(settings: Settings, since: dt.datetime | None) -> list[str]:
         f"{len(overdue)} overdue (no response by their respond-by date).",
     ]
     lines += [
-        f"- Overdue: flag {r.flag_id}, {r.contract_ref}, {r.month:%b %Y}, respond by {r.respond_by:%d %b %Y}"
+        f"- Overdue: flag {r.flag_id}, {md(r.contract_ref)}, {r.month:%b %Y}, respond by {r.respond_by:%d %b %Y}"
         for r in overdue.head(20).itertuples()
     ]
     if len(overdue) > 20:

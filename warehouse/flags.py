@@ -11,6 +11,7 @@ Every write checks the user's role and contracts (`warehouse.access`).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -49,7 +50,10 @@ MAX_COMMENT = 2000
 MAX_RESPONSE = 2000
 MAX_COUNT = 1_000_000
 MAX_REFERENCES = 20_000
-MAX_REFERENCE_BYTES = 1_000_000
+# One limit for a reference list, uploaded or pasted, in Streamlit's megabytes (1,048,576 bytes), so
+# the upload box (`max_upload_size`) and this module count the same way.
+MAX_REFERENCE_MB = 1
+MAX_REFERENCE_BYTES = MAX_REFERENCE_MB * 1024 * 1024
 REFERENCE = re.compile(r"^[A-HJ-NP-Z]{2}\d{4}[A-Z]{2}$")
 
 metadata = sa.MetaData()
@@ -164,11 +168,8 @@ def parse_references(raw: bytes | str) -> tuple[list[str], list[str]]:
 
     One reference per line, or a CSV whose first column (or a column headed 'reference') holds them;
     spaces and case are forgiven. A header line is ignored."""
+    _check_size(raw)
     if isinstance(raw, bytes):
-        if len(raw) > MAX_REFERENCE_BYTES:
-            raise FlagError(
-                f"The reference list is {len(raw) / 1e6:.1f} MB; the limit is {MAX_REFERENCE_BYTES / 1e6:.0f} MB."
-            )
         if b"\x00" in raw[:4096] or raw[:2] == b"PK":
             raise FlagError(
                 "The reference list is not a text or CSV file. Save it as CSV (one reference per line)."
@@ -199,6 +200,21 @@ def parse_references(raw: bytes | str) -> tuple[list[str], list[str]]:
     if len(valid) > MAX_REFERENCES:
         raise FlagError(f"The list has {len(valid):,} references; the limit is {MAX_REFERENCES:,}.")
     return list(dict.fromkeys(valid)), invalid
+
+
+def _check_size(raw: bytes | str) -> None:
+    """Refuse a list over the limit before reading it (a pasted list is measured as UTF-8 bytes; its
+    length in characters first, so that a huge paste costs nothing more)."""
+    if isinstance(raw, bytes) or len(raw) > MAX_REFERENCE_BYTES:
+        size = len(raw)
+    else:
+        size = len(raw.encode("utf-8"))
+    if size > MAX_REFERENCE_BYTES:
+        megabytes = math.ceil(size / 1024 / 1024 * 10) / 10  # just over the limit is not "1.0 MB"
+        raise FlagError(
+            f"Your list of references is {megabytes:.1f} MB; the limit is {MAX_REFERENCE_MB} MB "
+            f"(and {MAX_REFERENCES:,} references). Send the references of this contract and month only."
+        )
 
 
 def provider_references(upload: bytes | None, pasted: str) -> tuple[str, ...] | None:
@@ -276,11 +292,27 @@ class FlagStore:
     # --- writes -------------------------------------------------------------------------------
 
     def raise_flag(
-        self, user: User, new: NewFlag, facts: ContractFacts, now: dt.datetime | None = None
+        self,
+        user: User,
+        new: NewFlag,
+        facts: ContractFacts,
+        allowed_contracts: list[str] | None,
+        now: dt.datetime | None = None,
     ) -> int:
-        """Save a provider's flag (and its reconciliation) and its first event; returns its number."""
+        """Save a provider's flag (and its reconciliation) and its first event; returns its number.
+
+        `allowed_contracts`: the contracts the user may read (None: every contract), as for review().
+        Refused if the contract is not one of them, or if the same flag is already open."""
         user.require("raise_flags")
+        if not _within(new.contract_ref, allowed_contracts):
+            raise AccessRefused(
+                f"{user.name} may not raise a flag on contract {new.contract_ref[:100]}: it is not "
+                "one of your organisation's contracts."
+            )
         _check_new(new)
+        provider_code = user.providers[0] if user.providers else ""
+        comment = new.comment.strip()
+        supplied = len(new.references) if new.references is not None else 0
         now = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)  # SQLite keeps no time zone
         matched = (
             reconcile(new.references, facts.warehouse_references)
@@ -289,19 +321,27 @@ class FlagStore:
         )
         raised_on = now.astimezone(LONDON).date()
         with self.engine.begin() as con:
+            _one_at_a_time(con, _RAISE_LOCK)  # two clicks at once: the second sees the first
+            same = _same_active_flag(con, new, provider_code, comment, supplied)
+            if same is not None:
+                raise FlagError(
+                    f"You have already raised this flag (flag {same.flag_id}, "
+                    f"{STATUSES[same.status].lower()}), with the same count and comment, so it was "
+                    "not raised again. Follow it under Your flags."
+                )
             flag_id = con.execute(
                 flag.insert()
                 .values(
                     contract_ref=new.contract_ref,
                     month=new.month,
                     region_code=facts.region_code,
-                    provider_code=user.providers[0] if user.providers else "",
+                    provider_code=provider_code,
                     category=new.category,
                     provider_count=new.provider_count,
                     warehouse_count=facts.warehouse_count,
                     warehouse_version=facts.version,
-                    comment=new.comment.strip(),
-                    references_supplied=len(new.references) if new.references is not None else 0,
+                    comment=comment,
+                    references_supplied=supplied,
                     raised_by=user.id,
                     raised_by_name=user.name,
                     raised_at=now,
@@ -474,6 +514,7 @@ class FlagStore:
 
 
 _SETUP_LOCK = -20_261_223  # flag ids, the other lock keys, are positive
+_RAISE_LOCK = -20_261_224
 
 
 def _one_at_a_time(con, key: int) -> None:
@@ -505,6 +546,34 @@ def _within(contract_ref: str, allowed: list[str] | None) -> bool:
     return allowed is None or contract_ref in allowed
 
 
+def _same_active_flag(con, new: NewFlag, provider_code: str, comment: str, supplied: int):
+    """An open or under-review flag by the same organisation on the same contract and month, with the
+    same category, count, comment and number of references (a second click, or the form sent again):
+    its flag_id and status, or None."""
+    latest = (
+        sa.select(flag_event.c.status)
+        .where(flag_event.c.flag_id == flag.c.flag_id)
+        .order_by(flag_event.c.event_id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return con.execute(
+        sa.select(flag.c.flag_id, latest.label("status"))
+        .where(
+            flag.c.contract_ref == new.contract_ref,
+            flag.c.month == new.month,
+            flag.c.provider_code == provider_code,
+            flag.c.category == new.category,
+            flag.c.provider_count == new.provider_count,
+            flag.c.comment == comment,
+            flag.c.references_supplied == supplied,
+            latest.in_(ACTIVE),
+        )
+        .order_by(flag.c.flag_id)
+        .limit(1)
+    ).first()
+
+
 def _latest_status(con, flag_id: int) -> str:
     return con.execute(
         sa.select(flag_event.c.status)
@@ -526,10 +595,21 @@ def _check_new(new: NewFlag) -> None:
         )
     if len(comment) > MAX_COMMENT:
         raise FlagError(
-            f"The comment is {len(comment):,} characters; the limit is {MAX_COMMENT:,}."
+            f"The comment is {len(comment):,} characters; the limit is {MAX_COMMENT:,}. "
+            "Shorten it and raise the flag again."
         )
     if new.month.day != 1:
         raise FlagError("The month must be given as its first day.")
+    if new.references is not None:
+        if len(new.references) > MAX_REFERENCES:
+            raise FlagError(
+                f"The list has {len(new.references):,} references; the limit is {MAX_REFERENCES:,}."
+            )
+        wrong = [r for r in new.references if not REFERENCE.match(str(r))]
+        if wrong:
+            raise FlagError(
+                f"{len(wrong):,} of the references are not referral references (like AB1234AC)."
+            )
 
 
 def _empty_flags() -> pd.DataFrame:

@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard import data, scope
 from dashboard.charts import OKABE_ITO, fit_width, ranked_bars
 from dashboard.layout import begin, chart_with_table, csv_download, figure, note, percent
+from dashboard.text import md
 from warehouse.settings import Settings
 
 
@@ -19,7 +20,7 @@ def render(settings: Settings) -> None:
         return
     version, chosen, as_of = page.version, page.scope, page.as_of
     params = {"region": chosen.region, "as_of": as_of, "since": page.since}
-    where = scope.describe(scope.Scope(region=chosen.region), version)
+    where = md(scope.describe(scope.Scope(region=chosen.region), version))  # in Markdown
     note(
         f"{where}. Organisations belong to regions, not contracts: the region filter applies here, "
         "the PCC area, lot and lead provider filters do not."

@@ -11,12 +11,14 @@ import streamlit as st
 from dashboard import data, flagview
 from dashboard.glossary import term
 from dashboard.layout import csv_download, note, start
+from dashboard.text import md
 from warehouse.access import AccessRefused
 from warehouse.flags import (
     CATEGORIES,
     MAX_COMMENT,
     MAX_COUNT,
-    MAX_REFERENCE_BYTES,
+    MAX_REFERENCE_MB,
+    MAX_REFERENCES,
     STATUSES,
     ContractFacts,
     FlagError,
@@ -26,6 +28,8 @@ from warehouse.flags import (
 from warehouse.settings import Settings
 
 LAST = "flags_last_raised"  # session state: the flag just raised, to show its reconciliation
+RAISED = "flags_raised"  # session state: the confirmation to show after the page reruns
+FORM = "flags_form"  # session state: which empty form to draw (a new one after each flag raised)
 
 
 def render(settings: Settings) -> None:
@@ -77,6 +81,11 @@ def _raise(settings, version, user, contracts: pd.DataFrame, titles: dict[str, s
         f"{warehouse_count:,}",
         help=term("Referrals received").help(),
     )
+    raised = st.session_state.pop(RAISED, None)
+    if raised:
+        st.success(raised)
+    # Each raised flag gives a new, empty form (new widget keys); a refused one keeps what was typed.
+    n = st.session_state.setdefault(FORM, 0)
     with st.form("raise_flag"):
         theirs = st.number_input(
             "Referrals in your records for this month",
@@ -84,23 +93,35 @@ def _raise(settings, version, user, contracts: pd.DataFrame, titles: dict[str, s
             max_value=MAX_COUNT,
             value=warehouse_count,
             step=1,
+            key=f"flag_count_{n}",
         )
         category = st.selectbox(
-            "What is wrong", list(CATEGORIES), format_func=CATEGORIES.get, key="flag_category"
+            "What is wrong",
+            list(CATEGORIES),
+            format_func=CATEGORIES.get,
+            key=f"flag_category_{n}",
         )
+        # No max_chars: the browser would silently ignore a longer paste. The store refuses it, saying so.
         comment = st.text_area(
-            "Comment",
-            max_chars=MAX_COMMENT,
+            f"Comment (at most {MAX_COMMENT:,} characters)",
             placeholder="For example: we received 143 referrals in May; you show 120. "
             "Our list of references is attached.",
+            key=f"flag_comment_{n}",
         )
         upload = st.file_uploader(
-            "Your list of referral references (optional): CSV or text, one reference per line",
+            f"Your list of referral references (optional, at most {MAX_REFERENCE_MB} MB): "
+            "CSV or text, one reference per line",
             type=["csv", "txt"],
-            help=f"References look like AB1234AC. At most {MAX_REFERENCE_BYTES // 1_000_000} MB. "
+            max_upload_size=MAX_REFERENCE_MB,
+            help=f"References look like AB1234AC; at most {MAX_REFERENCES:,} of them. "
             "We compare your list with ours at once and show which references differ.",
+            key=f"flag_upload_{n}",
         )
-        pasted = st.text_area("Or paste your references, one per line (optional)", height=100)
+        pasted = st.text_area(
+            f"Or paste your references, one per line (optional, at most {MAX_REFERENCE_MB} MB)",
+            height=100,
+            key=f"flag_pasted_{n}",
+        )
         sent = st.form_submit_button("Raise flag", type="primary")
     if sent:
         _save(
@@ -159,12 +180,15 @@ def _save(
                 references,
             ),
             facts,
+            data.allowed_contracts(version, user),
         )
     except (FlagError, AccessRefused) as error:
-        st.error(str(error))
+        st.error(md(error))
         return
     st.session_state[LAST] = flag_id
-    st.success(f"Flag {flag_id} raised. The RPD team has been given it to review.")
+    st.session_state[RAISED] = f"Flag {flag_id} raised. The RPD team has been given it to review."
+    st.session_state[FORM] = st.session_state.get(FORM, 0) + 1  # an empty form: no second click
+    st.rerun()
 
 
 def _show_last(settings, version, user) -> None:

@@ -6,16 +6,13 @@ The page reads only `dashboard.glossary.TERMS`: it needs no warehouse.
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import streamlit as st
 
 from dashboard.glossary import TERMS, Term
 from dashboard.layout import note, safe_csv
+from dashboard.text import md
 from warehouse.settings import Settings
-
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$])")
 
 
 def render(settings: Settings) -> None:
@@ -41,12 +38,12 @@ def render(settings: Settings) -> None:
     )
     if not shown:
         st.info(
-            f"No term matches “{escape(query)}”. Try a shorter or different word, "
+            f"No term matches “{md(query)}”. Try a shorter or different word, "
             "or clear the search box to see every term."
         )
         return
     if query:
-        note(f"{len(shown)} of {len(TERMS)} terms match “{escape(query)}”.")
+        note(f"{len(shown)} of {len(TERMS)} terms match “{md(query)}”.")
     for t in shown:
         st.header(t.name, anchor=t.anchor)
         st.markdown(t.definition)
@@ -76,8 +73,3 @@ def as_table(terms: list[Term]) -> pd.DataFrame:
             "How it is worked out": [t.formula or "" for t in terms],
         }
     )
-
-
-def escape(text: str) -> str:
-    """User text shown inside markdown, so that it is displayed as typed."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", text)

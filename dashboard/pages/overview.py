@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard import data, scope
 from dashboard.layout import begin, chart_with_table, csv_download, figure, note, percent, pounds
+from dashboard.text import md
 from warehouse.connection import Version, Warehouse
 from warehouse.settings import Settings
 
@@ -37,7 +38,7 @@ def render(settings: Settings) -> None:
         return
     version, chosen, since, params = page.version, page.scope, page.since, page.params
     head = data.query(version, "overview_headline", **params).iloc[0]
-    where = scope.describe(chosen, version)
+    where = md(scope.describe(chosen, version))  # shown in Markdown
     if head.contracts == 0:
         st.info(
             f"No contracts match these filters ({where}) in the period shown. Choose another region, "

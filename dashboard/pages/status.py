@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard import actions, data
 from dashboard.layout import csv_download, note, start
+from dashboard.text import md
 from warehouse import timetable
 from warehouse.connection import RunningRefresh
 from warehouse.settings import LONDON, Settings
@@ -72,7 +73,7 @@ def refreshes(settings: Settings, version) -> None:
     if failed:
         st.error(
             f"The refresh started {failed.started_at.astimezone(LONDON):%a %d %b %H:%M} failed, so nothing from it was "
-            f"loaded and the figures shown are from the last good refresh. Reason: {failed.failure}"
+            f"loaded and the figures shown are from the last good refresh. Reason: {md(failed.failure)}"
         )
     if st.session_state.pop("refresh_requested", None) is False:
         st.info("A refresh was already running, so pressing Refresh now started no other.")
@@ -98,13 +99,21 @@ def refreshes(settings: Settings, version) -> None:
     if history.empty:
         st.info("No refresh has been recorded yet.")
         return
-    st.dataframe(history.drop(columns=["run_id", "summary_md"]), hide_index=True, width="stretch")
+    st.dataframe(history.drop(columns=["run_id"]), hide_index=True, width="stretch")
     latest = history.iloc[0]
     with st.expander(f"What changed in the latest refresh ({latest['Started']})", expanded=True):
-        st.markdown(latest["summary_md"] or "No summary was recorded for this refresh.")
+        if not user or not user.may("contracts"):
+            note(
+                "What changed in the figures is shown to the national team: it gives contract figures, "
+                "which administrators do not see. The table above shows what the refresh loaded."
+            )
+            return
+        found = data.query(version, "run_summary", run_id=latest["run_id"]).summary_md
+        summary = found.iloc[0] if len(found) else ""
+        st.markdown(summary or "No summary was recorded for this refresh.")
         st.download_button(
             "Download this summary",
-            (latest["summary_md"] or "").encode("utf-8"),
+            summary.encode("utf-8"),
             file_name="what-changed.md",
             mime="text/markdown",
             key="download-summary",
@@ -158,7 +167,7 @@ def freshness(settings: Settings, version) -> None:
         "\n".join(
             f"- **{row['Kind of file']}**: {row['Freshness'].lower() if row['Freshness'] == 'Up to date' else row['Freshness']}. "
             f"Last loaded {row['Last loaded']}"
-            + (f" ({row['Last file']})" if row["Last file"] else "")
+            + (f" ({md(row['Last file'])})" if row["Last file"] else "")
             + (f"; {row['Files rejected']} file(s) rejected" if row["Files rejected"] else "")
             + "."
             for row in rows

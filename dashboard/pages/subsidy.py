@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard import data, scope
 from dashboard.charts import OKABE_ITO, categorical, fit_width
 from dashboard.layout import begin, chart_with_table, csv_download, figure, note, percent, pounds
+from dashboard.text import md
 from warehouse.settings import Settings
 
 WOMEN = "Women's Services"
@@ -23,7 +24,7 @@ def render(settings: Settings) -> None:
         return
     version, chosen, as_of, params = page.version, page.scope, page.as_of, page.params
     quarters = data.query(version, "subsidy_quarters", **params)
-    where = scope.describe(chosen, version)
+    where = md(scope.describe(chosen, version))  # shown in Markdown
     if quarters.empty or not quarters.returns_in.sum():
         st.info(
             f"No financial returns have been loaded for contracts in {where} in this period, so there is "

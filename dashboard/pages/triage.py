@@ -8,12 +8,14 @@ import streamlit as st
 from dashboard import data, flagview
 from dashboard.glossary import term
 from dashboard.layout import csv_download, figure, note, start
+from dashboard.text import md
 from warehouse.access import AccessRefused
-from warehouse.flags import ACTIVE, NEXT, STATUSES, FlagError
+from warehouse.flags import ACTIVE, MAX_RESPONSE, NEXT, STATUSES, FlagError
 from warehouse.settings import Settings
 
 ANY = "All"
 SAVED = "triage_saved"  # session state: the confirmation to show after the page reruns
+FORM = "triage_form"  # session state: which empty response form to draw
 
 
 def render(settings: Settings) -> None:
@@ -136,28 +138,33 @@ def _review(settings, version, user, flags, titles) -> None:
         hide_index=True,
         width="stretch",
     )
-    with st.form("review_flag", clear_on_submit=True):
+    # A saved response gives a new, empty form (new widget keys); a refused one keeps what was typed.
+    n = st.session_state.setdefault(FORM, 0)
+    with st.form("review_flag"):
         status = st.radio(
             "New status",
             list(NEXT[row.status]),
             format_func=STATUSES.get,
             horizontal=True,
+            key=f"triage_new_status_{n}",
         )
+        # No max_chars: the browser would silently ignore a longer paste. The store refuses it, saying so.
         response = st.text_area(
-            "Response to the provider",
-            max_chars=2000,
+            f"Response to the provider (at most {MAX_RESPONSE:,} characters)",
             help="The provider sees this with the new status.",
+            key=f"triage_response_{n}",
         )
         sent = st.form_submit_button("Save response", type="primary")
     if sent:
         try:
             store.review(user, int(flag_id), status, response, allowed)
         except (FlagError, AccessRefused) as error:
-            st.error(str(error))
+            st.error(md(error))
             return
         st.session_state[SAVED] = (
             f"Flag {flag_id} is now {STATUSES[status].lower()}. The provider can see your response."
         )
+        st.session_state[FORM] = n + 1
         st.rerun()
 
 

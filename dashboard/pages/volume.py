@@ -11,6 +11,7 @@ import streamlit as st
 from dashboard import data, flagview, scope
 from dashboard.charts import OKABE_ITO, categorical
 from dashboard.layout import begin, chart_with_table, figure, note, percent
+from dashboard.text import md
 from warehouse.settings import Settings
 
 ALL_CONTRACTS = "All contracts in scope"
@@ -31,7 +32,7 @@ def render(settings: Settings) -> None:
     contracts = data.query(version, "volume_contracts", **params)
     if contracts.empty:
         st.info(
-            f"No contracts match these filters ({scope.describe(chosen, version)}) in the period shown. "
+            f"No contracts match these filters ({md(scope.describe(chosen, version))}) in the period shown. "
             "Choose another region, PCC area, lot or lead provider in the sidebar, or a longer period."
         )
         return
@@ -52,7 +53,7 @@ def render(settings: Settings) -> None:
     chosen_params = {**params, "contract": one}
     provisional = pd.Timestamp(page.provisional_month)
     note(
-        f"{scope.describe(chosen, version)}{'' if one is None else ', ' + labels[one]}. "
+        f"{md(scope.describe(chosen, version))}{'' if one is None else ', ' + md(labels[one])}. "
         f"{provisional:%b %Y} is provisional: its data runs to {page.as_of:%d %b %Y} and its "
         "forecast counts only the days up to then, so a lower count is not a fall."
     )
@@ -180,7 +181,7 @@ def _drill_down(version, params: dict, by_region: pd.DataFrame, flags: pd.DataFr
     st.dataframe(table, hide_index=True, width="stretch")
     names = dict(zip(contracts.group_key, contracts.group_name, strict=True))
     if not names:
-        st.info(f"No contract in scope in {regions[region]}.")
+        st.info(f"No contract in scope in {md(regions[region])}.")
         return
     contract = st.selectbox(
         "Contract in this region", list(names), key="volume_drill_contract", format_func=names.get

@@ -57,11 +57,16 @@ QUERIES = {
                r.outcome AS "Outcome",
                r.files_loaded AS "Files loaded",
                r.files_rejected AS "Files rejected",
-               r.rows_loaded AS "Rows loaded",
-               s.summary_md
-        FROM meta_ingest_run r LEFT JOIN meta_run_summary s USING (run_id)
+               r.rows_loaded AS "Rows loaded"
+        FROM meta_ingest_run r
         ORDER BY r.started_at DESC
         LIMIT 100
+    """,
+    # "What changed" gives figures of every contract: only for users who may read every contract
+    # ($allowed NULL, the national commissioner). Administrators may not run it (no "contracts").
+    "run_summary": """
+        SELECT summary_md FROM meta_run_summary
+        WHERE run_id = $run_id AND CAST($allowed AS VARCHAR[]) IS NULL
     """,
     "source_freshness": """
         SELECT source,

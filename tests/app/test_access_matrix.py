@@ -7,6 +7,7 @@ shows no data. Writes (raise a flag, review one, start a refresh) are allowed or
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -21,6 +22,7 @@ from tests.access_data import (
     words_of,
 )
 from tests.conftest import make_settings
+from tests.rendered import as_text
 from warehouse.access import DEMO_USERS, AccessRefused, demo_user
 from warehouse.flags import ContractFacts, FlagStore, NewFlag
 
@@ -61,18 +63,10 @@ def _page(name: str) -> None:
 
 def everything_shown(at: AppTest) -> str:
     parts = []
-    for kind in (
-        "title",
-        "header",
-        "subheader",
-        "markdown",
-        "info",
-        "warning",
-        "error",
-        "success",
-        "text",
-    ):
-        parts += [str(e.value) for e in getattr(at, kind)]
+    for kind in ("title", "header", "subheader", "markdown", "info", "warning", "error", "success"):
+        # As read on screen: names from files are escaped in the Markdown (Women\'s -> Women's).
+        parts += [as_text(str(e.value)) for e in getattr(at, kind)]
+    parts += [str(e.value) for e in at.text]
     parts += [f"{m.label} {m.value}" for m in at.metric]
     parts += [e.value.to_csv() for e in at.dataframe]
     parts += [e.value.to_csv() for e in at.table]
@@ -132,15 +126,19 @@ def test_writes_by_role(tmp_path, user):
 
     store = FlagStore(f"sqlite:///{tmp_path / 'flags.sqlite'}")
     provider = demo_user("demo-provider-lancashire-women")
-    flag_id = store.raise_flag(provider, NEW, FACTS)
-
-    if user.role == "provider":
-        assert store.raise_flag(user, NEW, FACTS) > flag_id
-    else:
-        with pytest.raises(AccessRefused):
-            store.raise_flag(user, NEW, FACTS)
+    flag_id = store.raise_flag(provider, NEW, FACTS, sorted(VISIBLE[provider.id]))
 
     allowed = sorted(VISIBLE[user.id]) if user.role != "national" else None
+    if user.role == "provider":
+        # On one of their own contracts (a different flag: the same one again would be refused).
+        own = replace(NEW, contract_ref=sorted(VISIBLE[user.id])[0], provider_count=5)
+        assert store.raise_flag(user, own, FACTS, allowed) > flag_id
+        if NEW.contract_ref not in VISIBLE[user.id]:  # another organisation's contract
+            with pytest.raises(AccessRefused, match="not one of your organisation's contracts"):
+                store.raise_flag(user, NEW, FACTS, allowed)
+    else:
+        with pytest.raises(AccessRefused):
+            store.raise_flag(user, NEW, FACTS, allowed)
     if user.role == "national" or user.id == "demo-rpd-north-west":
         store.review(user, flag_id, "under_review", "Looking at it.", allowed)
         assert store.history(user, flag_id, allowed).status.tolist() == ["open", "under_review"]

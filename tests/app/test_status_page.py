@@ -25,9 +25,8 @@ def test_status_lists_loaded_rows_and_filters_files(small_warehouse, page):
         m.value.startswith("*Data up to 04 May 2026, refreshed ") for m in at.markdown
     )  # the last referral
     freshness = next(m.value for m in at.markdown if m.value.startswith("- **"))
-    assert (
-        "- **contracts**: up to date. Last loaded" in freshness and "(contracts.csv)" in freshness
-    )
+    assert "- **contracts**: up to date. Last loaded" in freshness
+    assert "(contracts\\.csv)" in freshness  # a file name is escaped: shown as text
     tables = at.table[0].value
     assert tables.loc["Contracts", "Rows"] == f"{small_warehouse.contracts:,}"
     assert tables.loc["Referrals", "Rows"] == f"{small_warehouse.referrals:,}"
@@ -193,3 +192,28 @@ def test_refresh_now_is_disabled_with_a_note_while_another_process_refreshes(tmp
         assert any(f"since {when}," in note for when in now)  # London time, taken as the lock was
         assert actions.start_refresh(settings, DEMO_USERS[0]) is False
     assert warehouse.current().number == 1
+
+
+def test_administrators_see_no_contract_figures_in_what_changed(small_warehouse, monkeypatch):
+    """The summary gives figures of every contract: the national commissioner reads it; an
+    administrator (data status, no contract figures: docs/access.md) is told who does."""
+    from dashboard.signin import DEMO_KEY
+    from tests.app.conftest import _page
+
+    monkeypatch.setenv("RPD_DATA_DIR", str(small_warehouse.data_dir))
+    shown = {}
+    for user in ("demo-national", "demo-admin"):
+        at = AppTest.from_function(_page, args=("status",), default_timeout=60)
+        at.session_state[DEMO_KEY] = user
+        at.run()
+        assert not at.exception
+        (expander,) = at.expander
+        shown[user] = "\n".join(m.value for m in expander.markdown)
+        assert [b.label for b in at.get("download_button") if "summary" in b.label] == (
+            ["Download this summary"] if user == "demo-national" else []
+        )
+    assert "**Referrals by region** (change in referrals held):" in shown["demo-national"]
+    assert shown["demo-admin"] == (
+        "*What changed in the figures is shown to the national team: it gives contract figures, "
+        "which administrators do not see. The table above shows what the refresh loaded.*"
+    )

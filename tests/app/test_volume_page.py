@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.rendered import as_text
 from warehouse.connection import Warehouse
 
 
@@ -66,4 +67,4 @@ def test_filters_with_no_contract_say_so(demo_warehouse, page):
     at.sidebar.selectbox(key="f_region").set_value("A").run()
     at.sidebar.selectbox(key="f_lot").set_value("Mentoring").run()
     assert not at.exception
-    assert "No contracts match these filters (North East, Mentoring)" in at.info[0].value
+    assert "No contracts match these filters (North East, Mentoring)" in as_text(at.info[0].value)

@@ -26,14 +26,14 @@ BASE = QUERY_DEFAULTS
 GROUPS = ["region", "pcc", "lot", "provider", "contract"]
 
 
-def runs(name: str):
+def runs(name: str, base: dict = BASE):
     """Every way a page can call a query: each contract (or none), each grouping, each allowed value."""
     sql = data.QUERIES[name]
     contracts = [None, *CONTRACTS] if "$contract" in sql else [None]
     groups = GROUPS if "$group" in sql else [None]
     for contract in contracts:
         for group in groups:
-            yield BASE | {"contract": contract, "group": group}
+            yield base | {"contract": contract, "group": group}
 
 
 def text_of(frame: pd.DataFrame) -> str:
@@ -49,8 +49,18 @@ def version(access_warehouse):
     return Warehouse.from_settings(access_warehouse.settings).current()
 
 
+@pytest.fixture
+def run_id(access_warehouse) -> str:
+    """The warehouse's one refresh (its "What changed" summary is a query's parameter)."""
+    con = Warehouse.from_settings(access_warehouse.settings).connect()
+    try:
+        return con.execute("SELECT run_id FROM meta_run_summary").fetchone()[0]
+    finally:
+        con.close()
+
+
 @pytest.mark.parametrize("user_id", [u.id for u in DEMO_USERS])
-def test_every_query_returns_only_what_the_user_may_see(version, user_id):
+def test_every_query_returns_only_what_the_user_may_see(version, run_id, user_id):
     user = demo_user(user_id)
     as_user(user_id)
     hidden_contracts = set(CONTRACTS) - VISIBLE[user_id]
@@ -64,7 +74,7 @@ def test_every_query_returns_only_what_the_user_may_see(version, user_id):
         needs = NEEDS[data.KINDS[name]]
         if data.KINDS[name] == "operations":
             continue  # operations queries take page-specific arguments; their refusal is tested below
-        for params in runs(name):
+        for params in runs(name, BASE | {"run_id": run_id}):
             if needs is not None and not user.may(needs):
                 with pytest.raises(AccessRefused):
                     data.query(version, name, **params)
@@ -81,6 +91,23 @@ def test_every_query_returns_only_what_the_user_may_see(version, user_id):
         assert contract in seen, f"{user_id} never sees {contract}"
     for region in VISIBLE_REGIONS[user_id]:
         assert ORGANISATIONS[region][1] in seen, f"{user_id} never sees the {region} organisation"
+
+
+@pytest.mark.parametrize("user_id", [u.id for u in DEMO_USERS])
+def test_the_what_changed_summary_only_for_those_who_read_every_contract(version, run_id, user_id):
+    """It gives figures of every contract: the national commissioner reads it; RPD teams and
+    providers get nothing; administrators (no contract figures) are refused."""
+    user = demo_user(user_id)
+    as_user(user_id)
+    if not user.may("contracts"):
+        with pytest.raises(AccessRefused):
+            data.query(version, "run_summary", run_id=run_id)
+        return
+    found = data.query(version, "run_summary", run_id=run_id).summary_md.tolist()
+    if user.sees_everything:
+        assert len(found) == 1 and found[0].startswith("# What changed: refresh of ")
+    else:
+        assert found == []
 
 
 @pytest.mark.parametrize("user_id", [u.id for u in DEMO_USERS])

@@ -47,6 +47,8 @@ ACME_FACTS = ContractFacts(
     version=7,
 )
 WOMEN_FACTS = ContractFacts("B", "WOMEN", 5, (), 7)
+# The contracts the caller (the page) found the provider may read: both test providers' contracts.
+MINE = ["PRJ_0001", "PRJ_0002"]
 RAISED = dt.datetime(2026, 12, 23, 10, 30, tzinfo=dt.UTC)
 
 
@@ -79,7 +81,7 @@ def store(store_url):
 def test_a_raised_flag_reads_back_whole_and_is_due_ten_working_days_later(store):
     """Raised on Wed 23 Dec 2026: 25 Dec, 28 Dec (Boxing Day, moved) and 1 Jan are bank holidays,
     so the tenth working day after it is Mon 11 Jan 2027."""
-    flag_id = store.raise_flag(PROVIDER, new_flag(), ACME_FACTS, now=RAISED)
+    flag_id = store.raise_flag(PROVIDER, new_flag(), ACME_FACTS, MINE, now=RAISED)
 
     flags = store.flags(PROVIDER, None, today=dt.date(2026, 12, 23))
     assert len(flags) == 1
@@ -115,7 +117,7 @@ def test_a_raised_flag_reads_back_whole_and_is_due_ten_working_days_later(store)
 def test_the_time_raised_is_kept_as_an_instant_whatever_zone_it_is_given_in(store):
     """10:00 in London on 1 June is 09:00 UTC (summer time): both backends must read back 09:00 UTC."""
     store.raise_flag(
-        PROVIDER, new_flag(), ACME_FACTS, now=dt.datetime(2026, 6, 1, 10, 0, tzinfo=LONDON)
+        PROVIDER, new_flag(), ACME_FACTS, MINE, now=dt.datetime(2026, 6, 1, 10, 0, tzinfo=LONDON)
     )
     row = store.flags(PROVIDER, None, today=dt.date(2026, 6, 1)).iloc[0]
     assert row.raised_at == pd.Timestamp("2026-06-01 09:00", tz="UTC")
@@ -129,6 +131,7 @@ def test_the_reconciliation_is_saved_with_the_flag(store):
         PROVIDER,
         new_flag(references=("AB0001AC", "AB0002AC", "AB0003AC")),
         ACME_FACTS,
+        MINE,
         now=RAISED,
     )
     saved = store.references(PROVIDER, flag_id, None)
@@ -141,13 +144,13 @@ def test_the_reconciliation_is_saved_with_the_flag(store):
     assert store.flags(PROVIDER, None).iloc[0].references_supplied == 3
 
     # Without a list, nothing is reconciled.
-    bare = store.raise_flag(PROVIDER, new_flag(), ACME_FACTS, now=RAISED)
+    bare = store.raise_flag(PROVIDER, new_flag(), ACME_FACTS, MINE, now=RAISED)
     assert store.references(PROVIDER, bare, None).empty
     assert store.flags(PROVIDER, None).set_index("flag_id").references_supplied[bare] == 0
 
 
 def test_a_review_moves_the_status_and_every_change_is_kept(store):
-    flag_id = store.raise_flag(PROVIDER, new_flag(), ACME_FACTS, now=RAISED)
+    flag_id = store.raise_flag(PROVIDER, new_flag(), ACME_FACTS, MINE, now=RAISED)
     t1 = dt.datetime(2026, 12, 29, 9, 0, tzinfo=dt.UTC)
     t2 = dt.datetime(2027, 1, 5, 14, 15, tzinfo=dt.UTC)
     allowed = ["PRJ_0001"]
@@ -228,7 +231,7 @@ def test_a_review_moves_the_status_and_every_change_is_kept(store):
 )
 def test_the_store_refuses_to_change_or_delete_anything(store, table, statement):
     flag_id = store.raise_flag(
-        PROVIDER, new_flag(references=("AB0001AC", "AB0002AC")), ACME_FACTS, now=RAISED
+        PROVIDER, new_flag(references=("AB0001AC", "AB0002AC")), ACME_FACTS, MINE, now=RAISED
     )
     store.review(RPD, flag_id, "under_review", "Looking.", ["PRJ_0001"], now=RAISED)
     with store.engine.connect() as con:
@@ -252,9 +255,9 @@ def test_the_store_refuses_to_change_or_delete_anything(store, table, statement)
 
 
 def test_who_may_raise_review_and_see_which_flags(store):
-    acme = store.raise_flag(PROVIDER, new_flag(), ACME_FACTS, now=RAISED)
+    acme = store.raise_flag(PROVIDER, new_flag(), ACME_FACTS, MINE, now=RAISED)
     women = store.raise_flag(
-        OTHER_PROVIDER, new_flag(contract_ref="PRJ_0002"), WOMEN_FACTS, now=RAISED
+        OTHER_PROVIDER, new_flag(contract_ref="PRJ_0002"), WOMEN_FACTS, MINE, now=RAISED
     )
 
     with pytest.raises(AccessRefused, match="may not review flags"):
@@ -264,9 +267,9 @@ def test_who_may_raise_review_and_see_which_flags(store):
     with pytest.raises(AccessRefused, match="is not one you may review"):
         store.review(RPD, 9999, "under_review", "Looking.", None)  # no such flag
     with pytest.raises(AccessRefused, match="may not raise flags"):
-        store.raise_flag(ADMIN, new_flag(), ACME_FACTS, now=RAISED)
+        store.raise_flag(ADMIN, new_flag(), ACME_FACTS, MINE, now=RAISED)
     with pytest.raises(AccessRefused, match="may not raise flags"):
-        store.raise_flag(RPD, new_flag(), ACME_FACTS, now=RAISED)
+        store.raise_flag(RPD, new_flag(), ACME_FACTS, MINE, now=RAISED)
     assert store.counts() == {"flags": 2, "events": 2}
 
     def seen(user, allowed):
@@ -288,6 +291,80 @@ def test_who_may_raise_review_and_see_which_flags(store):
     assert store.counts() == {"flags": 2, "events": 3}
 
 
+def test_the_store_refuses_a_flag_on_a_contract_the_user_may_not_read(store):
+    """The page offers only the provider's own contracts; the store checks again (docs/access.md)."""
+    with pytest.raises(AccessRefused) as refused:
+        store.raise_flag(PROVIDER, new_flag(contract_ref="PRJ_0002"), ACME_FACTS, ["PRJ_0001"])
+    assert str(refused.value) == (
+        "Pat at Acme may not raise a flag on contract PRJ_0002: it is not one of your "
+        "organisation's contracts."
+    )
+    with pytest.raises(AccessRefused, match="may not raise a flag on contract PRJ_0001"):
+        store.raise_flag(PROVIDER, new_flag(), ACME_FACTS, [])  # a provider with no contracts
+    assert store.counts() == {"flags": 0, "events": 0}
+    assert store.raise_flag(PROVIDER, new_flag(), ACME_FACTS, ["PRJ_0001"]) == 1
+
+
+def test_the_same_flag_is_not_raised_twice_while_it_is_open(store):
+    """A second click (or the form sent again) is refused while the first flag is open or under
+    review; a flag that differs in anything the provider typed is a new flag; so is the same one
+    raised again after the first was closed."""
+    first = store.raise_flag(PROVIDER, new_flag(), ACME_FACTS, MINE, now=RAISED)
+    with pytest.raises(FlagError) as refused:
+        # The comment is compared as saved (spaces trimmed), a day later.
+        store.raise_flag(
+            PROVIDER,
+            new_flag(comment=new_flag().comment.strip()),
+            ACME_FACTS,
+            MINE,
+            now=RAISED + dt.timedelta(days=1),
+        )
+    assert str(refused.value) == (
+        f"You have already raised this flag (flag {first}, open), with the same count and comment, "
+        "so it was not raised again. Follow it under Your flags."
+    )
+    assert store.counts() == {"flags": 1, "events": 1}
+
+    different = [
+        new_flag(provider_count=5),
+        new_flag(comment="Another reason."),
+        new_flag(category="duplicates"),
+        new_flag(month=dt.date(2026, 10, 1)),
+        new_flag(references=("AB0001AC",)),
+    ]
+    ids = [store.raise_flag(PROVIDER, flag, ACME_FACTS, MINE, now=RAISED) for flag in different]
+    assert ids == [first + 1, first + 2, first + 3, first + 4, first + 5]
+    # Another organisation's identical flag on a contract both may read is theirs to raise.
+    assert store.raise_flag(OTHER_PROVIDER, new_flag(), ACME_FACTS, MINE, now=RAISED) == first + 6
+
+    store.review(RPD, first, "under_review", "Looking.", None)
+    with pytest.raises(FlagError, match=rf"\(flag {first}, under review\)"):
+        store.raise_flag(PROVIDER, new_flag(), ACME_FACTS, MINE, now=RAISED)
+    store.review(RPD, first, "not_upheld", "Our count is right.", None)
+    assert store.raise_flag(PROVIDER, new_flag(), ACME_FACTS, MINE, now=RAISED) == first + 7
+
+
+def test_the_store_checks_a_reference_list_itself(store):
+    """The page reads lists through provider_references; a caller that builds NewFlag itself is held
+    to the same rules."""
+    too_many = (
+        *(f"AB{n:04d}AC" for n in range(10_000)),
+        *(f"CD{n:04d}EF" for n in range(10_000)),
+        "EF0001CD",
+    )
+    with pytest.raises(FlagError) as refused:
+        store.raise_flag(PROVIDER, new_flag(references=too_many), ACME_FACTS, MINE)
+    assert str(refused.value) == "The list has 20,001 references; the limit is 20,000."
+    with pytest.raises(FlagError) as refused:
+        store.raise_flag(
+            PROVIDER, new_flag(references=("AB0001AC", "<img src=x>", "")), ACME_FACTS, MINE
+        )
+    assert str(refused.value) == (
+        "2 of the references are not referral references (like AB1234AC)."
+    )
+    assert store.counts() == {"flags": 0, "events": 0}
+
+
 @pytest.mark.parametrize(
     ("over", "message"),
     [
@@ -297,7 +374,10 @@ def test_who_may_raise_review_and_see_which_flags(store):
             "Say in the comment what you see differently, so the RPD team can check it.",
         ),
         ({"comment": " \n\t "}, "Say in the comment what you see differently"),
-        ({"comment": "x" * 2001}, "The comment is 2,001 characters; the limit is 2,000."),
+        (
+            {"comment": "x" * 2001},
+            "The comment is 2,001 characters; the limit is 2,000. Shorten it and raise the flag again.",
+        ),
         ({"provider_count": -1}, "Your count must be a whole number from 0 to 1,000,000."),
         ({"provider_count": 1_000_001}, "Your count must be a whole number from 0 to 1,000,000."),
         ({"provider_count": 10**12}, "Your count must be a whole number from 0 to 1,000,000."),
@@ -318,7 +398,7 @@ def test_who_may_raise_review_and_see_which_flags(store):
 )
 def test_invalid_flags_are_refused_with_a_plain_message(store, over, message):
     with pytest.raises(FlagError) as refused:
-        store.raise_flag(PROVIDER, new_flag(**over), ACME_FACTS, now=RAISED)
+        store.raise_flag(PROVIDER, new_flag(**over), ACME_FACTS, MINE, now=RAISED)
     assert str(refused.value).startswith(message)
     assert store.counts() == {"flags": 0, "events": 0}
 
@@ -329,9 +409,10 @@ def test_the_limits_themselves_are_accepted(store):
         PROVIDER,
         new_flag(comment=longest, provider_count=1_000_000, category="other"),
         ACME_FACTS,
+        MINE,
         now=RAISED,
     )
-    store.raise_flag(PROVIDER, new_flag(provider_count=0), ACME_FACTS, now=RAISED)
+    store.raise_flag(PROVIDER, new_flag(provider_count=0), ACME_FACTS, MINE, now=RAISED)
     saved = store.flags(PROVIDER, None).set_index("flag_id").loc[flag_id]
     assert saved.comment == longest
     assert saved.provider_count == 1_000_000
@@ -362,6 +443,7 @@ def _provider_process(url: str, barrier, worker: int, results) -> None:
                 references=("AB0001AC", "AB0002AC"),
             ),
             facts,
+            MINE,
         )
         for n in range(PER_PROCESS)
     ]
@@ -437,11 +519,11 @@ def test_two_providers_at_once_lose_nothing(store_url):
 KILLED_AFTER_RAISING = textwrap.dedent(
     """
     import datetime as dt, sys, time
-    from tests.integration.test_flag_store import ACME_FACTS, PROVIDER, new_flag
+    from tests.integration.test_flag_store import ACME_FACTS, MINE, PROVIDER, new_flag
     from warehouse.flags import FlagStore
     store = FlagStore(sys.argv[1])
     flag_id = store.raise_flag(
-        PROVIDER, new_flag(references=("AB0001AC",)), ACME_FACTS,
+        PROVIDER, new_flag(references=("AB0001AC",)), ACME_FACTS, MINE,
         now=dt.datetime(2026, 12, 23, 10, 30, tzinfo=dt.UTC),
     )
     print(flag_id, flush=True)
@@ -513,7 +595,7 @@ def test_flags_outlive_a_refresh_and_a_restart(tmp_path, postgres_url):  # noqa:
     for settings, dialect in ((local, "sqlite"), (shared, "postgresql")):
         store = FlagStore.from_settings(settings)
         assert store.engine.dialect.name == dialect
-        raised[dialect] = (store, store.raise_flag(PROVIDER, new_flag(), facts, now=RAISED))
+        raised[dialect] = (store, store.raise_flag(PROVIDER, new_flag(), facts, MINE, now=RAISED))
     assert (local.data_dir / "flags" / "flags.sqlite").exists()
 
     more = b.write_csv(

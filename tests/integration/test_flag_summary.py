@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from dataclasses import replace
 
 from ingest.pipeline import refresh
 from tests import builders as b
@@ -21,9 +22,19 @@ def test_summary_lists_new_and_overdue_flags(small_warehouse, tmp_path):
     facts = ContractFacts("B", "ACME", 3, (), 1)
     new = NewFlag("PRJ_0001", dt.date(2026, 5, 1), "missing", 5, "Two missing.")
     # Raised 2 Nov 2026: respond by 16 Nov, so overdue on 21 Nov. Raised 20 Nov: due 4 Dec.
-    old = store.raise_flag(provider, new, facts, now=dt.datetime(2026, 11, 2, 10, tzinfo=dt.UTC))
-    store.raise_flag(provider, new, facts, now=dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC))
-    store.raise_flag(provider, new, facts)  # now: after the fixture's version was published
+    # Three different flags (an identical open one would be refused): counts 5, 6 and 7.
+    mine = ["PRJ_0001"]
+    old = store.raise_flag(
+        provider, new, facts, mine, now=dt.datetime(2026, 11, 2, 10, tzinfo=dt.UTC)
+    )
+    store.raise_flag(
+        provider,
+        replace(new, provider_count=6),
+        facts,
+        mine,
+        now=dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC),
+    )
+    store.raise_flag(provider, replace(new, provider_count=7), facts, mine)  # now: after publish
     b.write_csv(
         settings.dir("landing") / "c.csv", "contracts", [b.contract(contract_ref="PRJ_0099")]
     )
@@ -32,4 +43,5 @@ def test_summary_lists_new_and_overdue_flags(small_warehouse, tmp_path):
     assert "## Flags from providers" in summary
     # "New" means raised after the previous version was published (the fixture's, on the real clock).
     assert "- 1 new since the last refresh; 3 open or under review; 1 overdue" in summary
-    assert f"Overdue: flag {old}, PRJ_0001, May 2026, respond by 16 Nov 2026" in summary
+    # The reference comes from a file: escaped, as the summary is shown as Markdown.
+    assert f"Overdue: flag {old}, PRJ\\_0001, May 2026, respond by 16 Nov 2026" in summary

@@ -112,6 +112,7 @@ def test_free_text_is_stored_and_shown_as_text(access_warehouse, monkeypatch, tm
         provider,
         NewFlag("NW_WOMEN", dt.date(2026, 5, 1), "other", 3, comment),
         ContractFacts("B", "LANCASHIRE_WOMEN", 3, (), 1),
+        ["NW_WOMEN", "NW_ACC"],
     )
     rpd = demo_user("demo-rpd-north-west")
     store.review(rpd, flag_id, "under_review", FORMULAS[1], ["NW_WOMEN", "NW_ACC"])

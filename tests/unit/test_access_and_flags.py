@@ -54,12 +54,42 @@ def test_reference_list_pasted_one_per_line():
     ("raw", "message"),
     [
         (b"PK\x03\x04" + b"\x00" * 100, "not a text or CSV file"),
-        (b"AB1234AC\n" * (MAX_REFERENCE_BYTES // 9 + 1), "the limit is 1 MB"),
+        (b"AB1234AC\n" * (MAX_REFERENCE_BYTES // 9 + 1), "; the limit is 1 MB "),
     ],
 )
 def test_reference_list_refused(raw, message):
     with pytest.raises(FlagError, match=message):
         parse_references(raw)
+
+
+@pytest.mark.parametrize(
+    ("upload", "pasted", "size"),
+    [
+        # 1 MB is 1,048,576 bytes, as Streamlit's upload box counts; one byte over shows as 1.1 MB.
+        (None, "A" * (1_048_576 + 1), "1.1"),
+        (b"A" * 2_500_000, "", "2.4"),  # 2.38 MB, rounded up
+        (None, "\u00e9" * 600_000, "1.2"),  # 600,000 characters, 1,200,000 bytes: 1.14 MB
+        (None, "AB1234AC\n" * 3_000_000, "25.8"),  # 27 MB pasted: refused before it is read
+    ],
+    ids=["pasted-one-byte-over", "uploaded", "pasted-accents", "pasted-huge"],
+)
+def test_one_size_limit_for_uploaded_and_pasted_lists(upload, pasted, size):
+    with pytest.raises(FlagError) as refused:
+        provider_references(upload, pasted)
+    assert str(refused.value) == (
+        f"Your list of references is {size} MB; the limit is 1 MB (and 20,000 references). "
+        "Send the references of this contract and month only."
+    )
+
+
+def test_a_list_at_the_size_limit_is_read():
+    """1,048,576 bytes exactly is not refused for its size: it is read (and here refused for its one
+    line that is not a reference)."""
+    pasted = "".join(f"AB{n:04d}AC\n" for n in range(10_000))  # 90,000 bytes
+    pasted += "x" * (1_048_576 - len(pasted))  # one long line that is not a reference
+    assert len(pasted.encode()) == 1_048_576
+    with pytest.raises(FlagError, match=r"^1 line\(s\) of your list are not referral references"):
+        provider_references(None, pasted)
 
 
 def test_reconcile_splits_three_ways():
