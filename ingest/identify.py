@@ -85,7 +85,7 @@ def identify(headers: list[str]) -> Source:
             "We do not recognise this file: its column names do not match any kind of file we accept "
             f"({names}). Check the first row holds the column names listed in docs/data-contracts.md."
         )
-    missing = [h for h in best.headers if h not in normalised]
+    missing = [c.name for c in best.columns if c.name not in normalised and not c.may_omit]
     extra = [h for h in headers if normalise(h) not in best.headers]
     if missing or extra:
         parts = [f"This looks like a {best.title} file, but its columns do not match."]

@@ -32,6 +32,14 @@ _CRN = r"^[A-Z]\d{6}$"
 _QUARTER = r"^(\d{4})-Q([1-4])$"
 _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0"}
+_ANSWERS = {
+    "yes": "yes",
+    "y": "yes",
+    "no": "no",
+    "n": "no",
+    "not sure": "not sure",
+    "unsure": "not sure",
+}
 
 
 def keyed_hash(values: pd.Series, key: bytes) -> pd.Series:
@@ -125,6 +133,9 @@ def _parse(column: Column, text: pd.Series, key: bytes) -> pd.Series:
         return low.map(lambda v: True if v in _YES else False if v in _NO else None).astype(
             "boolean"
         )
+    if t == "answer":
+        low = text.str.strip().str.lower().str.replace(r"\s+", " ", regex=True)
+        return low.map(lambda v: _ANSWERS.get(v)).astype(object)
     raise ValueError(f"unknown column type {t}")
 
 
@@ -132,7 +143,10 @@ def to_typed(source: Source, raw: pd.DataFrame, key: bytes) -> pd.DataFrame:
     """Typed columns under their warehouse names, helper columns for unreadable cells, and source_row."""
     out: dict[str, pd.Series] = {}
     for column in source.kept:
-        text = raw[column.name].astype(str)
+        # a column the file may leave out (Column.may_omit) reads as empty on every row
+        text = (
+            raw[column.name].astype(str) if column.name in raw else pd.Series("", index=raw.index)
+        )
         value = _parse(column, text, key)
         out[column.target] = value
         if column.type not in ("code", "text", "list", "quarter"):

@@ -25,6 +25,7 @@ COLUMN_TYPES = (
     "yesno",
     "list",
     "crn",
+    "answer",  # a survey answer: yes, no or not sure
 )
 
 # The order files are loaded in within one run: a file may only refer to what earlier kinds hold.
@@ -50,6 +51,9 @@ class Column:
     drop: str | None = None
     identifier: bool = False
     example: str | None = None
+    # The column may be left out of the file altogether (it was added later, so older files still load);
+    # a left-out column reads as empty on every row.
+    may_omit: bool = False
 
     @property
     def target(self) -> str:
