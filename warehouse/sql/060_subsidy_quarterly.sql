@@ -1,5 +1,6 @@
 -- Three financial states, told apart, from the providers' quarterly financial returns.
--- Per return (one per contract, quarter and provider: the lead's and each subcontractor's own), mart_subsidy_return:
+-- Per return (one per contract, quarter and provider: the lead's and each subcontractor's own), mart_subsidy_return
+-- (role: 'lead' when the provider is the contract's lead provider in the register, else 'subcontractor'):
 --   shortfall_gbp  = max(full delivery cost - contract income, 0)
 --   uncovered_gbp  = max(full delivery cost - contract income - other funding, 0)
 --   other_funding_beyond_shortfall_gbp = max(other funding - shortfall, 0): flagged, not refused (docs/measures.md)
@@ -10,7 +11,8 @@
 -- A gap not covered is always under-funded; so is nothing else, and the states overlap (docs/measures.md).
 CREATE OR REPLACE VIEW mart_subsidy_return AS
 SELECT f.contract_ref, f.quarter, f.quarter_start, f.provider_code,
-       coalesce(p.role, 'lead') AS role, coalesce(p.provider_name, f.provider_code) AS provider_name,
+       CASE WHEN f.provider_code = c.lead_provider_code THEN 'lead' ELSE 'subcontractor' END AS role,
+       coalesce(p.provider_name, f.provider_code) AS provider_name,
        p.is_small, p.is_specialist,
        f.contract_income_gbp, f.full_delivery_cost_gbp, f.other_funding_gbp, f.other_funding_source,
        greatest(f.full_delivery_cost_gbp - f.contract_income_gbp, 0) AS shortfall_gbp,
@@ -22,6 +24,7 @@ SELECT f.contract_ref, f.quarter, f.quarter_start, f.provider_code,
        f.full_delivery_cost_gbp > f.contract_income_gbp + f.other_funding_gbp AS is_gap_not_covered,
        f.value_sufficient, f.expect_subsidy_12m
 FROM core_financial_return f
+JOIN core_contract c USING (contract_ref)
 LEFT JOIN mart_supply_chain_provider p USING (contract_ref, provider_code);
 
 -- Per contract and quarter, across its supply chain (mart_subsidy_quarterly): a contract is in a state when any
