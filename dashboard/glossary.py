@@ -131,8 +131,57 @@ TERMS: dict[str, Term] = {
         ),
         Term(
             "Subsidy signal",
-            "A quarter in which the provider reports a shortfall or used other money to cover one.",
-            "shortfall > 0 or other funding used > 0.",
+            "Any of three financial states a contract can be in for a quarter: under-funded, subsidised, or "
+            "gap not covered. They mean different things and are counted apart.",
+            "under-funded, subsidised or gap not covered (see each).",
+        ),
+        Term(
+            "Under-funded",
+            "The service cost more than the contract paid in the quarter. Whether the provider then covers the "
+            "gap from other money (subsidised) or absorbs it, usually by doing less, is told apart.",
+            "full delivery cost > contract income, in any return of the contract's supply chain.",
+        ),
+        Term(
+            "Subsidised",
+            "The provider used other money (reserves, grants, fundraising) to cover delivery in the quarter: "
+            "what providers mean by subsidising a contract. The headline 'contracts being subsidised' counts "
+            "this state only.",
+            "other funding used > 0, in any return of the contract's supply chain.",
+        ),
+        Term(
+            "Gap not covered",
+            "The service cost more than the contract paid plus the other money used: the provider absorbed "
+            "the rest, which usually means less service. Always also under-funded.",
+            "full delivery cost > contract income + other funding; £ = the sum of what is left uncovered.",
+        ),
+        Term(
+            "How the states add up",
+            "Each contract returning a quarter is in exactly one of five combinations: under-funded with "
+            "nothing covered; under-funded and partly covered; under-funded and covered by other funding; "
+            "subsidised though not under-funded; neither.",
+            "under-funded = the first three; subsidised = the middle three; gap not covered = the first two.",
+        ),
+        Term(
+            "Subcontractor's return",
+            "A provider in a contract's supply chain may send its own quarterly returns. They sit beside the "
+            "lead provider's and never replace them; a contract is in a state when any return of its supply "
+            "chain is, and its pounds add up over those returns.",
+        ),
+        Term(
+            "Small organisation",
+            "An organisation whose annual income is under £1m, as the organisation register records it.",
+        ),
+        Term(
+            "Specialist organisation",
+            "A women's specialist, an organisation led by and for racially minoritised people, or a Welsh "
+            "organisation, as the organisation register records it.",
+        ),
+        Term(
+            "Expected subsidy",
+            "A provider's answer, in its financial return, to: do you expect to subsidise delivery from other "
+            "funding in the next 12 months? Compared with what its returns for the next four quarters report.",
+            "expected and happened: answered yes and a later return used other funding; expected, not yet: "
+            "answered yes and none has yet; not expected, happened: answered no and a later return did.",
         ),
         Term(
             "KPI",
@@ -264,18 +313,19 @@ TERMS: dict[str, Term] = {
             "sum of other funding reported in the financial returns.",
         ),
         Term(
-            "Women's services contracts with a signal",
+            "Women's services contracts being subsidised",
             "Of the Women's Services contracts that sent a financial return for the latest complete quarter, "
-            "the share that showed a subsidy signal in it.",
-            "100 × Women's Services contracts with a signal ÷ Women's Services contracts that sent a return.",
+            "the share that were subsidised in it.",
+            "100 × Women's Services contracts subsidised ÷ Women's Services contracts that sent a return.",
         ),
         Term(
             "Subsidy risk score",
             "A score from 0 to 10 that ranks contracts by how strongly their last four quarters and their "
             "current contract year suggest the provider is paying to keep the service running.",
-            "1 point for each of the last four quarterly returns with a shortfall; 2 if the latest return's "
-            "shortfall is at least 15% of a quarter of the contract's value (1 if at least 5%); 2 if other "
-            "funding was used in those quarters; 2 if referrals are above the volume cap this contract year.",
+            "1 point for each of the last four quarters in which the contract was under-funded; 2 if the latest "
+            "return's shortfall is at least 15% of a quarter of the contract's value (1 if at least 5%); 2 if it "
+            "was subsidised in those quarters; 2 if referrals are above the volume cap this contract year. A gap "
+            "not covered is named in the reasons.",
         ),
         Term(
             "Known organisations",

@@ -25,6 +25,7 @@ TYPE_WORDS = {
     "yesno": "yes or no",
     "crn": "a case reference number: a letter and six digits",
     "quarter": "a calendar quarter written like 2026-Q2 (Q1 = January to March)",
+    "answer": "yes, no or not sure",
 }
 IDENTIFIERS = IDENTIFIER.pattern
 GIVEN = "__given"

@@ -12,6 +12,23 @@ from expectations.report import CheckContext
 
 
 def derive(frame: pd.DataFrame, ctx: CheckContext) -> pd.DataFrame:
+    """The contract's end date, and the provider when it is neither the lead nor a listed subcontractor."""
+    register = frame["contract_ref"].map(lambda ref: ctx.contracts.get(ref))
+    frame["contract__end"] = pd.to_datetime(
+        register.map(lambda c: c.get("end_date") if c else None)
+    ).astype("datetime64[us]")
+
+    def outside(contract: dict | None, provider: object) -> object:
+        if not contract or not isinstance(provider, str):
+            return None  # an unknown contract fails the register check already
+        chain = {contract["lead_provider_code"], *contract.get("subcontractor_codes", ())}
+        return None if provider in chain else provider
+
+    frame["provider__outside_chain"] = pd.Series(
+        [outside(c, p) for c, p in zip(register, frame["provider_code"], strict=True)],
+        index=frame.index,
+        dtype=object,
+    )
     return frame
 
 
@@ -31,6 +48,20 @@ def _quarter_rules(ctx: CheckContext) -> list[gxe.Expectation]:
             "'quarter' must be 2021-Q1 or later (returns start in January 2021).",
             column="quarter_start",
             min_value=dt.datetime(2021, 1, 1),
+        ),
+        rule(
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB,
+            "'quarter' must not start after the contract's end date in the contract register.",
+            column_A="contract__end",
+            column_B="quarter_start",
+            or_equal=True,
+            ignore_row_if="either_value_is_missing",
+        ),
+        rule(
+            gxe.ExpectColumnValuesToBeNull,
+            "'provider_code' must be the contract's lead provider or one of its subcontractors in the "
+            "contract register (leave it empty for the lead provider).",
+            column="provider__outside_chain",
         ),
     ]
 

@@ -84,12 +84,13 @@ def write_demo_files(
         folder, contracts, reasons, today, seed, EXTRACT_REGIONS
     )
     paths += referral_paths
-    kpi_rows, money_rows = quarterly_returns(contracts, kpi, today, seed)
+    orgs = organisations(contracts, seed)
+    small = frozenset(orgs.loc[orgs["income_band"].isin(SMALL_BANDS), "provider_code"].dropna())
+    kpi_rows, money_rows = quarterly_returns(contracts, kpi, today, seed, small)
     paths.append(_write_csv(folder / "kpi_returns.csv", "kpi_returns", kpi_rows, "utf-8"))
     paths.append(
         _write_csv(folder / "financial_returns.csv", "financial_returns", money_rows, "cp1252")
     )
-    orgs = organisations(contracts, seed)
     paths.append(_write_csv(folder / "organisations.csv", "organisations", orgs, "utf-8-sig"))
     meetings, attendance = forums(orgs, today, seed)
     paths.append(
@@ -389,6 +390,8 @@ KEYWORDS = {
     "young_adults": "catch22|spark inside|youth",
     "welsh": "cais|restorative wales|adferiad",
 }
+# Income under £1m a year: the small organisations of the subsidy page (mart_supply_chain_provider.is_small).
+SMALL_BANDS = ("under_10k", "10k_100k", "100k_500k", "500k_1m")
 BANDS = ("under_10k", "10k_100k", "100k_500k", "500k_1m", "1m_10m", "over_10m")
 SECTOR_SHARE = (0.28, 0.30, 0.24, 0.06, 0.08, 0.04)  # Clinks: 28% under £10k, 54% £10k-£500k
 # National charities among the primes and subcontractors (income over £10m a year).

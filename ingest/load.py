@@ -49,6 +49,23 @@ def replace_rows(
     return inserted, deleted
 
 
+# Returns sent by a provider in a contract's supply chain; a row without a provider is the lead's own.
+RETURNS = ("kpi_returns", "financial_returns")
+
+
+def with_lead_provider(source: Source, typed: pd.DataFrame, ctx: CheckContext) -> pd.DataFrame:
+    """A return row with no provider (or from a file without the column) is the lead provider's own.
+
+    Filled before the checks, so the key (contract, quarter, provider) is checked and loaded as stored.
+    A contract not in the register keeps no provider; its row fails the register check anyway."""
+    if source.name not in RETURNS:
+        return typed
+    lead = typed["contract_ref"].map(
+        lambda ref: ctx.contracts.get(ref, {}).get("lead_provider_code")
+    )
+    return typed.assign(provider_code=typed["provider_code"].fillna(lead).astype(object))
+
+
 def _count(result: duckdb.DuckDBPyConnection) -> int:
     """The number of rows a DELETE or INSERT changed."""
     row = result.fetchone()
@@ -59,7 +76,7 @@ def check_context(con: duckdb.DuckDBPyConnection, today: dt.date) -> CheckContex
     """What files are checked against: reference data plus the contracts, organisations and meetings loaded so far."""
     contracts = con.execute(
         """SELECT c.contract_ref, c.start_date, c.end_date, c.lead_provider_code, c.lead_provider_name,
-                  t.contract_type_name
+                  t.contract_type_name, coalesce(c.subcontractor_codes, [])
            FROM core_contract c LEFT JOIN ref_contract_type t USING (contract_type_code)"""
     ).fetchall()
     return CheckContext(
@@ -74,6 +91,7 @@ def check_context(con: duckdb.DuckDBPyConnection, today: dt.date) -> CheckContex
                 "lead_provider_code": r[3],
                 "lead_provider_name": r[4],
                 "contract_type_name": r[5],
+                "subcontractor_codes": tuple(r[6]),
             }
             for r in contracts
         },

@@ -32,7 +32,7 @@ import pandas as pd
 from expectations.patterns import IDENTIFYING, quoted, scrubbed
 from expectations.report import PENDING_DOCS
 from ingest.identify import identify, normalise, personal_columns, resembled
-from ingest.load import check_context, record_checks, replace_rows
+from ingest.load import check_context, record_checks, replace_rows, with_lead_provider
 from ingest.read import RejectedFile, read_table
 from ingest.sources import LOAD_ORDER, Source, all_sources
 from ingest.summary import flag_lines, what_changed
@@ -411,8 +411,9 @@ def _check_and_load(
     if not len(raw):
         outcome.message = "The file has a header row but no data rows."
         return outcome
-    typed = to_typed(source, raw, key)
-    report = validate(source, typed, check_context(con, settings.today_london), docs_for=file_id)
+    ctx = check_context(con, settings.today_london)
+    typed = with_lead_provider(source, to_typed(source, raw, key), ctx)
+    report = validate(source, typed, ctx, docs_for=file_id)
     outcome.checks_passed = sum(r.success for r in report.results)
     outcome.checks_failed = len(report.failed)
     # The archive copy is written before loading: a file is loaded only if its copy is kept.

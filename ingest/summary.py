@@ -73,9 +73,9 @@ def _lines(con: duckdb.DuckDBPyConnection, has_previous: bool) -> list[str]:
         ).fetchall()
         signals = con.execute(
             """SELECT contract_ref, quarter, shortfall_gbp, other_funding_gbp FROM mart_subsidy_quarterly n
-               WHERE is_subsidy_signal AND NOT EXISTS (
+               WHERE is_under_funded_or_subsidised AND NOT EXISTS (
                    SELECT 1 FROM prev.mart_subsidy_quarterly p
-                   WHERE p.contract_ref = n.contract_ref AND p.quarter = n.quarter AND p.is_subsidy_signal)
+                   WHERE p.contract_ref = n.contract_ref AND p.quarter = n.quarter AND p.is_under_funded_or_subsidised)
                ORDER BY quarter, contract_ref"""
         ).fetchall()
     else:
@@ -87,7 +87,7 @@ def _lines(con: duckdb.DuckDBPyConnection, has_previous: bool) -> list[str]:
             [],
             con.execute(
                 "SELECT contract_ref, quarter, shortfall_gbp, other_funding_gbp FROM mart_subsidy_quarterly "
-                "WHERE is_subsidy_signal ORDER BY quarter, contract_ref"
+                "WHERE is_under_funded_or_subsidised ORDER BY quarter, contract_ref"
             ).fetchall(),
         )
     lines.append(

@@ -32,6 +32,14 @@ _CRN = r"^[A-Z]\d{6}$"
 _QUARTER = r"^(\d{4})-Q([1-4])$"
 _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0"}
+_ANSWERS = {
+    "yes": "yes",
+    "y": "yes",
+    "no": "no",
+    "n": "no",
+    "not sure": "not sure",
+    "unsure": "not sure",
+}
 
 
 def keyed_hash(values: pd.Series, key: bytes) -> pd.Series:
@@ -125,6 +133,9 @@ def _parse(column: Column, text: pd.Series, key: bytes) -> pd.Series:
         return low.map(lambda v: True if v in _YES else False if v in _NO else None).astype(
             "boolean"
         )
+    if t == "answer":
+        low = text.str.strip().str.lower().str.replace(r"\s+", " ", regex=True)
+        return low.map(lambda v: _ANSWERS.get(v)).astype(object)
     raise ValueError(f"unknown column type {t}")
 
 

@@ -95,7 +95,6 @@ def _headline(head: pd.Series, before: pd.Series | None) -> None:
     def money(change) -> str:
         return f"{'+' if change > 0 else '−'}{pounds(abs(change))} since the last version"
 
-    quarter = head.quarter
     last3 = f"{pd.Timestamp(head.last3_start):%b}–{pd.Timestamp(head.last_complete_month):%b %Y}"
     cols = st.columns(3)
     with cols[0]:
@@ -136,18 +135,21 @@ def _headline(head: pd.Series, before: pd.Series | None) -> None:
             delta("contracts_below", count),
             "inverse",
         )
+    # The Subsidy page's own headline: its latest complete quarter, the same count ("being subsidised").
+    subsidy_quarter = head.subsidy_quarter if pd.notna(head.subsidy_quarter) else None
+    within = f" ({subsidy_quarter})" if subsidy_quarter else ""
     with cols[2]:
         figure(
-            f"Subsidy signals ({quarter})",
-            f"{head.contracts_subsidy:,}",
-            "Subsidy signal",
-            delta("contracts_subsidy", count),
+            f"Contracts being subsidised{within}",
+            f"{head.contracts_subsidised:,}" if subsidy_quarter else "–",
+            "Subsidised",
+            delta("contracts_subsidised", count),
             "inverse",
         )
     with cols[3]:
         figure(
-            f"Shortfall ({quarter})",
-            pounds(float(head.shortfall_gbp)),
+            f"Shortfall{within}",
+            pounds(float(head.shortfall_gbp)) if subsidy_quarter else "–",
             "Shortfall",
             delta("shortfall_gbp", money),
             "inverse",

@@ -1,5 +1,6 @@
-"""Subsidy signals: where contracts pay less than the service costs, who makes up the difference, and
-referrals delivered above the cap for no more money. Queries in dashboard/queries/subsidy.py."""
+"""Subsidy signals: three financial states told apart (under-funded, subsidised, gap not covered), who in
+the supply chain carries them, what providers expect, and referrals delivered above the cap for no more
+money. Queries in dashboard/queries/subsidy.py."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from dashboard.layout import begin, chart_with_table, csv_download, figure, note
 from dashboard.text import md
 from warehouse.settings import Settings
 
-WOMEN = "Women's Services"
 MONEY = st.column_config.NumberColumn(format="£%,d")
 PCT = st.column_config.NumberColumn(format="%.0f%%")
 
@@ -32,14 +32,36 @@ def render(settings: Settings) -> None:
             "in docs/data-contracts.md). Try a longer period or a wider choice in the filters."
         )
         return
-    latest = data.query(version, "subsidy_latest_complete_quarter", **chosen.params())
-    quarter = latest.quarter.iloc[0] if len(latest) else None
+    head = data.query(version, "subsidy_headline", **chosen.params()).iloc[0]
+    quarter = head.quarter if pd.notna(head.quarter) else None
     split = data.query(version, "subsidy_split", **chosen.params(), quarter=quarter)
     note(
         f"{where}. Quarters from {quarters.quarter.iloc[0]} to {quarters.quarter.iloc[-1]} (calendar "
         f"quarters overlapping the period chosen). Data runs up to {as_of:%d %B %Y}."
     )
-    _headlines(quarters, split, quarter)
+    _headlines(head, quarters)
+
+    if quarter is not None:
+        st.header(f"Three financial states, {quarter}")
+        note(
+            f"{head.contracts_returned:,} contracts sent a financial return for {quarter}, the latest complete "
+            "quarter. A contract is in a state when any return of its supply chain (the lead's or a "
+            "subcontractor's) is. A contract can be in more than one state: the second table puts each in "
+            "exactly one combination, and its rows add up to the contracts that returned."
+        )
+        states = state_table(head)
+        st.dataframe(
+            states,
+            hide_index=True,
+            width="stretch",
+            column_config={"Pounds (£)": MONEY, "Share of contracts returned (%)": PCT},
+        )
+        overlap = _overlap_table(
+            data.query(version, "subsidy_state_overlap", **chosen.params(), quarter=quarter)
+        )
+        st.dataframe(overlap, hide_index=True, width="stretch")
+        st.markdown(_adds_up(head, overlap))
+        csv_download(states, f"subsidy-states-{quarter}.csv")
 
     st.header("Shortfall and other funding, quarter by quarter")
     table = _quarter_table(quarters)
@@ -65,7 +87,8 @@ def render(settings: Settings) -> None:
     else:
         note(
             "Ranked by the subsidy risk score (0 to 10), from the last four quarterly returns and the current "
-            "contract year, whatever the period chosen. Only contracts scoring above 0 are listed."
+            "contract year, whatever the period chosen. Only contracts scoring above 0 are listed. The reasons "
+            "name all three states: under-funded, subsidised and gap not covered."
         )
         st.dataframe(
             risk,
@@ -76,25 +99,68 @@ def render(settings: Settings) -> None:
         csv_download(risk, "subsidy-risk.csv")
     with st.expander("How the risk score is worked out"):
         st.markdown(
-            "- 1 point for each of the last four quarterly returns with a shortfall (up to 4)\n"
+            "- 1 point for each of the last four quarters in which the contract was under-funded (up to 4)\n"
             "- 2 points if the latest return's shortfall is at least 15% of a quarter of the contract's "
             "annual value (1 point if at least 5%)\n"
-            "- 2 points if the provider used other funding (reserves, grants, fundraising) in those quarters\n"
+            "- 2 points if it was subsidised: other funding (reserves, grants, fundraising) used in those "
+            "quarters\n"
             "- 2 points if referrals are above the volume cap in the current contract year\n\n"
-            "A missing latest return is named in the reasons but scores nothing."
+            "A gap not covered is named in the reasons, with the pounds the providers absorbed; it is always "
+            "under-funded too, which scores already. A missing latest return is named but scores nothing."
         )
 
     if quarter is not None:
         st.header(f"By lot and by provider sector, {quarter}")
-        note(f"Contracts that sent a financial return for {quarter}, the latest complete quarter.")
+        note(
+            f"Contracts that sent a financial return for {quarter}, the latest complete quarter: how many "
+            "were in each state, their share and their pounds."
+        )
         for name, file_name in (("Lot", "by-lot"), ("Provider sector", "by-sector")):
             part = _split_table(split[split.split == name], name)
             chart_with_table(
-                share_bars(part, label=name),
+                state_bars(part, label=name),
                 part,
                 f"subsidy-{file_name}-{quarter}.csv",
-                caption=f"Share of contracts with a subsidy signal in {quarter}, by {name.lower()}",
+                caption=f"Share of contracts in each state in {quarter}, by {name.lower()}",
             )
+
+    st.header("Across the supply chain")
+    chain = _chain_table(data.query(version, "subsidy_supply_chain", **params))
+    note(
+        "Every financial return in the period, the lead provider's and each subcontractor's own: who "
+        "used other funding to cover delivery, and who absorbed a gap not covered. Small means an annual "
+        "income under £1m; specialist means a women's specialist, an organisation led by and for racially "
+        "minoritised people, or a Welsh organisation (from the organisation register, matched by provider "
+        "code). Small and specialist subcontractors are part of the subcontractors row."
+    )
+    st.dataframe(
+        chain,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Other funding used (£)": MONEY,
+            "Gap not covered (£)": MONEY,
+            "Share of all other funding (%)": PCT,
+        },
+    )
+    csv_download(chain, "subsidy-supply-chain.csv")
+
+    st.header("Providers' own view: expected subsidy and what happened")
+    expect = data.query(version, "subsidy_expectations", **params)
+    if expect.empty:
+        st.info(
+            f"No financial return for contracts in {where} in this period answers whether the provider "
+            "expects to subsidise delivery in the next 12 months (the optional expect_subsidy_12m column)."
+        )
+    else:
+        note(
+            "Each answer to 'do you expect to subsidise delivery from other funding in the next 12 months?' "
+            "in the period, beside what the same provider's returns for the same contract report over the "
+            "next four quarters. 'Expected, not yet' includes answers whose 12 months have not passed."
+        )
+        shown_expect = _expectation_table(expect)
+        st.dataframe(shown_expect, hide_index=True, width="stretch")
+        csv_download(shown_expect, "subsidy-expectations.csv")
 
     st.header("Unfunded demand")
     demand = _demand_table(data.query(version, "subsidy_unfunded_demand", **params))
@@ -121,6 +187,11 @@ def render(settings: Settings) -> None:
         data.query(version, "subsidy_contract_quarters", **params), quarters
     )
     with st.expander(f"Financial returns in view ({len(rows):,} rows)"):
+        note(
+            "One row per return: a subcontractor's own return is listed right after its lead's. A return "
+            "whose other funding is more than its shortfall is loaded and counted as subsidised; the extra "
+            "is shown in its own column so it can be checked with the provider."
+        )
         st.dataframe(
             rows,
             hide_index=True,
@@ -131,34 +202,119 @@ def render(settings: Settings) -> None:
         csv_download(rows, "subsidy-contract-quarters.csv")
 
 
-def _headlines(quarters: pd.DataFrame, split: pd.DataFrame, quarter: str | None) -> None:
+def _headlines(head: pd.Series, quarters: pd.DataFrame) -> None:
+    quarter = head.quarter if pd.notna(head.quarter) else None
     one, two, three, four = st.columns(4)
+
+    def count(field: str) -> str:
+        return f"{int(head[field]):,}" if quarter else "–"
+
     with one:
-        signals = quarters.loc[quarters.quarter == quarter, "contracts_with_signal"]
         figure(
-            f"Contracts with a signal, {quarter or 'no complete quarter'}",
-            f"{int(signals.iloc[0]):,}" if len(signals) else "–",
-            "Subsidy signal",
+            f"Contracts being subsidised, {quarter or 'no complete quarter'}",
+            count("contracts_subsidised"),
+            "Subsidised",
         )
     with two:
-        figure("Total shortfall", pounds(quarters.shortfall_gbp.sum()), "Shortfall")
+        figure(
+            f"Under-funded, {quarter or 'no complete quarter'}",
+            count("contracts_under_funded"),
+            "Under-funded",
+        )
     with three:
-        figure("Other funding used", pounds(quarters.other_funding_gbp.sum()), "Other funding")
+        figure(
+            f"Gap not covered, {quarter or 'no complete quarter'}",
+            count("contracts_gap_not_covered"),
+            "Gap not covered",
+        )
     with four:
-        women = split[(split.split == "Lot") & (split.group == WOMEN)]
-        if women.empty:
+        if not quarter or not head.women_returned:
             value = "–"
         else:
-            w = women.iloc[0]
-            share = 100 * w.contracts_with_signal / w.contracts_returned
-            value = f"{percent(share)} ({w.contracts_with_signal} of {w.contracts_returned})"
+            share = 100 * head.women_subsidised / head.women_returned
+            value = f"{percent(share)} ({head.women_subsidised} of {head.women_returned})"
         figure(
-            "Women's services with a signal",
+            "Women's services being subsidised",
             value,
-            "Women's services contracts with a signal",
+            "Women's services contracts being subsidised",
         )
+    one, two, three = st.columns(3)
+    with one:
+        figure("Total shortfall", pounds(quarters.shortfall_gbp.sum()), "Shortfall")
+    with two:
+        figure("Other funding used", pounds(quarters.other_funding_gbp.sum()), "Other funding")
+    with three:
+        figure("Gap not covered (£)", pounds(quarters.uncovered_gbp.sum()), "Gap not covered")
     if quarter is None:
         note("No quarter has all its financial returns in yet for these contracts.")
+
+
+STATES = (
+    (
+        "Under-funded",
+        "contracts_under_funded",
+        "shortfall_gbp",
+        "the contract paid less than the service cost",
+    ),
+    (
+        "Subsidised",
+        "contracts_subsidised",
+        "other_funding_gbp",
+        "other money was used to cover delivery",
+    ),
+    (
+        "Gap not covered",
+        "contracts_gap_not_covered",
+        "uncovered_gbp",
+        "cost more than contract income and other funding together: the provider absorbed it",
+    ),
+)
+
+
+def state_table(head: pd.Series) -> pd.DataFrame:
+    """The three states of the headline quarter: count, share of contracts returned, pounds."""
+    returned = int(head.contracts_returned)
+    return pd.DataFrame(
+        {
+            "State": [s[0] for s in STATES],
+            "Contracts": [int(head[s[1]]) for s in STATES],
+            "Share of contracts returned (%)": [
+                round(100 * head[s[1]] / returned, 1) if returned else None for s in STATES
+            ],
+            "Pounds (£)": [round(float(head[s[2]])) for s in STATES],
+            "Pounds are": ["shortfall", "other funding used", "left uncovered"],
+            "Meaning": [s[3] for s in STATES],
+        }
+    )
+
+
+def _overlap_table(overlap: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Combination": overlap.money_state.str.capitalize(),
+            "Contracts": overlap.contracts.astype(int),
+        }
+    )
+
+
+def _adds_up(head: pd.Series, overlap: pd.DataFrame) -> str:
+    """The documented arithmetic, with this quarter's numbers."""
+    n = dict(zip(overlap.Combination.str.lower(), overlap.Contracts, strict=True))
+    nothing, partly, covered, only = (
+        n.get(k, 0)
+        for k in (
+            "under-funded, nothing covered",
+            "under-funded, partly covered",
+            "under-funded, covered by other funding",
+            "subsidised, not under-funded",
+        )
+    )
+    return (
+        f"Under-funded {head.contracts_under_funded} = {nothing} + {partly} + {covered}; "
+        f"subsidised {head.contracts_subsidised} = {partly} + {covered} + {only}; "
+        f"gap not covered {head.contracts_gap_not_covered} = {nothing} + {partly}; "
+        f"all combinations add up to the {head.contracts_returned} contracts that returned."
+    )
 
 
 def _quarter_table(quarters: pd.DataFrame) -> pd.DataFrame:
@@ -167,7 +323,10 @@ def _quarter_table(quarters: pd.DataFrame) -> pd.DataFrame:
             "Quarter": quarters.quarter,
             "Shortfall (£)": quarters.shortfall_gbp.round(0),
             "Other funding used (£)": quarters.other_funding_gbp.round(0),
-            "Contracts with a signal": quarters.contracts_with_signal,
+            "Gap not covered (£)": quarters.uncovered_gbp.round(0),
+            "Under-funded": quarters.contracts_under_funded,
+            "Subsidised": quarters.contracts_subsidised,
+            "Gap not covered": quarters.contracts_gap_not_covered,
             "Returns in": quarters.returns_in,
             "Returns due": quarters.returns_due,
             "Provisional": quarters.is_provisional.map({True: "yes", False: "no"}),
@@ -190,18 +349,42 @@ def _risk_table(risk: pd.DataFrame) -> pd.DataFrame:
 
 def _split_table(split: pd.DataFrame, name: str) -> pd.DataFrame:
     group = split.group.str.capitalize() if name == "Provider sector" else split.group
+    returned = split.contracts_returned
+    out = {name: group.to_numpy(), "Contracts returned": returned.to_numpy()}
+    for label, count, money, _ in STATES:
+        out[label] = split[count].to_numpy()
+        out[f"{label} (%)"] = (100 * split[count] / returned).round(1).to_numpy()
+        out[f"{label} (£)"] = split[money].round(0).to_numpy()
+    return pd.DataFrame(out)
+
+
+def _chain_table(chain: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            name: group.to_numpy(),
-            "Contracts returned": split.contracts_returned.to_numpy(),
-            "With a signal": split.contracts_with_signal.to_numpy(),
-            "Share with a signal (%)": (
-                100 * split.contracts_with_signal / split.contracts_returned
-            )
-            .round(1)
-            .to_numpy(),
-            "Shortfall (£)": split.shortfall_gbp.round(0).to_numpy(),
-            "Other funding used (£)": split.other_funding_gbp.round(0).to_numpy(),
+            "Carried by": chain.carried_by,
+            "Returns": chain.returns.astype(int),
+            "Returns subsidised": chain.returns_subsidised.astype(int),
+            "Other funding used (£)": chain.other_funding_gbp.round(0),
+            "Share of all other funding (%)": chain.share_of_other_funding.round(1),
+            "Gap not covered (£)": chain.uncovered_gbp.round(0),
+        }
+    )
+
+
+def _expectation_table(expect: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Lot": expect.lot,
+            "Answers": expect.answers.astype(int),
+            "Expected and happened": expect.expected_happened.astype(int),
+            "Expected, not yet": expect.expected_not_yet.astype(int),
+            "Not expected, happened": expect.not_expected_happened.astype(int),
+            "Not expected, not happened": expect.not_expected_not_happened.astype(int),
+            "Not sure": expect.not_sure.astype(int),
+            "Said value not sufficient": expect.value_not_sufficient.astype(int),
+            "… and under-funded in that return": expect.value_not_sufficient_under_funded.astype(
+                int
+            ),
         }
     )
 
@@ -226,20 +409,34 @@ def _demand_table(demand: pd.DataFrame) -> pd.DataFrame:
 
 def _contract_quarter_table(rows: pd.DataFrame, quarters: pd.DataFrame) -> pd.DataFrame:
     provisional = dict(zip(quarters.quarter, quarters.is_provisional, strict=True))
+
+    def yes(flags: pd.Series) -> pd.Series:
+        return flags.map({True: "yes", False: "no"})
+
     return pd.DataFrame(
         {
             "Contract": rows.contract_ref,
             "Service": rows.intervention_title,
-            "Lead provider": rows.lead_provider_name,
             "Lot": rows.lot,
             "Quarter": rows.quarter,
+            "Provider": rows.provider_name,
+            "Role": rows.role,
             "Contract income (£)": rows.contract_income_gbp.round(0),
             "Full delivery cost (£)": rows.full_delivery_cost_gbp.round(0),
             "Shortfall (£)": rows.shortfall_gbp.round(0),
             "Shortfall (% of quarterly value)": rows.shortfall_pct_of_value.round(1),
             "Other funding used (£)": rows.other_funding_gbp.round(0),
             "Other funding from": rows.other_funding_source.fillna(""),
-            "Subsidy signal": rows.is_subsidy_signal.map({True: "yes", False: "no"}),
+            "Gap not covered (£)": rows.uncovered_gbp.round(0),
+            "Other funding beyond the shortfall (£)": rows.other_funding_beyond_shortfall_gbp.round(
+                0
+            ),
+            "Under-funded": yes(rows.is_under_funded),
+            "Subsidised": yes(rows.is_subsidised),
+            "Gap not covered": yes(rows.is_gap_not_covered),
+            "Value sufficient?": rows.value_sufficient.fillna(""),
+            "Expects to subsidise?": rows.expect_subsidy_12m.fillna(""),
+            "Contract's combination": rows.contract_state,
             "Provisional": rows.quarter.map(lambda q: "yes" if provisional.get(q) else "no"),
         }
     )
@@ -281,27 +478,49 @@ def quarterly_lines(table: pd.DataFrame) -> alt.Chart:
     return fit_width(lines + points).properties(height=300)
 
 
-def share_bars(frame: pd.DataFrame, *, label: str) -> alt.Chart:
-    """Horizontal bars of the share with a signal, each labelled 'n of m' so it reads without colour."""
-    shown = frame.assign(
-        Label=frame["With a signal"].astype(str) + " of " + frame["Contracts returned"].astype(str)
+def state_bars(frame: pd.DataFrame, *, label: str) -> alt.Chart:
+    """The share of contracts in each state per group: bars side by side, told apart by colour and by an
+    'n of m' label, so they read without colour."""
+    long = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    label: frame[label],
+                    "State": state,
+                    "Share (%)": frame[f"{state} (%)"],
+                    "Label": frame[state].astype(str)
+                    + " of "
+                    + frame["Contracts returned"].astype(str),
+                }
+            )
+            for state, *_ in STATES
+        ],
+        ignore_index=True,
     )
-    base = alt.Chart(shown).encode(
-        y=alt.Y(f"{label}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
+    order = [s[0] for s in STATES]
+    base = alt.Chart(long).encode(
+        y=alt.Y(f"{label}:N", title=None, axis=alt.Axis(labelLimit=260)),
+        yOffset=alt.YOffset("State:N", sort=order),
         x=alt.X(
-            "Share with a signal (%):Q",
-            title="Contracts with a signal (%)",
-            scale=alt.Scale(domain=[0, 100]),
+            "Share (%):Q", title="Contracts in the state (%)", scale=alt.Scale(domain=[0, 100])
         ),
         tooltip=[
             alt.Tooltip(f"{label}:N"),
-            alt.Tooltip("Label:N", title="Contracts with a signal"),
-            alt.Tooltip("Share with a signal (%):Q", format=".0f"),
+            alt.Tooltip("State:N"),
+            alt.Tooltip("Label:N", title="Contracts"),
+            alt.Tooltip("Share (%):Q", format=".0f"),
         ],
     )
-    bars = base.mark_bar(color=OKABE_ITO[0])
+    bars = base.mark_bar().encode(
+        color=alt.Color(
+            "State:N",
+            sort=order,
+            scale=alt.Scale(domain=order, range=OKABE_ITO[:3]),
+            legend=alt.Legend(orient="bottom"),
+        )
+    )
     text = base.mark_text(align="left", dx=3).encode(text="Label:N")
-    return fit_width(bars + text).properties(height=max(100, 28 * len(frame)))
+    return fit_width(bars + text).properties(height=max(120, 3 * 22 * len(frame)))
 
 
 def demand_bars(frame: pd.DataFrame) -> alt.Chart:

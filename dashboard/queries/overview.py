@@ -5,6 +5,7 @@ from __future__ import annotations
 # S608: the f-strings below join constant SQL fragments of this package; no value is ever formatted in.
 # ruff: noqa: S608
 from dashboard.queries import SCOPE_FILTER
+from dashboard.queries.subsidy import SUBSIDY_HEADLINE
 
 # Contracts in scope: those matching the filters that were open at some time in the period.
 IN_SCOPE = f"""
@@ -14,7 +15,8 @@ IN_SCOPE = f"""
 """
 
 QUERIES = {
-    # One row: the headline figures for the scope and period.
+    # One row: the headline figures for the scope and period. The subsidy figures are the Subsidy page's own
+    # headline (SUBSIDY_HEADLINE): the same stored measure and the same quarter, whatever the period.
     "overview_headline": f"""
         WITH c AS ({IN_SCOPE}),
         v AS (
@@ -23,17 +25,17 @@ QUERIES = {
             WHERE g.month >= CAST($since AS DATE)
         ),
         att AS (
-            SELECT count(*) FILTER (WHERE t.gap_pct_3m < -20) AS contracts_below,
-                   count(*) FILTER (WHERE t.is_subsidy_signal) AS contracts_subsidy,
-                   coalesce(sum(t.shortfall_gbp), 0) AS shortfall_gbp
+            SELECT count(*) FILTER (WHERE t.gap_pct_3m < -20) AS contracts_below
             FROM mart_contract_attention t JOIN c USING (contract_ref)
-        )
+        ),
+        sub AS ({SUBSIDY_HEADLINE})
         SELECT (SELECT count(*) FROM c) AS contracts,
                coalesce(v.received, 0) AS received, coalesce(v.forecast, 0) AS forecast,
                CASE WHEN v.forecast > 0 THEN 100.0 * (v.received - v.forecast) / v.forecast END AS gap_pct,
-               att.contracts_below, att.contracts_subsidy, att.shortfall_gbp,
+               att.contracts_below,
+               sub.quarter AS subsidy_quarter, sub.contracts_subsidised, sub.shortfall_gbp,
                p.quarter, p.last3_start, p.last_complete_month, p.provisional_month
-        FROM v, att, mart_reporting_periods p
+        FROM v, att, sub, mart_reporting_periods p
     """,
     # All 12 regions, with received vs forecast over the period for the contracts in scope there.
     "overview_regions": f"""

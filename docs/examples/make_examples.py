@@ -280,14 +280,18 @@ KPI_RETURNS = [  # contract, quarter, KPI, numerator, denominator, target %
     ("PRJ_5643", "2026-Q3", "KPI3", "34", "36", "90"),
 ]
 # Money as Excel writes it with a currency format: '£' and thousands commas, so quoted.
-FINANCIAL_RETURNS = [  # contract, quarter, income, full cost, other funding, source of it
-    ("PRJ_6262", "2026-Q2", "£152,698", "£149,870", "£0", ""),
-    ("PRJ_6262", "2026-Q3", "£152,698", "£151,204", "£0", ""),
-    ("PRJ_6553", "2026-Q2", "£46,500", "£54,960", "£8,460", "Women’s centre reserves"),
-    ("PRJ_6553", "2026-Q3", "£46,500", "£56,120", "£9,620", "Reserves and a local trust grant"),
-    ("PRJ_5643", "2026-Q2", "£103,125.00", "£106,480.50", "£3,355.50", "Fundraising"),
-    ("PRJ_5643", "2026-Q3", "£103,125.00", "£104,300.00", "£1,175.00", "Fundraising"),
-]
+# The provider column is left empty for the lead's own return; a subcontractor names itself. The two
+# answers (yes / no / not sure) are asked in the April-June return; empty when not answered.
+FINANCIAL_RETURNS = [  # contract, quarter, provider, income, full cost, other funding, its source, value
+    # sufficient?, expect to subsidise in the next 12 months?
+    ("PRJ_6262", "2026-Q2", "", "£152,698", "£149,870", "£0", "", "yes", "no"),
+    ("PRJ_6262", "2026-Q3", "", "£152,698", "£151,204", "£0", "", "", ""),
+    ("PRJ_6553", "2026-Q2", "", "£46,500", "£54,960", "£8,460", "Women’s centre reserves", "no", "yes"),
+    ("PRJ_6553", "2026-Q3", "", "£46,500", "£56,120", "£9,620", "Reserves and a local trust grant", "", ""),
+    ("PRJ_6553", "2026-Q3", "HIBISCUS_INIT", "£6,200", "£7,450", "£1,250", "Charitable grant", "no", "yes"),
+    ("PRJ_5643", "2026-Q2", "", "£103,125.00", "£106,480.50", "£3,355.50", "Fundraising", "not sure", "not sure"),
+    ("PRJ_5643", "2026-Q3", "", "£103,125.00", "£104,300.00", "£1,175.00", "Fundraising", "", ""),
+]  # fmt: skip
 
 # --- engagement ----------------------------------------------------------------------------------
 # Real providers of the referral service carry the team's own ORG- numbers; the small local
@@ -346,11 +350,13 @@ def write_all(folder: Path = HERE) -> list[Path]:
             csv_text(PERFORMANCE_COLUMNS, performance_rows()), "utf-8-sig"),
         "referrals_weekly_extract.csv": (csv_text(WEEKLY_COLUMNS, weekly_rows()), "utf-8"),
         "kpi_returns.csv": (csv_text(
-            ["contract_ref", "quarter", "kpi_code", "kpi_name", "numerator", "denominator", "target_pct"],
-            [(c, q, k, KPI_NAMES[k], n, d, t) for c, q, k, n, d, t in KPI_RETURNS]), "utf-8"),
+            ["contract_ref", "quarter", "provider_code", "kpi_code", "kpi_name", "numerator", "denominator",
+             "target_pct"],
+            [(c, q, "", k, KPI_NAMES[k], n, d, t) for c, q, k, n, d, t in KPI_RETURNS]), "utf-8"),
         "financial_returns.csv": (csv_text(
-            ["contract_ref", "quarter", "contract_income_gbp", "full_delivery_cost_gbp",
-             "other_funding_gbp", "other_funding_source"], FINANCIAL_RETURNS), "cp1252"),
+            ["contract_ref", "quarter", "provider_code", "contract_income_gbp", "full_delivery_cost_gbp",
+             "other_funding_gbp", "other_funding_source", "value_sufficient", "expect_subsidy_12m"],
+            FINANCIAL_RETURNS), "cp1252"),
         "organisations.csv": (csv_text(
             ["org_id", "org_name", "income_band", "specialisms", "regions_served",
              "on_dynamic_framework", "in_supply_chain", "provider_code", "provider_codes",

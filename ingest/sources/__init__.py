@@ -25,6 +25,7 @@ COLUMN_TYPES = (
     "yesno",
     "list",
     "crn",
+    "answer",  # a survey answer: yes, no or not sure
 )
 
 # The order files are loaded in within one run: a file may only refer to what earlier kinds hold.

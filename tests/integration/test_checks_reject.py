@@ -244,7 +244,17 @@ CASES = [
     (
         "kpi_returns",
         [b.kpi(), b.kpi()],
-        "Each combination of 'contract_ref' and 'quarter' and 'kpi_code' must appear only once",
+        "Each combination of 'contract_ref' and 'quarter' and 'provider_code' and 'kpi_code' must appear only once",
+    ),
+    (
+        "kpi_returns",
+        [b.kpi(provider_code="STRANGER")],
+        "'provider_code' must be the contract's lead provider or one of its subcontractors",
+    ),
+    (
+        "financial_returns",
+        [b.finance(expect_subsidy_12m="maybe")],
+        "Every value in 'expect_subsidy_12m' must be yes, no or not sure.",
     ),
     (
         "financial_returns",

@@ -32,7 +32,7 @@ EXPECTED_ROWS = {
     "core_contract": 4,  # contract_register.xlsx: PRJ_6262, PRJ_6553, PRJ_5643, PRJ_7651
     "core_referral": 13,  # 8 in referrals_performance_report.csv + 5 in referrals_weekly_extract.csv
     "core_kpi_return": 9,  # kpi_returns.csv: 3 contracts x 3 KPIs for 2026-Q3
-    "core_financial_return": 6,  # financial_returns.csv: 3 contracts x 2 quarters
+    "core_financial_return": 7,  # financial_returns.csv: 3 contracts x 2 quarters + a subcontractor's own
     "core_organisation": 8,  # organisations.csv
     "core_forum_meeting": 4,  # forum_meetings.csv
     "core_forum_attendance": 12,  # forum_attendance.csv
@@ -44,7 +44,7 @@ EXAMPLE_FILES = {
     "referrals_performance_report.csv": ("referrals_performance_report", 8),
     "referrals_weekly_extract.csv": ("referrals_weekly_extract", 5),
     "kpi_returns.csv": ("kpi_returns", 9),
-    "financial_returns.csv": ("financial_returns", 6),
+    "financial_returns.csv": ("financial_returns", 7),
     "forum_attendance.csv": ("forum_attendance", 12),
 }
 
@@ -158,7 +158,7 @@ BROKEN_COPIES = {
     ),
     "mistyped amount": Broken(
         "financial_returns_mistyped_amount.csv",
-        _edit("financial_returns.csv", "cp1252", _replace_once('2026-Q2,"£152,698"', '2026-Q2,"£12,3x4"')),
+        _edit("financial_returns.csv", "cp1252", _replace_once('2026-Q2,,"£152,698"', '2026-Q2,,"£12,3x4"')),
         ("Every value in 'contract_income_gbp' must be an amount in pounds", "row 2", "'£12,3x4'"),
     ),
     "referral before its contract started": Broken(

@@ -174,15 +174,17 @@ def test_band_position_and_referrals_above_cap(con):
 
 
 def test_shortfall_in_pounds_and_share_of_contract_value(con):
-    """A's cost exceeds income by £30,000: 10% of a quarter of its £1.2m annual value; B has no shortfall."""
+    """A's cost exceeds income by £30,000: 10% of a quarter of its £1.2m annual value; £20,000 of other funding
+    leaves £10,000 not covered, so A is under-funded, subsidised and has a gap not covered. B is in no state."""
     rows = dict(
         (r[0], r[1:])
         for r in con.execute(
-            "SELECT contract_ref, shortfall_gbp, round(shortfall_pct_of_value, 4), is_subsidy_signal FROM mart_subsidy_quarterly"
+            "SELECT contract_ref, shortfall_gbp, round(shortfall_pct_of_value, 4), is_under_funded, is_subsidised, "
+            "is_gap_not_covered, uncovered_gbp FROM mart_subsidy_quarterly"
         ).fetchall()
     )
-    assert rows["PRJ_000A"] == (30000, 10.0, True)
-    assert rows["PRJ_000B"] == (0, 0.0, False)
+    assert rows["PRJ_000A"] == (30000, 10.0, True, True, True, 10000)
+    assert rows["PRJ_000B"] == (0, 0.0, False, False, False, 0)
 
 
 def test_engagement_coverage_by_segment(con):

@@ -206,7 +206,8 @@ def test_returns_due_per_quarter_and_the_latest_marked(con):
 
 
 def test_risk_score_and_reasons(con):
-    """W scores 3 shortfall quarters + 2 (17% short) + 2 (other funding) + 2 (above cap) = 9; A scores 1."""
+    """W scores 3 quarters under-funded + 2 (17% short) + 2 (subsidised) + 2 (above cap) = 9; A scores 1.
+    W's 2026-Q3 (£17k short, no other funding) is its one gap not covered; A's 2025-Q4 (£12k short) is A's."""
     rows = {
         r[0]: r[1:]
         for r in con.execute(
@@ -215,28 +216,33 @@ def test_risk_score_and_reasons(con):
     }
     assert rows["PRJ_000W"] == (
         9,
-        "shortfall in 3 of the last 4 quarterly returns; £17k short in 2026-Q3 (17% of its quarterly value); "
-        "used £15k of other funding (fundraising, reserves) in the last four quarters; "
+        "under-funded in 3 of the last 4 quarters returned; £17k short in 2026-Q3 (17% of its quarterly value); "
+        "subsidised with £15k of other funding (fundraising, reserves) in the last four quarters; "
+        "gap not covered in 1 of them (£17k absorbed by the providers); "
         "4 referrals above its cap this contract year",
     )
     # A's £100k shortfall in 2025-Q3 is before the last four quarters; its latest return (2026-Q2) is not short.
     assert rows["PRJ_000A"] == (
         1,
-        "shortfall in 1 of the last 3 quarterly returns; no financial return yet for 2026-Q3",
+        "under-funded in 1 of the last 3 quarters returned; gap not covered in 1 of them (£12k absorbed by "
+        "the providers); no financial return yet for 2026-Q3",
     )
     assert rows["PRJ_000E"] == (0, "")
 
 
 def test_quarter_totals_with_the_latest_provisional(con):
-    """Totals per quarter over every contract; 2026-Q3 is provisional with 2 of 3 returns in."""
+    """Totals per quarter over every contract; 2026-Q3 is provisional with 2 of 3 returns in.
+    (quarter, due, in, under-funded, subsidised, gap not covered, shortfall, other funding, uncovered, provisional):
+    2025-Q3 A 100k short, nothing covered; 2025-Q4 W 10k short all covered, A 12k short nothing covered;
+    2026-Q2 W 5k short covered by 5k; 2026-Q3 W 17k short, nothing covered."""
     rows = page_query(con, "subsidy_quarters", **EVERYWHERE, since=dt.date(2025, 8, 1))
-    got = [(r[0], r[2], r[3], r[4], r[5], r[6], r[7]) for r in rows]
+    got = [(r[0], r[2], r[3], r[8], r[4], r[9], r[5], r[6], r[7], r[10]) for r in rows]
     assert got == [
-        ("2025-Q3", 1, 1, 1, 100_000, 0, False),
-        ("2025-Q4", 2, 2, 2, 22_000, 10_000, False),
-        ("2026-Q1", 3, 3, 0, 0, 0, False),
-        ("2026-Q2", 3, 3, 1, 5_000, 5_000, False),
-        ("2026-Q3", 3, 2, 1, 17_000, 0, True),
+        ("2025-Q3", 1, 1, 1, 0, 1, 100_000, 0, 100_000, False),
+        ("2025-Q4", 2, 2, 2, 1, 1, 22_000, 10_000, 12_000, False),
+        ("2026-Q1", 3, 3, 0, 0, 0, 0, 0, 0, False),
+        ("2026-Q2", 3, 3, 1, 1, 0, 5_000, 5_000, 0, False),
+        ("2026-Q3", 3, 2, 1, 0, 1, 17_000, 0, 17_000, True),
     ]
 
 
@@ -248,15 +254,15 @@ def test_latest_complete_quarter_depends_on_scope(con):
 
 
 def test_split_by_lot_and_sector(con):
-    """In 2026-Q2 only W (Women's Services, voluntary) has a signal: 1 of 1 women's contracts."""
+    """In 2026-Q2 only W (Women's Services, voluntary) is under-funded and subsidised (£5k short, all covered)."""
     rows = page_query(con, "subsidy_split", **EVERYWHERE, quarter="2026-Q2")
-    assert [r[:4] for r in rows] == [
-        ("Lot", "Accommodation", 1, 0),
-        ("Lot", "Education, Training and Employment", 1, 0),
-        ("Lot", "Women's Services", 1, 1),
-        ("Provider sector", "private", 1, 0),
-        ("Provider sector", "public", 1, 0),
-        ("Provider sector", "voluntary", 1, 1),
+    assert [r[:9] for r in rows] == [
+        ("Lot", "Accommodation", 1, 0, 0, 0, 0, 0, 0),
+        ("Lot", "Education, Training and Employment", 1, 0, 0, 0, 0, 0, 0),
+        ("Lot", "Women's Services", 1, 1, 1, 0, 5_000, 5_000, 0),
+        ("Provider sector", "private", 1, 0, 0, 0, 0, 0, 0),
+        ("Provider sector", "public", 1, 0, 0, 0, 0, 0, 0),
+        ("Provider sector", "voluntary", 1, 1, 1, 0, 5_000, 5_000, 0),
     ]
 
 

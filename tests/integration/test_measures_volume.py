@@ -237,13 +237,15 @@ def test_attention_reasons_and_scores(con):
 
 def test_overview_headline_and_regions(con):
     """Headline: 3 contracts, 63 received against 123 + 21 x 15/31 forecast; A and B over 20% below; B and C
-    with a subsidy signal; £6,000 shortfall. The region rows add up to the headline."""
+    subsidised in 2026-Q2 (the latest complete quarter: all three returned); £6,000 shortfall. The region rows
+    add up to the headline."""
     head = run(con, "overview_headline", **ALL, since="2026-01-01").iloc[0]
     forecast = 123 + 21 * 15 / 31
     assert (head.contracts, head.received) == (3, 63)
     assert head.forecast == pytest.approx(forecast)
     assert head.gap_pct == pytest.approx(100 * (63 - forecast) / forecast)
-    assert (head.contracts_below, head.contracts_subsidy, head.shortfall_gbp) == (2, 2, 6000)
+    assert (head.contracts_below, head.contracts_subsidised, head.shortfall_gbp) == (2, 2, 6000)
+    assert head.subsidy_quarter == "2026-Q2"
     regions = run(con, "overview_regions", **ALL, since="2026-01-01").set_index("region_code")
     assert len(regions) == 12
     assert (regions.loc["B", "contracts"], regions.loc["B", "received"]) == (2, 57)
@@ -251,7 +253,7 @@ def test_overview_headline_and_regions(con):
     assert regions.received.sum() == head.received
     assert regions.loc["A", "contracts"] == 0
     wales = run(con, "overview_headline", **(ALL | {"region": "D"}), since="2026-01-01").iloc[0]
-    assert (wales.contracts, wales.received, wales.contracts_below, wales.contracts_subsidy) == (
+    assert (wales.contracts, wales.received, wales.contracts_below, wales.contracts_subsidised) == (
         1,
         6,
         0,

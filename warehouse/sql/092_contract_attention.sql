@@ -3,11 +3,11 @@
 --   volume: received vs forecast over the last 3 complete months (mart_reporting_periods); a reason when the
 --     gap is beyond ±20%. The reason names the run of consecutive complete months each more than 20% below
 --     forecast, when longer than 3: "referrals 38% below forecast for the last 5 months" (gap over those months).
---   subsidy: the latest complete quarter's financial return reports a shortfall, or other money used.
+--   subsidy: in the latest complete quarter the contract is under-funded or subsidised (mart_subsidy_quarterly).
 --   cap: referrals above the volume cap in the current contract year.
 -- score = volume points + subsidy points + cap points, where
 --   volume points  = |gap %| over the last 3 complete months, when beyond 20 (else 0);
---   subsidy points = 100 x max(shortfall, other funding) / (annual value / 4), when a subsidy signal (else 0);
+--   subsidy points = 100 x max(shortfall, other funding) / (annual value / 4), when under-funded or subsidised (else 0);
 --   cap points     = 100 x referrals above cap / volume cap.
 -- gbp_short: £950, £41k, £1.2m (for reasons written in words).
 CREATE OR REPLACE MACRO gbp_short(x) AS CASE
@@ -43,8 +43,8 @@ gaps AS (
     FROM volume
 ),
 money AS (
-    SELECT s.contract_ref, s.shortfall_gbp, s.other_funding_gbp, s.is_subsidy_signal,
-           CASE WHEN s.is_subsidy_signal
+    SELECT s.contract_ref, s.shortfall_gbp, s.other_funding_gbp, s.is_under_funded_or_subsidised,
+           CASE WHEN s.is_under_funded_or_subsidised
                 THEN 100.0 * greatest(s.shortfall_gbp, s.other_funding_gbp) / (c.annual_value_gbp / 4) ELSE 0 END
                AS subsidy_points
     FROM mart_subsidy_quarterly s JOIN core_contract c USING (contract_ref), p
@@ -60,7 +60,7 @@ scored AS (
            g.received_3m, g.forecast_3m, g.gap_pct_3m, g.months_below,
            coalesce(m.shortfall_gbp, 0) AS shortfall_gbp,
            coalesce(m.other_funding_gbp, 0) AS other_funding_gbp,
-           coalesce(m.is_subsidy_signal, false) AS is_subsidy_signal,
+           coalesce(m.is_under_funded_or_subsidised, false) AS is_under_funded_or_subsidised,
            coalesce(k.referrals_above_cap, 0) AS referrals_above_cap,
            CASE WHEN abs(g.gap_pct_3m) > 20 THEN abs(g.gap_pct_3m) ELSE 0 END AS volume_points,
            coalesce(m.subsidy_points, 0) AS subsidy_points,
