@@ -85,7 +85,8 @@ def write_demo_files(
     )
     paths += referral_paths
     orgs = organisations(contracts, seed)
-    small = frozenset(orgs.loc[orgs["income_band"].isin(SMALL_BANDS), "provider_code"].dropna())
+    # Provider codes of small organisations (provider_codes: one code each in the demo, or none).
+    small = frozenset(orgs.loc[orgs["income_band"].isin(SMALL_BANDS), "provider_codes"].dropna())
     kpi_rows, money_rows = quarterly_returns(contracts, kpi, today, seed, small)
     paths.append(_write_csv(folder / "kpi_returns.csv", "kpi_returns", kpi_rows, "utf-8"))
     paths.append(

@@ -166,4 +166,6 @@ def serve(
     while not stopping:
         time.sleep(0.5)
     log.info("stopping (signal %s): a refresh in progress is allowed to finish", stopping[0])
-    scheduler.shutdown(wait=False)
+    # wait=True: the scheduler's thread is joined and a running refresh finishes before we return, so
+    # the interpreter never shuts down under a thread still handing out jobs (a traceback at exit).
+    scheduler.shutdown(wait=True)

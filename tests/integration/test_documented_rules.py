@@ -24,7 +24,7 @@ CASES = {
         "forum_meetings",
         [b.meeting(meeting_date="2020-12-31")],
         "'meeting_date' must be on or after 1 January 2021. "
-        "This is not so in 1 row: row 2 (found '2020-12-31').",
+        "This is not so in 1 row: row 2 (found a date that could be a date of birth (hidden)).",
     ),
     "contracts-cap-zero.csv": (
         "contracts",
