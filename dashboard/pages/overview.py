@@ -129,7 +129,7 @@ def _headline(head: pd.Series, before: pd.Series | None) -> None:
         )
     with cols[1]:
         figure(
-            f"Over 20% below ({last3})",
+            f"Over {-head.well_below_pct:.0f}% below ({last3})",
             f"{head.contracts_below:,}",
             "Contracts well below forecast",
             delta("contracts_below", count),
