@@ -6,6 +6,7 @@ from __future__ import annotations
 # ruff: noqa: S608
 from dashboard.queries import SCOPE_FILTER
 from dashboard.queries.subsidy import SUBSIDY_HEADLINE
+from warehouse.measures import on_previous
 
 # Contracts in scope: those matching the filters that were open at some time in the period.
 IN_SCOPE = f"""
@@ -66,3 +67,7 @@ QUERIES = {
         ORDER BY t.score DESC, t.contract_ref
     """,
 }
+
+# The same headline over the previous version's rows, stored in this version when it was published
+# (warehouse.measures.keep_previous): "since the last version" never opens an older version's file.
+QUERIES["overview_previous_headline"] = on_previous(QUERIES["overview_headline"])
