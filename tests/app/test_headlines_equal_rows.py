@@ -204,3 +204,20 @@ def test_every_headline_equals_the_rows_it_summarises(opened, version, user, nam
 def test_every_role_is_checked_on_at_least_three_pages():
     for user in USERS:
         assert len([u for u, _ in CASES if u == user]) >= 3, user
+
+
+def test_weekly_summary_counts_the_overviews_well_below_contracts(opened, version):
+    """The weekly summary of the demo's only refresh (no previous version: every contract well below
+    forecast is new) counts the contracts the national Overview's "Over 20% below" counts: both read
+    is_well_below of the attention list, by the threshold in mart_thresholds."""
+    con = Warehouse(version.path.parent).connect(version)
+    try:
+        [(text,)] = con.execute("SELECT summary_md FROM meta_run_summary").fetchall()
+    finally:
+        con.close()
+    overview = opened("demo-national", "overview")
+    count = metric(overview, "Over 20% below (")
+    assert (
+        f"**Contracts newly more than 20% below forecast** over the last 3 complete months: {count}."
+        in text
+    )
