@@ -221,3 +221,15 @@ def test_weekly_summary_counts_the_overviews_well_below_contracts(opened, versio
         f"**Contracts newly more than 20% below forecast** over the last 3 complete months: {count}."
         in text
     )
+
+
+@pytest.mark.parametrize("user", USERS)
+def test_overview_shows_the_subsidy_pages_own_headline(opened, user):
+    """The Overview's subsidy figures are the Subsidy page's headline, drawn by each page for the same
+    user: the same quarter, the same count of contracts being subsidised."""
+    overview, subsidy = opened(user, "overview"), opened(user, "subsidy")
+    [(label, count)] = [
+        (k, v) for k, v in shown(overview).items() if k.startswith("Contracts being subsidised (")
+    ]
+    quarter = label.removeprefix("Contracts being subsidised (").removesuffix(")")
+    assert shown(subsidy)[f"Contracts being subsidised, {quarter}"] == count
