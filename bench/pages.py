@@ -66,6 +66,7 @@ PAGES: dict[str, list[Q]] = {
         AS_OF,
         *SIDEBAR,
         Q("overview_headline", FILTERED),
+        Q("overview_previous_headline", FILTERED),
         Q("overview_regions", FILTERED),
         Q("overview_attention", FILTERED),
     ],
@@ -74,7 +75,9 @@ PAGES: dict[str, list[Q]] = {
         *SIDEBAR,
         Q("volume_contracts", FILTERED, sets=FIRST_CONTRACT),
         Q("volume_monthly", {**FILTERED, "contract": None}),
+        Q("volume_headline", {**FILTERED, "contract": None}),
         Q("volume_cumulative", {**FILTERED, "contract": None}),
+        Q("volume_trend", {**FILTERED, "contract": None}),
         Q("volume_recent", {**FILTERED, "contract": None}),
         Q(
             "volume_gap_by",
@@ -92,8 +95,10 @@ PAGES: dict[str, list[Q]] = {
         Q("volume_timeliness", {**FILTERED, "contract": None}),
         # One contract chosen in the page's Contract box: its months, bands, cumulative and trend.
         Q("volume_monthly", {**FILTERED, "contract": Ref("contract")}),
+        Q("volume_headline", {**FILTERED, "contract": Ref("contract")}),
         Q("volume_bands", {"contract": Ref("contract")}),
         Q("volume_cumulative", {**FILTERED, "contract": Ref("contract")}),
+        Q("volume_trend", {**FILTERED, "contract": Ref("contract")}),
         Q("volume_recent", {**FILTERED, "contract": Ref("contract")}),
         Q("volume_timeliness_total", {**FILTERED, "contract": Ref("contract")}),
         Q("volume_timeliness", {**FILTERED, "contract": Ref("contract")}),

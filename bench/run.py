@@ -531,9 +531,9 @@ def report(rows: list[dict], prepared: dict[str, Prepared], mode: str, how: str)
         lines.append(f"| {page} | " + " | ".join(cells) + " |")
     lines += [
         "",
-        f"Not timed: {', '.join(f'`{k}` ({v})' for k, v in UNUSED.items())}; the overview's comparison "
-        "with the previous version (the same headline query on another file); flags read from the flags "
-        "store (not the warehouse).",
+        f"Not timed: {', '.join(f'`{k}` ({v})' for k, v in UNUSED.items())}; flags read from the flags "
+        "store (not the warehouse). The overview's comparison with the previous version is timed as "
+        "`overview_previous_headline`, over the previous version's rows stored in the current one.",
         "",
         "## Growth",
         "",

@@ -335,17 +335,20 @@ TERMS: dict[str, Term] = {
         Term(
             "Organisations reached",
             "Known organisations that came to at least one of the region's RPD forums in the 12 months to the "
-            "day the data runs up to.",
+            "day the data runs up to. An organisation counts once in each region it works in.",
         ),
         Term(
             "Organisations to reach",
             "Known organisations that have not come to any of a region's RPD forums in the 12 months to the "
-            "day the data runs up to: the outreach list.",
+            "day the data runs up to: the outreach list. An organisation counts once in each region it works "
+            "in, as for organisations reached, so reached + to reach = known.",
         ),
         Term(
             "Forums held",
-            "RPD forums for voluntary organisations held in the quarters shown.",
-            "count of forum meetings by the quarter of their date.",
+            "RPD forums for voluntary organisations held in the 12 months to the day the data runs up to: the "
+            "period engagement coverage looks back over. The table beside the chart gives each quarter's "
+            "forums and how many of them fall in those 12 months.",
+            "count of forum meetings dated after the as-of day − 12 months, up to the as-of day.",
         ),
         # -- terms added for the Glossary and Accessibility pages --
         Term(

@@ -38,7 +38,7 @@ from ingest.sources import LOAD_ORDER, Source, all_sources
 from ingest.summary import flag_lines, what_changed
 from ingest.transform import keyed_hash, to_typed
 from warehouse.connection import Warehouse
-from warehouse.measures import create_views, materialise
+from warehouse.measures import create_views, keep_previous, materialise
 from warehouse.refdata import load_reference_data
 from warehouse.settings import LONDON, Settings
 
@@ -201,6 +201,10 @@ def refresh(
                         report.started_by,
                     ],
                 )
+                if previous is None or report.files_loaded or warehouse.schema_steps_applied:
+                    # A run that loaded nothing is retired below: the version it was copied from keeps
+                    # its place as the previous one, and the copy already holds its previous measures.
+                    keep_previous(con, previous.path if previous else None)
                 summary = what_changed(
                     con, previous.path if previous else None, _summary_header(report)
                 ) + "\n".join(

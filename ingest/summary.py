@@ -17,14 +17,13 @@ from warehouse.flags import ACTIVE, FlagStore
 from warehouse.settings import LONDON, Settings
 from warehouse.text import md
 
-GAP_THRESHOLD_PCT = -20.0  # "well below forecast" over the last three complete months
-
-# Per contract: the gap over the last three complete months before the data's as-of month.
+# Per contract: the gap over the recent window as the attention list stores it (mart_contract_attention),
+# and whether it is "well below forecast" by this version's threshold (mart_thresholds, which the Overview and
+# the attention list read too): the version built from is judged by the same threshold.
 _RECENT_GAP = """
-    SELECT g.contract_ref, 100.0 * (sum(g.received) - sum(g.forecast)) / nullif(sum(g.forecast), 0) AS gap_pct
-    FROM {db}.mart_volume_gap g, {db}.mart_data_as_of a
-    WHERE NOT g.is_provisional AND g.month >= a.provisional_month - INTERVAL 3 MONTH
-    GROUP BY g.contract_ref
+    SELECT contract_ref, gap_pct_3m AS gap_pct,
+           coalesce(gap_pct_3m < (SELECT well_below_pct FROM main.mart_thresholds), false) AS is_well_below
+    FROM {db}.mart_contract_attention
 """
 _CURRENT_BAND = """
     SELECT contract_ref, band, referrals_above_cap > 0 AS above_cap
@@ -59,12 +58,14 @@ def _lines(con: duckdb.DuckDBPyConnection, has_previous: bool) -> list[str]:
         lines.append("No change in referrals.")
     lines.append("")
     now_gap = _RECENT_GAP.format(db="main")
+    [(below_pct, months)] = con.execute(
+        "SELECT well_below_pct, recent_months FROM mart_thresholds"
+    ).fetchall()
     if prev:
         crossed = con.execute(
             f"""SELECT n.contract_ref, n.gap_pct FROM ({now_gap}) n LEFT JOIN ({_RECENT_GAP.format(db="prev")}) p
                 USING (contract_ref)
-                WHERE n.gap_pct < ? AND (p.gap_pct IS NULL OR p.gap_pct >= ?) ORDER BY n.gap_pct""",  # noqa: S608
-            [GAP_THRESHOLD_PCT, GAP_THRESHOLD_PCT],
+                WHERE n.is_well_below AND NOT coalesce(p.is_well_below, false) ORDER BY n.gap_pct"""  # noqa: S608
         ).fetchall()
         bands = con.execute(
             f"""SELECT n.contract_ref, p.band, n.band, n.above_cap AND NOT coalesce(p.above_cap, false)
@@ -80,8 +81,7 @@ def _lines(con: duckdb.DuckDBPyConnection, has_previous: bool) -> list[str]:
         ).fetchall()
     else:
         crossed = con.execute(
-            f"SELECT contract_ref, gap_pct FROM ({now_gap}) WHERE gap_pct < ? ORDER BY gap_pct",  # noqa: S608
-            [GAP_THRESHOLD_PCT],
+            f"SELECT contract_ref, gap_pct FROM ({now_gap}) WHERE is_well_below ORDER BY gap_pct"  # noqa: S608
         ).fetchall()
         bands, signals = (
             [],
@@ -91,7 +91,7 @@ def _lines(con: duckdb.DuckDBPyConnection, has_previous: bool) -> list[str]:
             ).fetchall(),
         )
     lines.append(
-        f"**Contracts newly more than {-GAP_THRESHOLD_PCT:.0f}% below forecast** over the last three "
+        f"**Contracts newly more than {-below_pct:.0f}% below forecast** over the last {months} "
         f"complete months: {len(crossed)}."
     )
     lines += [f"- {md(ref)}: {pct:+.0f}%" for ref, pct in crossed[:20]]

@@ -95,7 +95,9 @@ def _dates(text: pd.Series, iso: str, uk: str) -> pd.Series:
 
 def _parse(column: Column, text: pd.Series, key: bytes) -> pd.Series:
     t = column.type
-    if t in ("code", "text", "quarter"):
+    if t == "quarter":  # one spelling everywhere: "2022-q2" is read and shown as 2022-Q2
+        return text.str.upper().where(text != "", None)
+    if t in ("code", "text"):
         return text.where(text != "", None)
     if t == "list":
         return text.map(

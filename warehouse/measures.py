@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from importlib import resources
+from pathlib import Path
 
 import duckdb
 
@@ -59,3 +60,47 @@ def materialise(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"CREATE TABLE {name}__rows AS SELECT * FROM {name}")  # noqa: S608
         con.execute(f"DROP VIEW {name}")
         con.execute(f"ALTER TABLE {name}__rows RENAME TO {name}")
+
+
+# The measures the Overview's headline reads (dashboard/queries/overview.py). At every refresh the version
+# built from keeps its own rows of these as previous_<name> tables in the new version, so "since the last
+# version" is worked out from rows stored at publish, never by opening an older version's file (which may
+# have been pruned, or built by other code).
+PREVIOUS = (
+    "mart_contract",
+    "mart_data_as_of",
+    "mart_volume_gap",
+    "mart_contract_attention",
+    "mart_reporting_periods",
+    "mart_thresholds",
+    "mart_financial_return_status",
+    "mart_subsidy_quarterly",
+)
+_PREVIOUS_NAME = re.compile(r"\b(" + "|".join(PREVIOUS) + r")\b")
+
+
+def on_previous(sql: str) -> str:
+    """The same SQL over the previous version's stored rows (previous_<name> for each of PREVIOUS)."""
+    return _PREVIOUS_NAME.sub(r"previous_\1", sql)
+
+
+def keep_previous(con: duckdb.DuckDBPyConnection, previous: Path | None) -> None:
+    """Store the PREVIOUS measures of the version file `previous` in the version being built, as
+    previous_<name> tables (after materialise). With no previous version, or one built before a measure
+    existed, that table is stored empty, with this version's columns: the Overview then shows no change."""
+    if previous is not None:
+        quoted = str(previous).replace("'", "''")  # our own version file, not user input
+        con.execute(f"ATTACH '{quoted}' AS previous_version (READ_ONLY)")
+    try:
+        for name in PREVIOUS:
+            found = previous is not None and con.execute(
+                "SELECT count(*) FROM information_schema.tables "
+                "WHERE table_catalog = 'previous_version' AND table_name = ?",
+                [name],
+            ).fetchall() == [(1,)]
+            source = f"previous_version.{name}" if found else f"{name} LIMIT 0"
+            # names come from PREVIOUS, never from input
+            con.execute(f"CREATE OR REPLACE TABLE previous_{name} AS SELECT * FROM {source}")  # noqa: S608
+    finally:
+        if previous is not None:
+            con.execute("DETACH previous_version")

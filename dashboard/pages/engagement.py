@@ -35,9 +35,14 @@ def render(settings: Settings) -> None:
         return
     forums = data.query(version, "engagement_forums", **params)
     outreach = _outreach_table(data.query(version, "engagement_outreach", **params))
+    # Every figure below counts an organisation once in each region it works in (the unit of the coverage
+    # measure), over the 12 months to the as-of day: reached + to reach = known, row for row.
     known, reached = int(regions.organisations.sum()), int(regions.engaged.sum())
+    held = int(forums.forums_in_window.sum())
     note(
-        f"Coverage looks back over the 12 months to {as_of:%d %B %Y}, the day the data runs up to."
+        f"Coverage, organisations reached and to reach, and forums held all look back over the 12 months to "
+        f"{as_of:%d %B %Y}, the day the data runs up to. Organisations are counted once in each region they "
+        "work in: one working in two regions counts twice, and can be listed twice for outreach."
     )
     one, two, three, four = st.columns(4)
     with one:
@@ -47,11 +52,11 @@ def render(settings: Settings) -> None:
     with three:
         figure("Organisations to reach", f"{len(outreach):,}", "Organisations to reach")
     with four:
-        figure("Forums held in the period", f"{int(forums.forums.sum()):,}", "Forums held")
-    if forums.empty or not forums.forums.sum():
+        figure(f"Forums held, 12 months to {as_of:%d %b %Y}", f"{held:,}", "Forums held")
+    if not held:
         st.warning(
-            f"No RPD forum in {where} has been recorded in this period. Load the forum_meetings and "
-            "forum_attendance files (docs/data-contracts.md) to show who came."
+            f"No RPD forum in {where} has been recorded in the 12 months to {as_of:%d %B %Y}. Load the "
+            "forum_meetings and forum_attendance files (docs/data-contracts.md) to show who came."
         )
 
     if chosen.region is None:
@@ -115,21 +120,22 @@ def render(settings: Settings) -> None:
         )
 
     st.header("Forums held per quarter")
-    held = pd.DataFrame(
+    per_quarter = pd.DataFrame(
         {
             "Quarter": forums.quarter,
             "Forums held": forums.forums,
+            f"Of which in the 12 months to {as_of:%d %b %Y}": forums.forums_in_window,
             "Provisional": forums.is_provisional.map(
                 {True: "yes (quarter not finished)", False: "no"}
             ),
         }
     )
-    if held.empty:
+    if per_quarter.empty:
         st.info("No RPD forum has been recorded yet: load the forum_meetings file.")
     else:
         chart_with_table(
-            forum_bars(held),
-            held,
+            forum_bars(per_quarter),
+            per_quarter,
             "forums-per-quarter.csv",
             caption="RPD forums held per quarter; a hollow bar is a quarter not yet finished",
         )
@@ -139,8 +145,9 @@ def render(settings: Settings) -> None:
         st.success(f"Every known organisation in {where} came to a forum in the last 12 months.")
     else:
         note(
-            f"{len(outreach):,} organisations have not come to a forum of a region they work in during the "
-            "12 months to the data's as-of day. 'Last came to a forum' is the last of those regions' forums they came to."
+            f"{len(outreach):,} rows, one for each organisation and region it works in whose forums it has not "
+            "come to in the 12 months to the data's as-of day: an organisation missing two regions' forums has "
+            "two rows. 'Last came to a forum' is the last of that region's forums it came to."
         )
         st.dataframe(outreach, hide_index=True, width="stretch")
         csv_download(outreach, "outreach-list.csv")

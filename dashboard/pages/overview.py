@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard import data, scope
 from dashboard.layout import begin, chart_with_table, csv_download, figure, note, percent, pounds
 from dashboard.text import md
-from warehouse.connection import Version, Warehouse
+from warehouse.connection import Version
 from warehouse.settings import Settings
 
 # Tile positions (column, row) of the 12 probation regions, laid out roughly as on a map.
@@ -129,7 +129,7 @@ def _headline(head: pd.Series, before: pd.Series | None) -> None:
         )
     with cols[1]:
         figure(
-            f"Over 20% below ({last3})",
+            f"Over {-head.well_below_pct:.0f}% below ({last3})",
             f"{head.contracts_below:,}",
             "Contracts well below forecast",
             delta("contracts_below", count),
@@ -157,13 +157,11 @@ def _headline(head: pd.Series, before: pd.Series | None) -> None:
 
 
 def _previous_headline(version: Version, params: dict) -> pd.Series | None:
-    """The same headline on the previous published version still on disk, or None (first version, pruned,
-    or built before these measures existed)."""
-    previous = Warehouse(version.path.parent).previous(version)
-    if previous is None:
-        return None
+    """The same headline over the previous version's rows, stored in this version at publish, or None (the
+    first version; one built from a version without these measures, whose stored rows are empty; or one
+    published before they were stored, or whose previous measures had other columns)."""
     try:
-        frame = data.query(previous, "overview_headline", **params)
+        frame = data.query(version, "overview_previous_headline", **params)
     except duckdb.Error:
         return None
     return None if frame.empty or frame.iloc[0].contracts == 0 else frame.iloc[0]

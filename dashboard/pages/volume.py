@@ -61,15 +61,17 @@ def render(settings: Settings) -> None:
     monthly = data.query(version, "volume_monthly", **chosen_params)
     flags = flagview.visible(settings, version, data.signed_in())
     active = flagview.disputed(flags, [one] if one else contracts.contract_ref)
-    received, forecast = monthly.received.sum(), monthly.forecast.sum()
+    # The month-by-month table's rows added up, and the gap % of those sums, by the same query's formula.
+    head = data.query(version, "volume_headline", **chosen_params).iloc[0]
     cols = st.columns(3)
     with cols[0]:
-        figure("Referrals received", f"{received:,.0f}", "Referrals received")
+        figure("Referrals received", f"{_number(head.received):,.0f}", "Referrals received")
     with cols[1]:
-        figure("Forecast", f"{forecast:,.0f}", "Forecast")
+        figure("Forecast", f"{_number(head.forecast):,.0f}", "Forecast")
     with cols[2]:
-        gap = 100 * (received - forecast) / forecast if forecast else float("nan")
-        figure("Volume gap", percent(gap, signed=True), "Volume gap")
+        figure(
+            "Volume gap", percent(_number(head.gap_pct, float("nan")), signed=True), "Volume gap"
+        )
 
     st.header("Referrals received against forecast, month by month")
     bands = data.query(version, "volume_bands", contract=one) if one else pd.DataFrame()
@@ -108,7 +110,10 @@ def render(settings: Settings) -> None:
     )
 
     st.header("Trend of the last three complete months")
-    _trend(data.query(version, "volume_recent", **chosen_params))
+    _trend(
+        data.query(version, "volume_trend", **chosen_params),
+        data.query(version, "volume_recent", **chosen_params),
+    )
 
     st.header("Gap by group")
     group_label = st.radio("Group by", list(GROUPS), horizontal=True, key="volume_group")
@@ -133,27 +138,37 @@ def render(settings: Settings) -> None:
     _timeliness(version, chosen_params)
 
 
-def _trend(recent: pd.DataFrame) -> None:
-    last3, before = recent.tail(3), recent.iloc[:-3]
-    if last3.empty:
+def _trend(windows: pd.DataFrame, recent: pd.DataFrame) -> None:
+    """The recent window's gap % and its change on the window before, both as volume_trend stores them."""
+    last = windows[windows.is_recent]
+    if last.empty:
         st.info("No complete month yet for these contracts.")
         return
-    gap3 = _gap_pct(last3)
-    change = gap3 - _gap_pct(before) if len(before) == 3 else float("nan")
-    span = f"{last3.month.iloc[0]:%b} to {last3.month.iloc[-1]:%b %Y}"
+    now, before = last.iloc[0], windows[~windows.is_recent]
+    n = int(now.window_months)
+    change = (
+        now.gap_pct - before.gap_pct.iloc[0]
+        if len(before) and before.months.iloc[0] == n and pd.notna(now.gap_pct)
+        else None
+    )
+    span = f"{now.first_month:%b} to {now.last_month:%b %Y}"
     cols = st.columns(2)
     with cols[0]:
         figure(
             f"Gap, {span}",
-            percent(gap3, signed=True),
+            percent(_number(now.gap_pct, float("nan")), signed=True),
             "Three-month trend",
-            None if change != change else f"{change:+.0f} points on the 3 months before",
+            None
+            if change is None or pd.isna(change)
+            else f"{change:+.0f} points on the {n} months before",
         )
     with cols[1]:
-        figure(f"Referrals received, {span}", f"{last3.received.sum():,.0f}", "Referrals received")
+        figure(f"Referrals received, {span}", f"{now.received:,.0f}", "Referrals received")
     table = monthly_table(recent)
     table.insert(
-        0, "Period", ["3 months before"] * len(before) + ["Last 3 complete months"] * len(last3)
+        0,
+        "Period",
+        recent.is_recent.map({True: f"Last {n} complete months", False: f"{n} months before"}),
     )
     chart_with_table(
         gap_by_month(table),
@@ -233,9 +248,9 @@ def _timeliness(version, params: dict) -> None:
     )
 
 
-def _gap_pct(frame: pd.DataFrame) -> float:
-    forecast = frame.forecast.sum()
-    return 100 * (frame.received.sum() - forecast) / forecast if forecast else float("nan")
+def _number(value, missing: float = 0.0) -> float:
+    """A figure from a query, or `missing` when it has none (no rows, or no forecast to divide by)."""
+    return missing if pd.isna(value) else float(value)
 
 
 def _days(value) -> str:
@@ -250,15 +265,13 @@ def _yes_no(flags: pd.Series) -> pd.Series:
 
 
 def monthly_table(monthly: pd.DataFrame) -> pd.DataFrame:
-    forecast = monthly.forecast.astype(float)
-    gap = monthly.received - forecast
     return pd.DataFrame(
         {
             "Month": pd.to_datetime(monthly.month).dt.strftime("%b %Y"),
             "Received": monthly.received.astype(int),
-            "Forecast": forecast.round(1),
-            "Gap": gap.round(1),
-            "Gap %": (100 * gap / forecast.where(forecast > 0)).round(1),
+            "Forecast": monthly.forecast.astype(float).round(1),
+            "Gap": monthly.gap.astype(float).round(1),
+            "Gap %": monthly.gap_pct.astype(float).round(1),
             "Provisional": _yes_no(monthly.is_provisional),
         }
     )

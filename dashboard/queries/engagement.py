@@ -47,15 +47,21 @@ QUERIES = {
           AND as_of_date >= CAST($since AS DATE)
         GROUP BY ALL ORDER BY as_of_date
     """,
+    # Forums per quarter in the period, and of them those in the 12 months to the as-of day (the coverage
+    # window): quarters holding some of the window are listed even before the period, so forums_in_window adds
+    # up to the "forums held" headline.
     "engagement_forums": f"""
-        SELECT quarter, quarter_start, sum(forums)::BIGINT AS forums, bool_or(is_provisional) AS is_provisional
+        SELECT quarter, quarter_start, sum(forums)::BIGINT AS forums,
+               sum(forums_in_window)::BIGINT AS forums_in_window, bool_or(is_provisional) AS is_provisional
         FROM mart_forum_quarterly
         WHERE {_REGION.format(col="region_code")}
-          AND quarter_start >= date_trunc('quarter', CAST($since AS DATE))
-        GROUP BY ALL ORDER BY quarter_start
+        GROUP BY ALL
+        HAVING quarter_start >= date_trunc('quarter', CAST($since AS DATE)) OR sum(forums_in_window) > 0
+        ORDER BY quarter_start
     """,
-    # One row per organisation: the regions in scope whose forums it has not come to in 12 months,
-    # and the last of those regions' forums it came to ('never' if none).
+    # One row per organisation and region in scope whose forums it has not come to in the 12 months to the
+    # as-of day (the unit of engagement_by_region: an organisation counts once in each region it works in), with
+    # the last of that region's forums it came to ('never' if none).
     "engagement_outreach": f"""
         WITH o AS (
             SELECT o.*, r.region_name
@@ -68,12 +74,10 @@ QUERIES = {
             GROUP BY s.org_id
         )
         SELECT o.org_name, o.org_id, {INCOME_BAND} AS income_band,
-               coalesce(replace(array_to_string(any_value(o.specialisms), ', '), '_', ' '), '') AS specialisms,
-               any_value(served.regions_served) AS regions_served,
-               string_agg(o.region_name, ', ' ORDER BY o.region_name) AS not_reached_in,
-               coalesce(strftime(max(o.last_attended), '%d %b %Y'), 'never') AS last_attended
+               coalesce(replace(array_to_string(o.specialisms, ', '), '_', ' '), '') AS specialisms,
+               served.regions_served, o.region_name AS not_reached_in,
+               coalesce(strftime(o.last_attended, '%d %b %Y'), 'never') AS last_attended
         FROM o JOIN served USING (org_id)
-        GROUP BY o.org_name, o.org_id, o.income_band
-        ORDER BY o.org_name, o.org_id
+        ORDER BY o.org_name, o.org_id, o.region_name
     """,
 }

@@ -6,6 +6,7 @@ from __future__ import annotations
 # ruff: noqa: S608
 from dashboard.queries import SCOPE_FILTER
 from dashboard.queries.subsidy import SUBSIDY_HEADLINE
+from warehouse.measures import on_previous
 
 # Contracts in scope: those matching the filters that were open at some time in the period.
 IN_SCOPE = f"""
@@ -15,7 +16,8 @@ IN_SCOPE = f"""
 """
 
 QUERIES = {
-    # One row: the headline figures for the scope and period. The subsidy figures are the Subsidy page's own
+    # One row: the headline figures for the scope and period. contracts_below counts the attention list's
+    # is_well_below (the threshold is mart_thresholds.well_below_pct). The subsidy figures are the Subsidy page's own
     # headline (SUBSIDY_HEADLINE): the same stored measure and the same quarter, whatever the period.
     "overview_headline": f"""
         WITH c AS ({IN_SCOPE}),
@@ -25,7 +27,7 @@ QUERIES = {
             WHERE g.month >= CAST($since AS DATE)
         ),
         att AS (
-            SELECT count(*) FILTER (WHERE t.gap_pct_3m < -20) AS contracts_below
+            SELECT count(*) FILTER (WHERE t.is_well_below) AS contracts_below
             FROM mart_contract_attention t JOIN c USING (contract_ref)
         ),
         sub AS ({SUBSIDY_HEADLINE})
@@ -34,8 +36,8 @@ QUERIES = {
                CASE WHEN v.forecast > 0 THEN 100.0 * (v.received - v.forecast) / v.forecast END AS gap_pct,
                att.contracts_below,
                sub.quarter AS subsidy_quarter, sub.contracts_subsidised, sub.shortfall_gbp,
-               p.quarter, p.last3_start, p.last_complete_month, p.provisional_month
-        FROM v, att, sub, mart_reporting_periods p
+               p.quarter, p.last3_start, p.last_complete_month, p.provisional_month, t.well_below_pct
+        FROM v, att, sub, mart_reporting_periods p, mart_thresholds t
     """,
     # All 12 regions, with received vs forecast over the period for the contracts in scope there.
     "overview_regions": f"""
@@ -65,3 +67,7 @@ QUERIES = {
         ORDER BY t.score DESC, t.contract_ref
     """,
 }
+
+# The same headline over the previous version's rows, stored in this version when it was published
+# (warehouse.measures.keep_previous): "since the last version" never opens an older version's file.
+QUERIES["overview_previous_headline"] = on_previous(QUERIES["overview_headline"])

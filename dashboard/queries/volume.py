@@ -14,9 +14,21 @@ _CHOSEN = f"""
     WHERE CAST($contract AS VARCHAR) IS NULL OR s.contract_ref = $contract
 """
 
+# Received and forecast summed over the chosen contracts, with the gap and gap % of those sums (the formula of
+# mart_volume_gap): pages read the gap from here and never work it out again.
+_SUMS = """
+    sum(g.received) AS received, sum(g.forecast) AS forecast, sum(g.received) - sum(g.forecast) AS gap,
+    CASE WHEN sum(g.forecast) > 0 THEN 100.0 * (sum(g.received) - sum(g.forecast)) / sum(g.forecast) END AS gap_pct
+"""
+
+# The recent window of complete months and the one before it (as long), for the chosen contracts.
+_TWO_WINDOWS = f"""
+    FROM mart_volume_gap g JOIN ({_CHOSEN}) c USING (contract_ref), mart_reporting_periods p, mart_thresholds t
+    WHERE g.month BETWEEN p.last3_start - to_months(t.recent_months) AND p.last_complete_month
+"""
+
 _MONTHLY = f"""
-    SELECT g.month, sum(g.received) AS received, sum(g.forecast) AS forecast,
-           bool_or(g.is_provisional) AS is_provisional
+    SELECT g.month, {_SUMS}, bool_or(g.is_provisional) AS is_provisional
     FROM mart_volume_gap g JOIN ({_CHOSEN}) c USING (contract_ref)
 """
 
@@ -30,18 +42,31 @@ QUERIES = {
         WHERE g.month >= CAST($since AS DATE)
         GROUP BY g.month ORDER BY g.month
     """,
+    # The page's headline: the same sums over the whole period (the rows of volume_monthly added up).
+    "volume_headline": f"""
+        SELECT {_SUMS}
+        FROM mart_volume_gap g JOIN ({_CHOSEN}) c USING (contract_ref)
+        WHERE g.month >= CAST($since AS DATE)
+    """,
     # Since each contract's start: running totals of received and forecast, month by month.
     "volume_cumulative": "SELECT month, received, forecast, is_provisional,"
     " sum(received) OVER (ORDER BY month) AS cumulative_received,"
     " sum(forecast) OVER (ORDER BY month) AS cumulative_forecast FROM ("
     + _MONTHLY
     + " GROUP BY g.month) ORDER BY month",
-    # The last six complete months (for the three-month trend and the three before them).
-    "volume_recent": _MONTHLY
-    + """
-        , mart_reporting_periods p
-        WHERE g.month BETWEEN (p.last_complete_month - INTERVAL 5 MONTH) AND p.last_complete_month
-        GROUP BY g.month ORDER BY g.month
+    # The recent window (the last recent_months complete months of mart_thresholds) and the window before it,
+    # month by month; is_recent marks the months of the recent window.
+    "volume_recent": f"""
+        SELECT g.month, g.month >= p.last3_start AS is_recent, {_SUMS}, bool_or(g.is_provisional) AS is_provisional
+        {_TWO_WINDOWS}
+        GROUP BY ALL ORDER BY g.month
+    """,
+    # The same two windows, one row each (the recent one first): the trend's headline figures.
+    "volume_trend": f"""
+        SELECT g.month >= p.last3_start AS is_recent, min(g.month) AS first_month, max(g.month) AS last_month,
+               count(DISTINCT g.month) AS months, any_value(t.recent_months) AS window_months, {_SUMS}
+        {_TWO_WINDOWS}
+        GROUP BY ALL ORDER BY is_recent DESC
     """,
     "volume_bands": f"""
         SELECT c.contract_ref, c.indicative_annual_volume, c.annual_volume_cap,

@@ -80,7 +80,13 @@ def test_unfinished_quarter_of_forums_is_provisional(demo_warehouse, page):
     forums = next(d.value for d in at.dataframe if "Forums held" in d.value.columns)
     assert forums.iloc[-1]["Quarter"] == "2026-Q4"
     assert forums.iloc[-1]["Provisional"].startswith("yes")
-    assert shown(at)["Forums held in the period"] == f"{forums['Forums held'].sum():,}"
+    # The headline counts the forums of the 12 months to the as-of day (the coverage window), not whole
+    # quarters: of 2025-Q4's 15 forums, the 8 of October to 13 November 2025 fall before the window (from
+    # 21 November 2025); the 2 of 24 November and 5 of December are in it.
+    in_window = forums["Of which in the 12 months to 20 Nov 2026"]
+    assert forums.set_index("Quarter").loc["2025-Q4"].tolist()[:2] == [15, 7]
+    assert shown(at)["Forums held, 12 months to 20 Nov 2026"] == f"{in_window.sum():,}"
+    assert in_window.sum() == forums["Forums held"].sum() - 8
 
 
 def test_no_organisations_says_what_is_missing(small_warehouse, page):

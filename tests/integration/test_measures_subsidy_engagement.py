@@ -291,7 +291,8 @@ def test_outreach_rows_per_region_not_reached(con):
 
 
 def test_outreach_list_as_the_page_shows_it(con):
-    """One row per organisation, plain income band, region names, and 'never' when it never came."""
+    """One row per organisation and region not reached (5 known - 2 reached = 3 rows here), plain income band,
+    region names, and 'never' when it never came."""
     rows = page_query(con, "engagement_outreach", region=None, as_of=AS_OF)
     assert rows == [
         ("Borderlands Trust", "CH0000004", "Under £10k", "welsh, racially minoritised led",
@@ -341,12 +342,25 @@ def test_coverage_trend_at_each_quarter_end(con):
 
 
 def test_forums_per_quarter_with_the_current_one_provisional(con):
-    """Forums per quarter across both regions, zero quarters included; 2026-Q4 is not finished."""
+    """Forums per quarter across both regions, zero quarters included; 2026-Q4 is not finished. Beside each,
+    those in the 12 months to the as-of day (from 11 November 2025): all three since then; B's June 2025 forum
+    is not, and its quarter (before the period) is not listed."""
     rows = page_query(con, "engagement_forums", region=None, since=dt.date(2025, 12, 1))
     assert rows == [
-        ("2025-Q4", dt.date(2025, 10, 1), 0, False),
-        ("2026-Q1", dt.date(2026, 1, 1), 1, False),
-        ("2026-Q2", dt.date(2026, 4, 1), 0, False),
-        ("2026-Q3", dt.date(2026, 7, 1), 1, False),
-        ("2026-Q4", dt.date(2026, 10, 1), 1, True),
+        ("2025-Q4", dt.date(2025, 10, 1), 0, 0, False),
+        ("2026-Q1", dt.date(2026, 1, 1), 1, 1, False),
+        ("2026-Q2", dt.date(2026, 4, 1), 0, 0, False),
+        ("2026-Q3", dt.date(2026, 7, 1), 1, 1, False),
+        ("2026-Q4", dt.date(2026, 10, 1), 1, 1, True),
+    ]
+
+
+def test_forums_in_the_window_listed_even_before_the_period(con):
+    """A period shorter than the coverage window still lists every quarter holding the window's forums, so
+    they add up to the headline: since September 2026, D's forum of 3 February 2026 (2026-Q1) is listed."""
+    rows = page_query(con, "engagement_forums", region=None, since=dt.date(2026, 9, 1))
+    assert [(r[0], r[2], r[3]) for r in rows] == [
+        ("2026-Q1", 1, 1),
+        ("2026-Q3", 1, 1),
+        ("2026-Q4", 1, 1),
     ]

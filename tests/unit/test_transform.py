@@ -100,3 +100,16 @@ def test_quarter_start(quarter, start):
     typed = to_typed(source("kpi_returns"), raw, KEY)
     assert typed["quarter_start"][0].date() == start
     assert typed["source_row"][0] == 2
+
+
+def test_quarter_label_is_read_in_capitals():
+    """A return written "2022-q2" is the quarter 2022-Q2: stored, keyed and shown as 2022-Q2."""
+    from ingest.sources import source
+    from ingest.transform import to_typed
+    from tests import builders as b
+
+    raw = pd.DataFrame([b.kpi(quarter="2022-q2")])
+    typed = to_typed(source("kpi_returns"), raw, KEY)
+    assert typed["quarter"][0] == "2022-Q2"
+    assert typed["quarter_start"][0].date() == dt.date(2022, 4, 1)
+    assert typed["quarter__unreadable"][0] is None

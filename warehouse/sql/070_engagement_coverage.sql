@@ -1,5 +1,5 @@
 -- Engagement coverage: of the voluntary organisations known to serve a region, the share that
--- attended at least one of that region's forums in the 12 months up to as_of.
+-- attended at least one of that region's forums in the 12 months up to as_of (in_coverage_window).
 -- An organisation serving several regions counts in each. Segments overlap (an organisation can be
 -- small and women's specialist); 'all' counts each organisation once per region.
 -- in_supply_chain is the contract register's answer where the organisation carries provider codes
@@ -11,7 +11,7 @@ WITH org_region AS (
 ), engaged AS (
     SELECT DISTINCT a.org_id, m.region_code
     FROM core_forum_attendance a JOIN core_forum_meeting m USING (meeting_id)
-    WHERE m.meeting_date > CAST(as_of AS DATE) - INTERVAL 12 MONTH AND m.meeting_date <= CAST(as_of AS DATE)
+    WHERE in_coverage_window(m.meeting_date, as_of)
 ), segmented AS (
     SELECT region_code, org_id, 'all' AS segment FROM org_region
     UNION ALL SELECT region_code, org_id, 'small' FROM org_region WHERE income_band IN ('under_10k', '10k_100k')

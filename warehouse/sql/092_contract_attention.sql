@@ -1,12 +1,13 @@
 -- Contracts needing attention: one row per contract open in the last three complete months, with
 -- plain reasons and a score to rank them (higher = more of the contract's volume or money at stake).
 --   volume: received vs forecast over the last 3 complete months (mart_reporting_periods); a reason when the
---     gap is beyond ±20%. The reason names the run of consecutive complete months each more than 20% below
---     forecast, when longer than 3: "referrals 38% below forecast for the last 5 months" (gap over those months).
+--     gap is below well_below_pct (-20%) or above well_above_pct (+20%) of mart_thresholds: is_well_below is
+--     the Overview's and the weekly summary's "more than 20% below forecast". The reason names the run of
+--     consecutive complete months each more than 20% below forecast, when longer than 3: "referrals 38% below forecast for the last 5 months" (gap over those months).
 --   subsidy: in the latest complete quarter the contract is under-funded or subsidised (mart_subsidy_quarterly).
 --   cap: referrals above the volume cap in the current contract year.
 -- score = volume points + subsidy points + cap points, where
---   volume points  = |gap %| over the last 3 complete months, when beyond 20 (else 0);
+--   volume points  = |gap %| over the last 3 complete months, when below -20 or above 20 (else 0);
 --   subsidy points = 100 x max(shortfall, other funding) / (annual value / 4), when under-funded or subsidised (else 0);
 --   cap points     = 100 x referrals above cap / volume cap.
 -- gbp_short: £950, £41k, £1.2m (for reasons written in words).
@@ -17,11 +18,12 @@ CREATE OR REPLACE MACRO gbp_short(x) AS CASE
 
 CREATE OR REPLACE VIEW mart_contract_attention AS
 WITH p AS (SELECT * FROM mart_reporting_periods),
+t AS (SELECT * FROM mart_thresholds),
 complete AS (
     SELECT g.* FROM mart_volume_gap g, p WHERE g.month <= p.last_complete_month
 ),
 last_ok AS (  -- the latest complete month NOT more than 20% below forecast
-    SELECT contract_ref, max(month) FILTER (WHERE gap_pct IS NULL OR gap_pct >= -20) AS last_ok_month
+    SELECT contract_ref, max(month) FILTER (WHERE gap_pct IS NULL OR gap_pct >= (SELECT well_below_pct FROM t)) AS last_ok_month
     FROM complete GROUP BY contract_ref
 ),
 volume AS (
@@ -38,9 +40,9 @@ volume AS (
 gaps AS (
     SELECT *,
            CASE WHEN forecast_3m > 0 THEN 100.0 * (received_3m - forecast_3m) / forecast_3m END AS gap_pct_3m,
-           CASE WHEN months_below > 3 AND forecast_below > 0
+           CASE WHEN months_below > t.recent_months AND forecast_below > 0
                 THEN 100.0 * (received_below - forecast_below) / forecast_below END AS gap_pct_run
-    FROM volume
+    FROM volume, t
 ),
 money AS (
     SELECT s.contract_ref, s.shortfall_gbp, s.other_funding_gbp, s.is_under_funded_or_subsidised,
@@ -58,22 +60,24 @@ cap AS (
 scored AS (
     SELECT g.contract_ref, p.last3_start, p.last_complete_month, p.quarter,
            g.received_3m, g.forecast_3m, g.gap_pct_3m, g.months_below,
+           coalesce(g.gap_pct_3m < t.well_below_pct, false) AS is_well_below,
            coalesce(m.shortfall_gbp, 0) AS shortfall_gbp,
            coalesce(m.other_funding_gbp, 0) AS other_funding_gbp,
            coalesce(m.is_under_funded_or_subsidised, false) AS is_under_funded_or_subsidised,
            coalesce(k.referrals_above_cap, 0) AS referrals_above_cap,
-           CASE WHEN abs(g.gap_pct_3m) > 20 THEN abs(g.gap_pct_3m) ELSE 0 END AS volume_points,
+           CASE WHEN g.gap_pct_3m < t.well_below_pct OR g.gap_pct_3m > t.well_above_pct THEN abs(g.gap_pct_3m) ELSE 0 END
+               AS volume_points,
            coalesce(m.subsidy_points, 0) AS subsidy_points,
            coalesce(k.cap_points, 0) AS cap_points,
-           CASE WHEN g.gap_pct_3m < -20 AND g.gap_pct_run IS NOT NULL
+           CASE WHEN g.gap_pct_3m < t.well_below_pct AND g.gap_pct_run IS NOT NULL
                     THEN format('referrals {:d}% below forecast for the last {:d} months',
                                 CAST(round(-g.gap_pct_run) AS INTEGER), g.months_below)
-                WHEN g.gap_pct_3m < -20
-                    THEN format('referrals {:d}% below forecast for the last 3 months',
-                                CAST(round(-g.gap_pct_3m) AS INTEGER))
-                WHEN g.gap_pct_3m > 20
-                    THEN format('referrals {:d}% above forecast for the last 3 months',
-                                CAST(round(g.gap_pct_3m) AS INTEGER))
+                WHEN g.gap_pct_3m < t.well_below_pct
+                    THEN format('referrals {:d}% below forecast for the last {:d} months',
+                                CAST(round(-g.gap_pct_3m) AS INTEGER), t.recent_months)
+                WHEN g.gap_pct_3m > t.well_above_pct
+                    THEN format('referrals {:d}% above forecast for the last {:d} months',
+                                CAST(round(g.gap_pct_3m) AS INTEGER), t.recent_months)
            END AS volume_reason,
            CASE WHEN m.shortfall_gbp > 0
                     THEN format('provider reports a {} shortfall in {}', gbp_short(m.shortfall_gbp), p.quarter)
@@ -87,6 +91,7 @@ scored AS (
            END AS cap_reason
     FROM gaps g
     CROSS JOIN p
+    CROSS JOIN t
     LEFT JOIN money m USING (contract_ref)
     LEFT JOIN cap k USING (contract_ref)
 )

@@ -1,5 +1,5 @@
 -- Organisations to reach: one row per organisation and region it serves, for each region whose forums it
--- did not come to in the 12 months up to as_of (the same window as engagement_coverage, so per region
+-- did not come to in the 12 months up to as_of (in_coverage_window: the same window as engagement_coverage, so per region
 -- these rows number organisations - engaged). last_attended: the last of that region's forums it came
 -- to on or before as_of; NULL means never. A table macro: SELECT * FROM engagement_outreach(DATE '2026-03-31').
 CREATE OR REPLACE MACRO engagement_outreach(as_of) AS TABLE
@@ -17,4 +17,4 @@ WITH org_region AS (
 SELECT o.*, t.last_attended
 FROM org_region o
 LEFT JOIN attended t USING (org_id, region_code)
-WHERE t.last_attended IS NULL OR t.last_attended <= CAST(as_of AS DATE) - INTERVAL 12 MONTH;
+WHERE t.last_attended IS NULL OR NOT in_coverage_window(t.last_attended, as_of);

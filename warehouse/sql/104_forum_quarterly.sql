@@ -1,6 +1,8 @@
 -- RPD forums held per region and calendar quarter, from the first forum's quarter to the quarter of the
 -- data's as-of day (quarters with none count 0). Forums after the as-of day are left out; the as-of
--- quarter is provisional unless the as-of day is its last day.
+-- quarter is provisional unless the as-of day is its last day. forums_in_window: those of the quarter's forums held in
+-- the 12 months to the as-of day (in_coverage_window, the window of engagement coverage): the Engagement page's
+-- "forums held" headline is their sum, so it counts exactly the forums coverage counts.
 CREATE OR REPLACE VIEW mart_forum_quarterly AS
 WITH a AS (
     SELECT as_of_date FROM mart_data_as_of
@@ -15,6 +17,7 @@ SELECT r.region_code,
        strftime(q.quarter_start, '%Y') || '-Q' || quarter(q.quarter_start) AS quarter,
        q.quarter_start,
        count(m.meeting_id) AS forums,
+       count(m.meeting_id) FILTER (WHERE in_coverage_window(m.meeting_date, a.as_of_date)) AS forums_in_window,
        q.quarter_start = date_trunc('quarter', a.as_of_date)
            AND a.as_of_date < last_day(q.quarter_start + INTERVAL 2 MONTH) AS is_provisional
 FROM quarters q
