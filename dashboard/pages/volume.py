@@ -237,6 +237,13 @@ def _timeliness(version, params: dict) -> None:
         "assessed are left out of the medians; recent months fill in as assessments happen."
     )
     table = timeliness_table(data.query(version, "volume_timeliness", **params))
+    if not (table.Arranged.sum() or table.Attended.sum()):
+        # An empty chart says nothing, and screen readers meet an unlabelled picture.
+        st.info(
+            "None of these referrals has an assessment arranged or attended in the data (the weekly "
+            "referral extract does not carry assessment dates), so there is no timeliness to show."
+        )
+        return
     chart_with_table(
         timeliness_lines(table),
         table,
