@@ -44,7 +44,10 @@ PAGES: dict[str, tuple[str, Callable, str | None]] = {
 }
 
 # URL parameters of each page's own choices (beyond the filters), kept in a shared link.
-URL_PARAMS: dict[str, tuple[str, ...]] = {"volume": volume.URL_PARAMS}
+URL_PARAMS: dict[str, tuple[str, ...]] = {
+    "volume": volume.URL_PARAMS,
+    "supply_chains": supply_chain.URL_PARAMS,
+}
 
 # Pages without the shared filters: about the service, or with their own choices.
 UNFILTERED = {"glossary", "accessibility", "status", "flags", "triage"}

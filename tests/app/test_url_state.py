@@ -107,3 +107,20 @@ def test_a_link_to_nothing_says_so_once(volume):
     assert "contract" not in at.query_params and "group" not in at.query_params
     at.run()
     assert not any("The link you opened" in i for i in _infos(at))
+
+
+def test_supply_chains_link_reopens_the_region_shown(access_warehouse, monkeypatch):
+    """The national view asks which region to describe: a link names it, choosing one writes it in the
+    URL, and a link to a region with no supply chain known gets a notice."""
+    monkeypatch.setenv("RPD_DATA_DIR", str(access_warehouse.data_dir))
+    at = AppTest.from_function(_page, args=("supply_chains",), default_timeout=60)
+    at.query_params["shown"] = "Wales"
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="supply_chain_region").value == "Wales"
+    at.selectbox(key="supply_chain_region").set_value("North West").run()
+    assert at.query_params["shown"] == "North West"
+    again = AppTest.from_function(_page, args=("supply_chains",), default_timeout=60)
+    again.query_params["shown"] = "Atlantis"
+    again.run()
+    assert NOTICE.format("a region") in _infos(again)
