@@ -47,6 +47,7 @@ PAGES: dict[str, tuple[str, Callable, str | None]] = {
 URL_PARAMS: dict[str, tuple[str, ...]] = {
     "volume": volume.URL_PARAMS,
     "supply_chains": supply_chain.URL_PARAMS,
+    "triage": triage.URL_PARAMS,
 }
 
 # Pages without the shared filters: about the service, or with their own choices.

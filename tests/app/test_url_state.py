@@ -124,3 +124,41 @@ def test_supply_chains_link_reopens_the_region_shown(access_warehouse, monkeypat
     again.query_params["shown"] = "Atlantis"
     again.run()
     assert NOTICE.format("a region") in _infos(again)
+
+
+def test_a_link_to_a_flag_opens_it_for_review(access_warehouse, monkeypatch, tmp_path):
+    """Two flags on NW_WOMEN: a link with flag=2 opens the second for review and its contract's queue;
+    a link to a flag on another region's contract (or none) gets a notice."""
+    import datetime as dt
+
+    from warehouse.access import demo_user
+    from warehouse.flags import ContractFacts, FlagStore, NewFlag
+
+    url = f"sqlite:///{tmp_path / 'flags.sqlite'}"
+    store = FlagStore(url)
+    for month in (4, 5):
+        store.raise_flag(
+            demo_user("demo-provider-lancashire-women"),
+            NewFlag("NW_WOMEN", dt.date(2026, month, 1), "missing", 4, "One more."),
+            ContractFacts("B", "LANCASHIRE_WOMEN", 3, (), 1),
+            ["NW_WOMEN", "NW_ACC"],
+        )
+    monkeypatch.setenv("RPD_DATA_DIR", str(access_warehouse.data_dir))
+    monkeypatch.setenv("RPD_FLAGS_URL", url)
+
+    def triage(user: str, **params: str) -> AppTest:
+        at = AppTest.from_function(_page, args=("triage",), default_timeout=60)
+        at.session_state[DEMO_KEY] = user
+        for key, value in params.items():
+            at.query_params[key] = value
+        return at.run()
+
+    at = triage("demo-rpd-north-west", flag="2", contract="NW_WOMEN")
+    assert not at.exception
+    assert at.selectbox(key="triage_flag").value == 2
+    assert at.selectbox(key="triage_contract").value == "NW_WOMEN"
+    assert not any("The link you opened" in i for i in _infos(at))
+    wales = triage("demo-rpd-wales", flag="2", contract="NW_WOMEN")
+    assert not wales.exception
+    assert NOTICE.format("a flag") in _infos(wales)
+    assert NOTICE.format("a contract with flags") in _infos(wales)
