@@ -11,7 +11,7 @@ from collections.abc import Callable
 import duckdb
 import streamlit as st
 
-from dashboard import data, scope, signin
+from dashboard import data, scope, signin, urlstate
 from dashboard.pages import (
     accessibility,
     engagement,
@@ -43,6 +43,13 @@ PAGES: dict[str, tuple[str, Callable, str | None]] = {
     "accessibility": ("Accessibility", accessibility.render, None),
 }
 
+# URL parameters of each page's own choices (beyond the filters), kept in a shared link.
+URL_PARAMS: dict[str, tuple[str, ...]] = {
+    "volume": volume.URL_PARAMS,
+    "supply_chains": supply_chain.URL_PARAMS,
+    "triage": triage.URL_PARAMS,
+}
+
 # Pages without the shared filters: about the service, or with their own choices.
 UNFILTERED = {"glossary", "accessibility", "status", "flags", "triage"}
 
@@ -65,6 +72,7 @@ def run(settings: Settings, only: str | None = None) -> None:
     user = signin.current_user(settings)
     mine = allowed_pages(user)
     if only is not None:
+        _keep_url_params(only)
         if only not in mine:
             _refuse(user)
             return
@@ -72,18 +80,32 @@ def run(settings: Settings, only: str | None = None) -> None:
             _filters(settings)
         _guarded(PAGES[only][1])(settings)
         return
+    # Every page is registered, so a link to one the user may not open says so instead of Streamlit's
+    # "Page not found"; those pages are hidden from the menu and show only the refusal.
     pages = [
         st.Page(
-            _bind(PAGES[path][1], settings), title=PAGES[path][0], url_path=path, default=n == 0
+            _bind(PAGES[path][1], settings) if path in mine else _refusal(path, user),
+            title=PAGES[path][0],
+            url_path=path,
+            default=path == mine[0],
+            visibility="visible" if path in mine else "hidden",
         )
-        for n, path in enumerate(mine)
+        for path in PAGES
     ]
     # Flat navigation: Streamlit's sectioned menu puts non-list items inside its <ul>, which axe flags.
     chosen = st.navigation(pages)
     # Streamlit gives the default page an empty url path (it is served at "/"): it is the first of mine.
-    if (chosen.url_path or mine[0]) not in UNFILTERED:
+    path = chosen.url_path or mine[0]
+    _keep_url_params(path)
+    if path in mine and path not in UNFILTERED:
         _filters(settings)
     chosen.run()
+
+
+def _keep_url_params(path: str) -> None:
+    """The URL keeps the demo user, the filters and the chosen page's own choices: nothing stale from
+    another page."""
+    urlstate.keep_only({signin.DEMO_PARAM, *scope.KEYS, *URL_PARAMS.get(path, ())})
 
 
 def _guarded(render: Callable) -> Callable:
@@ -100,6 +122,17 @@ def _guarded(render: Callable) -> Callable:
                 "by an older version of this service. It will appear after the next refresh (or run `rpd upgrade`)."
             )
 
+    return page
+
+
+def _refusal(path: str, user: User) -> Callable[[], None]:
+    """A page the user may not open, reached by a link: its title and why it shows nothing."""
+
+    def page() -> None:
+        st.title(PAGES[path][0])
+        _refuse(user)
+
+    page.__name__ = f"refused_{path}"
     return page
 
 

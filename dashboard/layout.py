@@ -48,9 +48,10 @@ def note(text: str) -> None:
 
 def start(title: str, settings: Settings) -> Version | None:
     """Every data page begins here: its title, then the freshness note, or an explanation if there is no data."""
-    from dashboard import data
+    from dashboard import data, urlstate
 
     st.title(title)
+    urlstate.show_notices()  # what a link asked for and could not have, under the title
     version = data.current_version(settings)
     if version is None:
         empty_state()

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from dashboard import data
+from dashboard import data, urlstate
 from warehouse.connection import Version
 
 ALL = "All"
@@ -63,13 +63,19 @@ def _options(version: Version) -> dict[str, dict[str, str]]:
     }
 
 
+# What each filter's URL parameter asks for, in a notice when a link asks for one that is not offered.
+WHAT = {
+    "region": "a region",
+    "pcc": "a PCC area",
+    "lot": "a lot",
+    "provider": "a lead provider",
+    "months": "a period",
+}
+
+
 def _from_url(name: str, allowed) -> None:
     """On a new session, take a filter's value from the URL if it is one of the allowed values."""
-    key = KEYS[name]
-    if key not in st.session_state and name in st.query_params:
-        value = st.query_params[name]
-        if value in allowed:
-            st.session_state[key] = value
+    urlstate.from_url(name, KEYS[name], allowed, WHAT[name])
 
 
 def sidebar(version: Version) -> Scope:

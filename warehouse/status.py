@@ -87,3 +87,37 @@ def last_failure(log_dir: Path, since: dt.datetime) -> FailedRun | None:
         if record.get("failure") and started > since:
             found = FailedRun(record["run_id"], record["trigger"], started, record["failure"])
     return found
+
+
+@dataclass(frozen=True)
+class FinishedRun:
+    """A refresh as its log records it: how many files it loaded, rejected and skipped."""
+
+    run_id: str
+    started_at: dt.datetime
+    loaded: int
+    rejected: int
+    skipped: int
+    failure: str | None
+
+
+def last_run(log_dir: Path) -> FinishedRun | None:
+    """The refresh logged last (runs.jsonl has a line per run, written when it ends), or None."""
+    path = log_dir / "runs.jsonl"
+    if not path.exists():
+        return None
+    for line in reversed(path.read_text("utf-8").splitlines()):
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        outcomes = [f.get("outcome") for f in record.get("files", [])]
+        return FinishedRun(
+            record["run_id"],
+            dt.datetime.fromisoformat(record["started_at"]),
+            outcomes.count("loaded"),
+            outcomes.count("rejected"),
+            outcomes.count("skipped"),
+            record.get("failure"),
+        )
+    return None

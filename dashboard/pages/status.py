@@ -14,9 +14,13 @@ from dashboard.text import md
 from warehouse import timetable
 from warehouse.connection import RunningRefresh
 from warehouse.settings import LONDON, Settings
-from warehouse.status import last_failure
+from warehouse.status import FinishedRun, last_failure, last_run
 
 OUTCOMES = {"Loaded": "loaded", "Rejected": "rejected", "Skipped (already loaded)": "skipped"}
+POLL_SECONDS = 2  # how often the page looks whether a running refresh has finished
+# Session state: this session pressed Refresh now and its result is not yet shown.
+WATCHING = "refresh_watching"
+FINISHED = "refresh_finished"  # session state: the run that just finished, to report once
 
 
 def render(settings: Settings) -> None:
@@ -77,10 +81,12 @@ def refreshes(settings: Settings, version) -> None:
         )
     if st.session_state.pop("refresh_requested", None) is False:
         st.info("A refresh was already running, so pressing Refresh now started no other.")
+    finished = st.session_state.pop(FINISHED, None)
+    if finished is not None and not finished.failure:  # a failure is told above
+        st.success(finished_note(finished))
     running = actions.refresh_running(settings)
-    if running:
-        st.info(running_note(running))
-        st.button("Check again", key="refresh_check")
+    if running or st.session_state.get(WATCHING):
+        st.fragment(_progress, run_every=POLL_SECONDS)(settings)
     user = data.signed_in()
     if user is None or not user.may("refresh"):
         note("Refreshes run on their timetable. Administrators can also start one from this page.")
@@ -94,6 +100,8 @@ def refreshes(settings: Settings, version) -> None:
         with st.spinner("Starting the refresh..."):
             started = actions.start_refresh(settings, user)
         st.session_state["refresh_requested"] = started
+        if started:
+            st.session_state[WATCHING] = True
         st.rerun()
     history = data.query(version, "run_history")
     if history.empty:
@@ -118,6 +126,34 @@ def refreshes(settings: Settings, version) -> None:
             mime="text/markdown",
             key="download-summary",
         )
+
+
+def _progress(settings: Settings) -> None:
+    """Polled every POLL_SECONDS while a refresh runs (or one this session started has not been
+    reported): the running note; when the refresh has ended, the whole page again, with its result."""
+    running = actions.refresh_running(settings)
+    if running:
+        st.info(running_note(running), icon=":material/hourglass_top:")
+        note(
+            f"Looked at {dt.datetime.now(LONDON):%H:%M:%S}. This page looks again every "
+            f"{POLL_SECONDS} seconds and shows the result when the refresh ends."
+        )
+        return
+    st.session_state.pop(WATCHING, None)
+    st.session_state[FINISHED] = last_run(settings.dir("logs"))
+    st.rerun(scope="app")
+
+
+def finished_note(run: FinishedRun) -> str:
+    """'The refresh started 11:40 has finished: 1 file loaded, 2 rejected, 0 skipped (already loaded).'"""
+    started = f"{run.started_at.astimezone(LONDON):%H:%M on %a %d %b}"
+    if not (run.loaded or run.rejected or run.skipped):
+        return f"The refresh started {started} has finished: no file was waiting in the landing folder."
+    return (
+        f"The refresh started {started} has finished: {run.loaded} file{'s' * (run.loaded != 1)} "
+        f"loaded, {run.rejected} rejected, {run.skipped} skipped (already loaded). "
+        "The tables below show the new data."
+    )
 
 
 def running_note(running: RunningRefresh) -> str:

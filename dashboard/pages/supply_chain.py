@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, scope
+from dashboard import data, scope, urlstate
 from dashboard.charts import OKABE_ITO, fit_width
 from dashboard.glossary import term
 from dashboard.layout import begin, chart_with_table, csv_download, figure, note
@@ -16,6 +16,8 @@ from warehouse.settings import Settings
 
 HORIZON_MONTHS = 18  # as in warehouse/sql/106_recommissioning.sql
 ALL_CONTRACTS = "All contracts ending soon"
+# The page's own choices in the URL (beyond the filters): the region shown, the contract ending soon.
+URL_PARAMS = ("shown", "contract")
 
 
 def render(settings: Settings) -> None:
@@ -38,11 +40,13 @@ def render(settings: Settings) -> None:
         )
     else:
         names = list(dict.fromkeys(diversity.region_name))
-        region = (
-            names[0]
-            if len(names) == 1
-            else st.selectbox("Region shown", names, key="supply_chain_region")
-        )
+        if len(names) == 1:
+            region = names[0]
+        else:
+            urlstate.from_url("shown", "supply_chain_region", names, "a region")
+            urlstate.show_notices()
+            region = st.selectbox("Region shown", names, key="supply_chain_region")
+            urlstate.to_url("shown", None if region == names[0] else region)
         rows = diversity[diversity.region_name == region]
         st.markdown("\n".join(f"- {s}" for s in headlines(rows)))
         table = diversity_table(rows)
@@ -132,9 +136,14 @@ def horizon(version, params: dict, as_of, where: str) -> None:
     csv_download(table, "contracts-ending-soon.csv")
 
     st.subheader("Outreach list before re-commissioning")
+    urlstate.from_url(
+        "contract", "recommissioning_contract", list(contracts.contract_ref), "a contract"
+    )
+    urlstate.show_notices()
     pick = st.selectbox(
         "Contract", [ALL_CONTRACTS, *contracts.contract_ref], key="recommissioning_contract"
     )
+    urlstate.to_url("contract", None if pick == ALL_CONTRACTS else pick)
     shown = outreach if pick == ALL_CONTRACTS else outreach[outreach.contract_ref == pick]
     if shown.empty:
         st.success(

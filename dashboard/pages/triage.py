@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data, flagview
+from dashboard import data, flagview, urlstate
 from dashboard.glossary import term
 from dashboard.layout import csv_download, figure, note, start
 from dashboard.text import md
@@ -16,6 +16,8 @@ from warehouse.settings import Settings
 ANY = "All"
 SAVED = "triage_saved"  # session state: the confirmation to show after the page reruns
 FORM = "triage_form"  # session state: which empty response form to draw
+# The page's own choices in the URL: the contract the queue shows, the flag under review.
+URL_PARAMS = ("contract", "flag")
 
 
 def render(settings: Settings) -> None:
@@ -37,6 +39,9 @@ def render(settings: Settings) -> None:
         f"{settings.flag_response_days} working days (weekends and bank holidays not counted)."
     )
     if flags.empty:
+        for param, what in (("contract", "a contract with flags"), ("flag", "a flag")):
+            urlstate.from_url(param, f"triage_{param}", (), what)
+        urlstate.show_notices()
         st.info(
             "No flags have been raised on your contracts. When a provider raises one it appears here."
         )
@@ -71,12 +76,16 @@ def _filter(flags, titles):
         format_func=STATUSES.get,
         key="triage_status",
     )
+    flagged = sorted(set(flags.contract_ref))
+    urlstate.from_url("contract", "triage_contract", flagged, "a contract with flags")
+    urlstate.show_notices()
     contract = cols[1].selectbox(
         "Contract",
-        [ANY, *sorted(set(flags.contract_ref))],
+        [ANY, *flagged],
         format_func=lambda c: titles.get(c, c) if c != ANY else "All contracts",
         key="triage_contract",
     )
+    urlstate.to_url("contract", None if contract == ANY else contract)
     provider = cols[2].selectbox(
         "Provider",
         [ANY, *sorted(set(flags.provider_code))],
@@ -105,12 +114,16 @@ def _review(settings, version, user, flags, titles) -> None:
     saved = st.session_state.pop(SAVED, None)
     if saved:
         st.success(saved)
+    ids = {str(i): i for i in flags.flag_id}
+    urlstate.from_url("flag", "triage_flag", ids, "a flag", ids)
+    urlstate.show_notices()
     flag_id = st.selectbox(
         "Flag",
         list(flags.flag_id),
         format_func=lambda i: _label(flags, i, titles),
         key="triage_flag",
     )
+    urlstate.to_url("flag", None if flag_id == flags.flag_id.iloc[0] else str(flag_id))
     row = flags[flags.flag_id == flag_id].iloc[0]
     cols = st.columns(3)
     cols[0].metric("Provider's count", f"{int(row.provider_count):,}")

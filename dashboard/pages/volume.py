@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, flagview, scope
+from dashboard import data, flagview, scope, urlstate
 from dashboard.charts import OKABE_ITO, categorical
 from dashboard.layout import begin, chart_with_table, figure, note, percent
 from dashboard.text import md
@@ -22,6 +22,8 @@ GROUPS = {
     "Lead provider": "provider",
     "Contract": "contract",
 }
+# The page's own choices in the URL (beyond the filters): group by, the chosen contract, the drill-down.
+URL_PARAMS = ("group", "contract", "drill_region", "drill_contract")
 
 
 def render(settings: Settings) -> None:
@@ -43,6 +45,8 @@ def render(settings: Settings) -> None:
             strict=True,
         )
     )
+    urlstate.from_url("contract", "volume_contract", labels, "a contract")
+    urlstate.show_notices()
     contract = st.selectbox(
         "Contract",
         [ALL_CONTRACTS, *labels],
@@ -50,6 +54,7 @@ def render(settings: Settings) -> None:
         format_func=lambda c: labels.get(c, c),
     )
     one = None if contract == ALL_CONTRACTS else contract
+    urlstate.to_url("contract", one)
     chosen_params = {**params, "contract": one}
     provisional = pd.Timestamp(page.provisional_month)
     note(
@@ -116,7 +121,11 @@ def render(settings: Settings) -> None:
     )
 
     st.header("Gap by group")
+    in_url = {v: k for k, v in GROUPS.items()}
+    urlstate.from_url("group", "volume_group", in_url, "a grouping", in_url)
+    urlstate.show_notices()
     group_label = st.radio("Group by", list(GROUPS), horizontal=True, key="volume_group")
+    urlstate.to_url("group", None if group_label == "Region" else GROUPS[group_label])
     by_group = data.query(version, "volume_gap_by", **params, group=GROUPS[group_label])
     gap_table = group_table(by_group, group_label)
     chart_with_table(
@@ -183,12 +192,11 @@ def _drill_down(version, params: dict, by_region: pd.DataFrame, flags: pd.DataFr
         st.info("No region has contracts in scope.")
         return
     regions = dict(zip(by_region.group_key, by_region.group_name, strict=True))
-    region = st.selectbox(
-        "Region",
-        sorted(regions, key=regions.get),
-        key="volume_drill_region",
-        format_func=regions.get,
-    )
+    in_order = sorted(regions, key=regions.get)
+    urlstate.from_url("drill_region", "volume_drill_region", regions, "a region to drill into")
+    urlstate.show_notices()
+    region = st.selectbox("Region", in_order, key="volume_drill_region", format_func=regions.get)
+    urlstate.to_url("drill_region", None if region == in_order[0] else region)
     contracts = data.query(
         version, "volume_gap_by", **{**params, "region": region}, group="contract"
     )
@@ -196,11 +204,15 @@ def _drill_down(version, params: dict, by_region: pd.DataFrame, flags: pd.DataFr
     st.dataframe(table, hide_index=True, width="stretch")
     names = dict(zip(contracts.group_key, contracts.group_name, strict=True))
     if not names:
+        urlstate.to_url("drill_contract", None)
         st.info(f"No contract in scope in {md(regions[region])}.")
         return
+    urlstate.from_url("drill_contract", "volume_drill_contract", names, "a contract to drill into")
+    urlstate.show_notices()
     contract = st.selectbox(
         "Contract in this region", list(names), key="volume_drill_contract", format_func=names.get
     )
+    urlstate.to_url("drill_contract", None if contract == next(iter(names)) else contract)
     months = data.query(version, "volume_contract_months", contract=contract, since=params["since"])
     chosen = monthly_table(months)
     chosen["Disputed"] = flagview.disputed_labels(
@@ -240,6 +252,13 @@ def _timeliness(version, params: dict) -> None:
         "assessed are left out of the medians; recent months fill in as assessments happen."
     )
     table = timeliness_table(data.query(version, "volume_timeliness", **params))
+    if not (table.Arranged.sum() or table.Attended.sum()):
+        # An empty chart says nothing, and screen readers meet an unlabelled picture.
+        st.info(
+            "None of these referrals has an assessment arranged or attended in the data (the weekly "
+            "referral extract does not carry assessment dates), so there is no timeliness to show."
+        )
+        return
     chart_with_table(
         timeliness_lines(table),
         table,

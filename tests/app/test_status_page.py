@@ -41,7 +41,9 @@ def test_status_lists_loaded_rows_and_filters_files(small_warehouse, page):
 
 
 def test_refresh_now_loads_landing_files_in_another_process(tmp_path, page):
-    """The button starts a refresh in a separate process; the page shows the new version and its summary after."""
+    """The button starts a refresh in a separate process; the page says it is running, then what it
+    loaded, the new version and its summary."""
+    import re
     import shutil
     import time
 
@@ -62,12 +64,23 @@ def test_refresh_now_loads_landing_files_in_another_process(tmp_path, page):
     warehouse = Warehouse.from_settings(settings)
     from dashboard.actions import refresh_running
 
+    # The refresh holds its lock from before the page draws again until it has published: meanwhile
+    # the page says it is running (and looks again every 2 s, which AppTest does not time).
+    assert any(i.value.startswith("A refresh is running now") for i in at.info)
+    assert not any("has finished" in m.value for m in at.success)
     for _ in range(240):  # until the refresh has published and let go of the lock
         if warehouse.current().number == 2 and not refresh_running(settings):
             break
         time.sleep(0.25)
     assert warehouse.current().number == 2
     at.run()
+    # The refresh loaded more.csv; the first refresh's c.csv was loaded before, not waiting.
+    assert re.fullmatch(
+        r"The refresh started \d\d:\d\d on \w{3} \d\d \w{3} has finished: 1 file loaded, 0 rejected, "
+        r"0 skipped \(already loaded\)\. The tables below show the new data\.",
+        at.success[0].value,
+    ), [m.value for m in at.success]
+    assert not any(i.value.startswith("A refresh is running now") for i in at.info)
     assert at.table[0].value.loc["Contracts", "Rows"] == "2"
     assert "1 loaded" in at.expander[0].markdown[0].value
     assert not (settings.dir("landing") / "more.csv").exists()

@@ -112,6 +112,15 @@ def app_url(small_warehouse):
     proc.wait(timeout=20)
 
 
+@pytest.fixture(scope="session")
+def demo_url(demo_warehouse):
+    """The app on the demo warehouse, shared by every browser test that reads the demo."""
+    proc, url = start_app(demo_warehouse.data_dir)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
 def idle(page) -> None:
     """Wait until the script has finished its run and nothing is left greyed out as stale or as a
     placeholder (stale elements are drawn faded, which an accessibility scan reports as low contrast)."""

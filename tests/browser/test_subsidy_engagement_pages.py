@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, PHONE, open_page, screenshot, start_app
+from tests.browser.conftest import DESKTOP, PHONE, open_page, screenshot
 from tests.browser.test_pages import serious_violations
 from warehouse.connection import Warehouse
 
@@ -15,14 +15,6 @@ PAGES = {
     "subsidy": ("Subsidy signals", ["Contracts most at risk", "Unfunded demand"]),
     "engagement": ("Engagement coverage", ["Outreach list", "Forums held per quarter"]),
 }
-
-
-@pytest.fixture(scope="module")
-def demo_url(demo_warehouse):
-    proc, url = start_app(demo_warehouse.data_dir)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
 
 
 def metric(page, label: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, PHONE, open_page, screenshot, start_app
+from tests.browser.conftest import DESKTOP, PHONE, open_page, screenshot
 from tests.browser.test_pages import serious_violations
 from warehouse.connection import Warehouse
 
@@ -15,14 +15,6 @@ PAGES = {"overview": "Overview", "volume": "Volume versus forecast"}
 # "Page not found" (frame.py gives it url_path "overview" but default=True), so it is visited at "/".
 URLS = {"overview": "/", "volume": "/volume"}
 KEY_TEXT = {"overview": "Contracts needing attention", "volume": "Timeliness of first assessments"}
-
-
-@pytest.fixture(scope="session")
-def demo_url(demo_warehouse):
-    proc, url = start_app(demo_warehouse.data_dir)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
