@@ -45,8 +45,10 @@ run: setup
 demo: setup
 	$(BIN)/rpd demo
 
-# Ingest and page timings at 10k to 10M referral rows (not part of `make test`; CI does not run it).
-# QUICK=1: 10k to 1M only. Writes docs/benchmarks.md (full) or data/bench/benchmarks-quick.md.
+# Ingest and page timings at 10k to 10M referral rows, then first draws and filter changes in Chromium
+# against a bare Streamlit page (bench/browser.py; alone: `.venv/bin/python -m bench.browser`). Not part
+# of `make test`; CI does not run it. QUICK=1: 10k to 1M only. Writes docs/benchmarks.md (full) or
+# data/bench/benchmarks-quick.md.
 bench: setup
 	$(BIN)/python -m bench.run $(if $(QUICK),--quick)
 
