@@ -12,7 +12,8 @@ Debian's Chromium through Playwright, as tests/browser/ does.
 How a time is read, in the browser itself: a MutationObserver records every change of Streamlit's
 `data-test-script-state` with `performance.now()`, and a capture listener the time of the last
 pointerdown or keydown. A *change* lasts from the pointerdown on the option (or radio button) to the
-`notRunning` that follows the run it started. A *first draw* lasts from navigation start to the last
+`notRunning` that follows the run it started (a run so short that the page never showed it running ends
+at the last change to the page). A *first draw* lasts from navigation start to the last
 `notRunning` once the page's title is drawn and nothing is left stale, in a new browser session:
 *cold* is the first session after the server started (nothing cached, nothing imported), *warm* a
 second session on the same server. Every change picks a value not chosen before in that server, so
@@ -45,28 +46,35 @@ SECTION = "## In the browser"
 END = "<!-- end of the browser section (bench/browser.py) -->"
 
 WATCH = """
-window.__bench = {runs: [], input: null};
+window.__bench = {runs: [], input: null, drawn: null};
 new MutationObserver((changes) => {
   for (const c of changes) {
-    window.__bench.runs.push([c.target.getAttribute('data-test-script-state'), performance.now()]);
+    if (c.attributeName === 'data-test-script-state') {
+      window.__bench.runs.push([c.target.getAttribute('data-test-script-state'), performance.now()]);
+    } else {
+      window.__bench.drawn = performance.now();
+    }
   }
-}).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
+}).observe(document, {subtree: true, attributes: true, childList: true, characterData: true});
 for (const type of ['pointerdown', 'keydown']) {
   document.addEventListener(type, (e) => { window.__bench.input = e.timeStamp; }, true);
 }
 """
-# True once a run started after the last input has finished.
-DONE_AFTER_INPUT = """() => {
+# The time from the last input to the end of the run it started, or null while it runs. A run so short
+# that React never drew the "running" state (seen for reruns of ~25 ms) is taken to have ended at the
+# last change to the page, once nothing has changed for QUIET ms.
+QUIET = 2000
+AFTER_INPUT = f"""() => {{
   const b = window.__bench, t0 = b.input;
-  if (t0 === null) return false;
+  if (t0 === null) return null;
   const i = b.runs.findIndex(([s, t]) => s === 'running' && t >= t0);
-  return i >= 0 && b.runs.slice(i + 1).some(([s]) => s === 'notRunning');
-}"""
-ELAPSED_AFTER_INPUT = """() => {
-  const b = window.__bench, t0 = b.input;
-  const i = b.runs.findIndex(([s, t]) => s === 'running' && t >= t0);
-  return b.runs.slice(i + 1).find(([s]) => s === 'notRunning')[1] - t0;
-}"""
+  if (i >= 0) {{
+    const end = b.runs.slice(i + 1).find(([s]) => s === 'notRunning');
+    return end ? end[1] - t0 : null;
+  }}
+  const quiet = b.drawn !== null && b.drawn > t0 && performance.now() - b.drawn > {QUIET};
+  return quiet ? b.drawn - t0 : null;
+}}"""
 LAST_DONE = """() => {
   const done = window.__bench.runs.filter(([s]) => s === 'notRunning');
   return done.length ? done[done.length - 1][1] : performance.now();
@@ -183,8 +191,14 @@ def open_page(browser, url: str):
 
 def _timed(page, action) -> float:
     action()
-    page.wait_for_function(DONE_AFTER_INPUT, timeout=120_000)
-    seconds = page.evaluate(ELAPSED_AFTER_INPUT) / 1000
+    try:
+        page.wait_for_function(f"() => ({AFTER_INPUT})() !== null", timeout=60_000)
+    except Exception as error:
+        state = page.evaluate("JSON.stringify(window.__bench)")
+        raise RuntimeError(
+            f"no run finished after the input on {page.url}: {state[-600:]}"
+        ) from error
+    seconds = page.evaluate(AFTER_INPUT) / 1000
     _idle(page)
     return seconds
 
