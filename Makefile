@@ -35,18 +35,25 @@ db-deps:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
 	  else echo "postgresql missing: PostgreSQL flag tests will be skipped (install Debian's postgresql)"; fi; fi
 
-# Builds the demo warehouse if there is none, then starts the scheduler (rpd schedule) and the app
-# (port 8501 or $$STREAMLIT_SERVER_PORT) together; stopping one stops both.
+# Starts the app (port 8501 or $$STREAMLIT_SERVER_PORT) at once and, beside it, builds the demo
+# warehouse if there is none (the app says so meanwhile, and shows the data once it is published); then
+# starts the scheduler (rpd schedule). Stopping the app (Ctrl-C) stops the others; a failed demo build
+# stops the app.
 run: setup
-	$(BIN)/rpd demo --if-missing
-	$(BIN)/rpd schedule & sched=$$!; trap 'kill $$sched 2>/dev/null' EXIT; \
-	$(BIN)/streamlit run streamlit_app.py --server.headless=true --browser.gatherUsageStats=false
+	$(BIN)/rpd demo --if-missing & demo=$$!; \
+	$(BIN)/streamlit run streamlit_app.py --server.headless=true --browser.gatherUsageStats=false & app=$$!; \
+	trap 'kill $$demo $$app $$sched 2>/dev/null' EXIT; \
+	wait $$demo || exit 1; \
+	$(BIN)/rpd schedule & sched=$$!; \
+	wait $$app
 
 demo: setup
 	$(BIN)/rpd demo
 
-# Ingest and page timings at 10k to 10M referral rows (not part of `make test`; CI does not run it).
-# QUICK=1: 10k to 1M only. Writes docs/benchmarks.md (full) or data/bench/benchmarks-quick.md.
+# Ingest and page timings at 10k to 10M referral rows, then first draws and filter changes in Chromium
+# against a bare Streamlit page (bench/browser.py; alone: `.venv/bin/python -m bench.browser`). Not part
+# of `make test`; CI does not run it. QUICK=1: 10k to 1M only. Writes docs/benchmarks.md (full) or
+# data/bench/benchmarks-quick.md.
 bench: setup
 	$(BIN)/python -m bench.run $(if $(QUICK),--quick)
 

@@ -562,7 +562,10 @@ def report(rows: list[dict], prepared: dict[str, Prepared], mode: str, how: str)
             f"| {label} | {'–' if b_all is None else f'{b_all:.2f}'} | {'–' if b_last is None else f'{b_last:.2f}'}{flag} |"
         )
     lines += targets(sizes, median, prepared, rows)
-    return "\n".join(lines) + "\n"
+    from bench.browser import section
+
+    browser = section(rows)
+    return "\n".join([*lines, *([""] if browser else []), *browser]) + "\n"
 
 
 def stop_reason(rows: list[dict], size: str, what: str) -> str:
@@ -711,6 +714,11 @@ def main() -> None:
         "than load the region files one by one (slow the first time; cached)",
     )
     parser.add_argument(
+        "--no-browser",
+        action="store_true",
+        help="skip the timings in Chromium (bench/browser.py: first draws and filter changes)",
+    )
+    parser.add_argument(
         "--combine",
         nargs="+",
         type=Path,
@@ -786,6 +794,11 @@ def main() -> None:
             f"Run by `make bench{' QUICK=1' if args.quick else ''}` (`python -m bench.run "
             f"{' '.join(sys.argv[1:])}`) on {dt.date.today():%d %B %Y}, in {took:.0f} minutes."
         )
+        _write(out, mode, rows, prepared, how)
+    if not args.no_browser:
+        from bench.browser import measure as browser_timings
+
+        rows += browser_timings(args.page_repeats)
         _write(out, mode, rows, prepared, how)
     log(
         f"done in {(time.perf_counter() - started) / 60:.1f} minutes: {out / ('benchmarks.md' if mode == 'full' else 'benchmarks-quick.md')}"

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.glossary import term
-from warehouse.connection import Version
+from warehouse.connection import Version, Warehouse
 from warehouse.settings import LONDON, Settings
 
 if TYPE_CHECKING:
@@ -54,10 +54,28 @@ def start(title: str, settings: Settings) -> Version | None:
     urlstate.show_notices()  # what a link asked for and could not have, under the title
     version = data.current_version(settings)
     if version is None:
-        empty_state()
+        _waiting_for_data(settings)
         return None
     freshness_note(version)
     return version
+
+
+@st.fragment(run_every=2)
+def _waiting_for_data(settings: Settings) -> None:
+    """No data yet. While the first refresh runs (on a first `make run`, the demo build, which starts
+    beside the app), say so; every 2 s, look again, and draw the whole page once a version is published."""
+    from dashboard import data
+
+    if data.current_version(settings) is not None:
+        st.rerun(scope="app")
+    if Warehouse.from_settings(settings).running() is not None:
+        st.info(
+            "The data is being loaded now. On a first `make run` this is the demo data, checked and "
+            "loaded through the real ingest: about a minute. This page shows it as soon as it is ready; "
+            "there is no need to reload."
+        )
+    else:
+        empty_state()
 
 
 @dataclass(frozen=True)

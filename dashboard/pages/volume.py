@@ -124,6 +124,19 @@ def render(settings: Settings) -> None:
     in_url = {v: k for k, v in GROUPS.items()}
     urlstate.from_url("group", "volume_group", in_url, "a grouping", in_url)
     urlstate.show_notices()
+    _gap_by_group(version, params, f"{since:%b %Y} to {provisional:%b %Y}")
+
+    st.header("Drill down")
+    _drill_down(version, params, flags=flags)
+
+    st.header("Timeliness of first assessments")
+    _timeliness(version, chosen_params)
+
+
+# The two sections below change alone (their own choices, not the sidebar's): each is a fragment, so a
+# choice there reruns only that section, not the whole page (docs/benchmarks.md, "In the browser").
+@st.fragment
+def _gap_by_group(version, params: dict, period: str) -> None:
     group_label = st.radio("Group by", list(GROUPS), horizontal=True, key="volume_group")
     urlstate.to_url("group", None if group_label == "Region" else GROUPS[group_label])
     by_group = data.query(version, "volume_gap_by", **params, group=GROUPS[group_label])
@@ -132,19 +145,8 @@ def render(settings: Settings) -> None:
         gap_bars(gap_table, group_label),
         gap_table,
         f"volume-gap-by-{GROUPS[group_label]}.csv",
-        caption=f"Volume gap by {group_label.lower()}, {since:%b %Y} to {provisional:%b %Y}",
+        caption=f"Volume gap by {group_label.lower()}, {period}",
     )
-
-    st.header("Drill down")
-    _drill_down(
-        version,
-        params,
-        by_region=data.query(version, "volume_gap_by", **params, group="region"),
-        flags=flags,
-    )
-
-    st.header("Timeliness of first assessments")
-    _timeliness(version, chosen_params)
 
 
 def _trend(windows: pd.DataFrame, recent: pd.DataFrame) -> None:
@@ -187,7 +189,9 @@ def _trend(windows: pd.DataFrame, recent: pd.DataFrame) -> None:
     )
 
 
-def _drill_down(version, params: dict, by_region: pd.DataFrame, flags: pd.DataFrame) -> None:
+@st.fragment
+def _drill_down(version, params: dict, flags: pd.DataFrame) -> None:
+    by_region = data.query(version, "volume_gap_by", **params, group="region")
     if by_region.empty:
         st.info("No region has contracts in scope.")
         return

@@ -17,6 +17,22 @@ def test_empty_warehouse_explains_what_to_do(tmp_path, monkeypatch):
     assert "No data has been loaded yet" in at.info[0].value
 
 
+def test_first_load_under_way_is_announced(tmp_path, monkeypatch):
+    """While the first refresh runs (the demo build `make run` starts beside the app), the app says so
+    rather than telling the user to run `make run`, which they just did."""
+    from warehouse.connection import Warehouse
+
+    monkeypatch.setenv("RPD_DATA_DIR", str(tmp_path))
+    with Warehouse(tmp_path / "warehouse").refresh_lock(started_by=None):
+        at = AppTest.from_file(APP, default_timeout=30).run()
+    assert not at.exception
+    assert [i.value for i in at.info] == [
+        "The data is being loaded now. On a first `make run` this is the demo data, checked and "
+        "loaded through the real ingest: about a minute. This page shows it as soon as it is ready; "
+        "there is no need to reload."
+    ]
+
+
 def test_status_lists_loaded_rows_and_filters_files(small_warehouse, page):
     """The page shows each table's row count, and the outcome filter narrows the file list."""
     at = page("status", small_warehouse.data_dir)
