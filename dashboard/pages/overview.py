@@ -53,7 +53,8 @@ def render(settings: Settings) -> None:
     _headline(head, _previous_headline(version, params))
     st.header("Volume against forecast by region")
     regions = data.query(version, "overview_regions", **params)
-    table = region_table(regions)
+    mine = scope.visible_regions(version)
+    table = region_table(regions if mine is None else regions[regions.region_code.isin(mine)])
     chart_with_table(
         region_tiles(table),
         table,
@@ -236,7 +237,7 @@ def region_tiles(table: pd.DataFrame) -> alt.Chart:
     figure_text = base.mark_text(baseline="top", dy=6, fontSize=16, fontWeight="bold").encode(
         text="gap_text:N", color=text_colour, tooltip=tooltip
     )
-    return (tiles + name + figure_text).properties(height=330)
+    return (tiles + name + figure_text).properties(height=110 * frame.row.nunique())
 
 
 def attention_table(attention: pd.DataFrame) -> pd.DataFrame:

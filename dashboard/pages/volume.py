@@ -9,7 +9,15 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, flagview, scope
-from dashboard.charts import OKABE_ITO, categorical
+from dashboard.charts import (
+    OKABE_ITO,
+    bar_axis,
+    bar_height,
+    categorical,
+    fit_width,
+    value_labels,
+    wrap_label,
+)
 from dashboard.layout import begin, chart_with_table, figure, note, percent
 from dashboard.text import md
 from warehouse.settings import Settings
@@ -445,11 +453,12 @@ def gap_bars(table: pd.DataFrame, label: str) -> alt.Chart:
     frame = table.assign(
         Direction=table["Gap %"].map(
             lambda g: "Below forecast" if g < 0 else "At or above forecast"
-        )
+        ),
+        _label=table[label].map(wrap_label),
     )
     base = alt.Chart(frame).encode(
-        y=alt.Y(f"{label}:N", sort=list(frame[label]), title=None, axis=alt.Axis(labelLimit=260)),
-        x=alt.X("Gap %:Q", title="Gap % (received against forecast)"),
+        y=bar_axis("_label", list(frame._label)),
+        x=alt.X("Gap %:Q", title="Gap % (received against forecast)", scale=alt.Scale(padding=30)),
         tooltip=[
             alt.Tooltip(f"{label}:N"),
             alt.Tooltip("Gap %:Q", format="+.1f"),
@@ -466,11 +475,12 @@ def gap_bars(table: pd.DataFrame, label: str) -> alt.Chart:
                 range=[OKABE_ITO[0], OKABE_ITO[1]],
             ),
             title=None,
-            legend=alt.Legend(orient="top"),
+            legend=alt.Legend(orient="top", columns=1),
         )
     )
-    text = base.mark_text(align="left", dx=3).encode(text=alt.Text("Gap %:Q", format="+.0f"))
-    return (bars + text).properties(height=max(120, 24 * len(frame)))
+    return fit_width(bars + value_labels(base, "Gap %", "+.0f")).properties(
+        height=bar_height(frame[label])
+    )
 
 
 def gap_by_month(table: pd.DataFrame) -> alt.Chart:
