@@ -21,12 +21,12 @@ def fit_width(chart: alt.Chart) -> alt.Chart:
 
 
 # Bar labels (contract names with their reference, regions, providers) wrap onto lines of at most
-# LABEL_CHARS characters instead of being cut; LABEL_LIMIT (px) holds such a line of 11 px text (under
-# 7 px a character even in capitals), so Vega never shortens one with "…". Each bar gets LINE_HEIGHT
+# LABEL_CHARS characters instead of being cut; LABEL_LIMIT (px) holds such a line of 11 px text (at
+# most 0.65 em, about 7 px, a character even in capitals), so Vega never shortens one with "…". Each bar gets LINE_HEIGHT
 # per line of its longest label plus BAR_GAP: the chart grows with its bars, at any width.
 LABEL_CHARS = 28
 LABEL_FONT_SIZE = 11
-LABEL_LIMIT = 200
+LABEL_LIMIT = 210
 LINE_HEIGHT = 13
 BAR_GAP = 11
 

@@ -243,7 +243,7 @@ def region_tiles(table: pd.DataFrame) -> alt.Chart:
 def attention_table(attention: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "Contract": attention.intervention_title + " (" + attention.contract_ref + ")",
+            "Contract": attention.contract_label,
             "Region": attention.region_name,
             "Lot": attention.lot,
             "Lead provider": attention.lead_provider_name,

@@ -27,7 +27,7 @@ def render(settings: Settings) -> None:
     where = md(scope.describe(chosen, version))  # shown in Markdown
     if quarters.empty or not quarters.returns_in.sum():
         st.info(
-            f"No financial returns have been loaded for contracts in {where} in this period, so there is "
+            f"No financial returns have been loaded for the contracts in scope ({where}) in this period, so there is "
             "nothing to show yet. Providers send one per contract each quarter (the financial_returns file "
             "in docs/data-contracts.md). Try a longer period or a wider choice in the filters."
         )
@@ -65,12 +65,21 @@ def render(settings: Settings) -> None:
 
     st.header("Shortfall and other funding, quarter by quarter")
     table = _quarter_table(quarters)
-    chart_with_table(
-        quarterly_lines(table),
-        table,
-        "subsidy-by-quarter.csv",
-        caption="Shortfall and other funding used per quarter (£); hollow points are provisional",
-    )
+    if not (quarters.shortfall_gbp.fillna(0).any() or quarters.other_funding_gbp.fillna(0).any()):
+        st.info(
+            f"No financial return for contracts in scope ({where}) reports a shortfall or other funding "
+            f"in any quarter from {quarters.quarter.iloc[0]} to {quarters.quarter.iloc[-1]}: every "
+            "one says delivery was paid for by the contract, so there is no line to draw."
+        )
+        st.dataframe(table, hide_index=True, width="stretch")
+        csv_download(table, "subsidy-by-quarter.csv")
+    else:
+        chart_with_table(
+            quarterly_lines(table),
+            table,
+            "subsidy-by-quarter.csv",
+            caption="Shortfall and other funding used per quarter (£); hollow points are provisional",
+        )
     if quarters.is_provisional.any():
         late = quarters[quarters.is_provisional].iloc[-1]
         note(
@@ -82,7 +91,7 @@ def render(settings: Settings) -> None:
     risk = _risk_table(data.query(version, "subsidy_risk", **chosen.params()))
     if risk.empty:
         st.success(
-            f"No contract in {where} shows a shortfall, other funding or referrals above its cap."
+            f"No contract in scope ({where}) shows a shortfall, other funding or referrals above its cap."
         )
     else:
         note(
@@ -97,6 +106,7 @@ def render(settings: Settings) -> None:
             column_config={"Why": st.column_config.TextColumn(width="large")},
         )
         csv_download(risk, "subsidy-risk.csv")
+        st.markdown(reasons_list(risk))
     with st.expander("How the risk score is worked out"):
         st.markdown(
             "- 1 point for each of the last four quarters in which the contract was under-funded (up to 4)\n"
@@ -149,7 +159,7 @@ def render(settings: Settings) -> None:
     expect = data.query(version, "subsidy_expectations", **params)
     if expect.empty:
         st.info(
-            f"No financial return for contracts in {where} in this period answers whether the provider "
+            f"No financial return for the contracts in scope ({where}) in this period answers whether the provider "
             "expects to subsidise delivery in the next 12 months (the optional expect_subsidy_12m column)."
         )
     else:
@@ -166,7 +176,7 @@ def render(settings: Settings) -> None:
     demand = _demand_table(data.query(version, "subsidy_unfunded_demand", **params))
     if demand.empty:
         st.success(
-            f"No contract in {where} received more referrals than its volume cap in a contract year "
+            f"No contract in scope ({where}) received more referrals than its volume cap in a contract year "
             "overlapping this period."
         )
     else:
@@ -334,11 +344,21 @@ def _quarter_table(quarters: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def reasons_list(risk: pd.DataFrame) -> str:
+    """The risk table's reasons in full, one contract a line, in Markdown: a table cell cuts long
+    reasons off, a list wraps them at any width."""
+    lines = [
+        f"{rank}. **{md(contract)}**: {md(why)}"
+        for rank, contract, why in zip(risk["Rank"], risk["Contract"], risk["Why"], strict=True)
+    ]
+    return "**Why each contract is listed**\n\n" + "\n".join(lines)
+
+
 def _risk_table(risk: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Rank": range(1, len(risk) + 1),
-            "Contract": risk.contract_ref,
+            "Contract": risk.contract_label,
             "Score (0 to 10)": risk.risk_score,
             "Why": risk.reasons,
             "Lead provider": risk.lead_provider_name,

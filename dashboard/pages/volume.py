@@ -23,6 +23,11 @@ from dashboard.text import md
 from warehouse.settings import Settings
 
 ALL_CONTRACTS = "All contracts in scope"
+NO_ASSESSMENT_DATES = (
+    "No referral to these contracts has a date when a first assessment was arranged or attended in the "
+    "files loaded (the weekly extract some regions send has no assessment dates), so the time to first "
+    "assessment cannot be shown here."
+)
 GROUPS = {
     "Region": "region",
     "PCC area": "pcc",
@@ -44,13 +49,7 @@ def render(settings: Settings) -> None:
             "Choose another region, PCC area, lot or lead provider in the sidebar, or a longer period."
         )
         return
-    labels = dict(
-        zip(
-            contracts.contract_ref,
-            contracts.intervention_title + " (" + contracts.contract_ref + ")",
-            strict=True,
-        )
-    )
+    labels = dict(zip(contracts.contract_ref, contracts.contract_label, strict=True))
     contract = st.selectbox(
         "Contract",
         [ALL_CONTRACTS, *labels],
@@ -209,6 +208,9 @@ def _drill_down(version, params: dict, by_region: pd.DataFrame, flags: pd.DataFr
 
 def _timeliness(version, params: dict) -> None:
     total = data.query(version, "volume_timeliness_total", **params).iloc[0]
+    if pd.isna(total.median_days_to_arranged) and pd.isna(total.median_days_to_attended):
+        st.info(NO_ASSESSMENT_DATES)
+        return
     cols = st.columns(3)
     with cols[0]:
         figure(

@@ -181,7 +181,7 @@ QUERIES = {
         ORDER BY b.referrals_above_cap DESC, b.contract_ref, b.contract_year
     """,
     "subsidy_risk": f"""
-        SELECT r.contract_ref, c.lead_provider_name, c.lot, c.lead_provider_sector, r.risk_score, r.reasons,
+        SELECT r.contract_ref, c.contract_label, c.lead_provider_name, c.lot, c.lead_provider_sector, r.risk_score, r.reasons,
                r.shortfall_quarters, r.recent_returns, r.latest_return_quarter,
                r.latest_shortfall_gbp::DOUBLE AS latest_shortfall_gbp, r.latest_shortfall_pct,
                r.other_funding_gbp::DOUBLE AS other_funding_gbp, r.referrals_above_cap
