@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, scope
-from dashboard.charts import OKABE_ITO, categorical, fit_width
+from dashboard.charts import OKABE_ITO, bar_axis, bar_height, categorical, fit_width, wrap_label
 from dashboard.layout import begin, chart_with_table, csv_download, figure, note, percent, pounds
 from dashboard.text import md
 from warehouse.settings import Settings
@@ -412,7 +412,7 @@ def _expectation_table(expect: pd.DataFrame) -> pd.DataFrame:
 def _demand_table(demand: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "Contract year": demand.contract_ref + " year " + demand.contract_year.astype(str),
+            "Contract year": demand.contract_label + ", year " + demand.contract_year.astype(str),
             "Lead provider": demand.lead_provider_name,
             "Lot": demand.lot,
             "From": demand.year_start.dt.strftime("%d %b %Y"),
@@ -518,8 +518,9 @@ def state_bars(frame: pd.DataFrame, *, label: str) -> alt.Chart:
         ignore_index=True,
     )
     order = [s[0] for s in STATES]
+    long["_label"] = long[label].map(wrap_label)
     base = alt.Chart(long).encode(
-        y=alt.Y(f"{label}:N", title=None, axis=alt.Axis(labelLimit=260)),
+        y=bar_axis("_label", list(dict.fromkeys(long["_label"]))),
         yOffset=alt.YOffset("State:N", sort=order),
         x=alt.X(
             "Share (%):Q", title="Contracts in the state (%)", scale=alt.Scale(domain=[0, 100])
@@ -540,18 +541,21 @@ def state_bars(frame: pd.DataFrame, *, label: str) -> alt.Chart:
         )
     )
     text = base.mark_text(align="left", dx=3).encode(text="Label:N")
-    return fit_width(bars + text).properties(height=max(120, 3 * 22 * len(frame)))
+    return fit_width(bars + text).properties(
+        height=max(120, 3 * 22 * len(frame), bar_height(frame[label]))
+    )
 
 
 def demand_bars(frame: pd.DataFrame) -> alt.Chart:
     """Referrals above the cap per contract year, largest first; a year not yet finished is a hollow bar
     and its label says 'so far'."""
-    top = frame.assign(
+    top = frame.sort_values("Referrals above cap", ascending=False, kind="stable").assign(
         Label=frame["Referrals above cap"].astype(str)
-        + frame["Provisional"].map(lambda p: " so far" if p.startswith("yes") else "")
+        + frame["Provisional"].map(lambda p: " so far" if p.startswith("yes") else ""),
+        _label=frame["Contract year"].map(wrap_label),
     )
     base = alt.Chart(top).encode(
-        y=alt.Y("Contract year:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
+        y=bar_axis("_label", list(top["_label"])),
         x=alt.X("Referrals above cap:Q", title="Referrals above the cap"),
         tooltip=[
             alt.Tooltip("Contract year:N"),
@@ -567,4 +571,4 @@ def demand_bars(frame: pd.DataFrame) -> alt.Chart:
         )
     )
     text = base.mark_text(align="left", dx=3).encode(text="Label:N")
-    return fit_width(bars + text).properties(height=max(100, 24 * len(top)))
+    return fit_width(bars + text).properties(height=bar_height(top["Contract year"]))

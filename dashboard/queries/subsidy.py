@@ -174,7 +174,7 @@ QUERIES = {
     """,
     # Contract years that overlap the period with referrals above the volume cap.
     "subsidy_unfunded_demand": f"""
-        SELECT b.contract_ref, c.lead_provider_name, c.lot, b.contract_year, b.year_start, b.year_end,
+        SELECT b.contract_ref, c.contract_label, c.lead_provider_name, c.lot, b.contract_year, b.year_start, b.year_end,
                b.referrals_received, b.volume_cap, b.referrals_above_cap, b.is_provisional
         FROM mart_band_position b JOIN mart_contract c USING (contract_ref)
         WHERE b.referrals_above_cap > 0 AND b.year_end >= CAST($since AS DATE) AND {SCOPE_FILTER}
