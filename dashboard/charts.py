@@ -3,6 +3,8 @@ alone: series also differ by shape or dash (pages draw provisional periods hollo
 
 from __future__ import annotations
 
+import textwrap
+
 import altair as alt
 import pandas as pd
 
@@ -18,6 +20,59 @@ def fit_width(chart: alt.Chart) -> alt.Chart:
     return chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
 
 
+# Bar labels (contract names with their reference, regions, providers) wrap onto lines of at most
+# LABEL_CHARS characters instead of being cut; LABEL_LIMIT (px) holds such a line of 11 px text (at
+# most 0.65 em, about 7 px, a character even in capitals), so Vega never shortens one with "…". Each bar gets LINE_HEIGHT
+# per line of its longest label plus BAR_GAP: the chart grows with its bars, at any width.
+LABEL_CHARS = 28
+LABEL_FONT_SIZE = 11
+LABEL_LIMIT = 210
+LINE_HEIGHT = 13
+BAR_GAP = 11
+
+
+def wrap_label(text: str) -> str:
+    """A bar label on lines of at most LABEL_CHARS characters, joined by newlines."""
+    return "\n".join(textwrap.wrap(str(text), LABEL_CHARS, break_on_hyphens=False)) or str(text)
+
+
+def bar_step(labels) -> int:
+    """Height (px) of one bar's band: room for the lines of the longest wrapped label."""
+    lines = max((wrap_label(label).count("\n") + 1 for label in labels), default=1)
+    return lines * LINE_HEIGHT + BAR_GAP
+
+
+def bar_height(labels) -> int:
+    """Height (px) of a bar chart with one bar per label: grows with the number of bars."""
+    labels = list(labels)
+    return max(1, len(labels)) * bar_step(labels)
+
+
+def bar_axis(field: str, sort) -> alt.Y:
+    """The label axis of horizontal bars, on a column made by wrap_label: each label drawn in full,
+    line by line."""
+    return alt.Y(
+        f"{field}:N",
+        sort=sort,
+        title=None,
+        axis=alt.Axis(
+            labelLimit=LABEL_LIMIT,
+            labelFontSize=LABEL_FONT_SIZE,
+            labelExpr="split(datum.label, '\\n')",
+            labelLineHeight=LINE_HEIGHT,
+        ),
+    )
+
+
+def value_labels(base: alt.Chart, value: str, fmt: str) -> alt.Chart:
+    """Each bar's value in figures just beyond its end: right of a bar going right, left of one going
+    left, so the figure is never drawn over the bar."""
+    right = base.transform_filter(f"datum['{value}'] >= 0").mark_text(align="left", dx=3)
+    left = base.transform_filter(f"datum['{value}'] < 0").mark_text(align="right", dx=-3)
+    text = alt.Text(f"{value}:Q", format=fmt)
+    return right.encode(text=text) + left.encode(text=text)
+
+
 def categorical(field: str, title: str | None = None, domain: list | None = None) -> dict:
     """Colour, shape and dash encodings for one categorical field, so no series is told by colour alone."""
     scale = alt.Scale(range=OKABE_ITO, domain=domain) if domain else alt.Scale(range=OKABE_ITO)
@@ -31,9 +86,11 @@ def categorical(field: str, title: str | None = None, domain: list | None = None
 def ranked_bars(
     frame: pd.DataFrame, *, label: str, value: str, value_title: str, fmt: str = ",.0f"
 ) -> alt.Chart:
-    """Horizontal bars, largest first, each labelled with its value (readable without colour)."""
+    """Horizontal bars, largest first, each labelled with its value (readable without colour) and with
+    its whole name, wrapped; as tall as its bars need."""
+    frame = frame.sort_values(value, ascending=False).assign(_label=frame[label].map(wrap_label))
     base = alt.Chart(frame).encode(
-        y=alt.Y(f"{label}:N", sort="-x", title=None),
+        y=bar_axis("_label", list(frame._label)),
         x=alt.X(f"{value}:Q", title=value_title),
         tooltip=[
             alt.Tooltip(f"{label}:N"),
@@ -42,4 +99,4 @@ def ranked_bars(
     )
     bars = base.mark_bar(color=OKABE_ITO[0])
     text = base.mark_text(align="left", dx=3).encode(text=alt.Text(f"{value}:Q", format=fmt))
-    return (bars + text).properties(height=max(120, 24 * len(frame)))
+    return fit_width(bars + text).properties(height=bar_height(frame[label]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
     from dashboard.scope import Scope
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Characters a line of a chart's title may have: the 13 px bold title at a phone's 390 px width.
+TITLE_CHARS = 42
 
 
 def safe_csv(frame: pd.DataFrame) -> bytes:
@@ -144,13 +147,19 @@ def figure(
 def chart_with_table(
     chart: alt.Chart, frame: pd.DataFrame, file_name: str, *, caption: str
 ) -> None:
-    """Every chart comes with the table of exactly what it shows and a CSV download of that table."""
+    """Every chart comes with the table of exactly what it shows and a CSV download of that table. The
+    caption is the chart's title, wrapped so that a phone's width does not cut it off."""
     chart_tab, table_tab = st.tabs(["Chart", "Table"])
     with chart_tab:
-        st.altair_chart(chart.properties(title=caption), width="stretch")
+        st.altair_chart(chart.properties(title=title_lines(caption)), width="stretch")
     with table_tab:
         st.dataframe(frame, hide_index=True, width="stretch")
     csv_download(frame, file_name)
+
+
+def title_lines(caption: str) -> alt.TitleParams:
+    """A chart title on lines of at most TITLE_CHARS characters (Vega cuts a title wider than its chart)."""
+    return alt.TitleParams(textwrap.wrap(caption, TITLE_CHARS) or [caption], anchor="start")
 
 
 def pounds(value: float) -> str:

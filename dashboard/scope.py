@@ -10,7 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, urlstate
+from warehouse.access import User
 from warehouse.connection import Version
+from warehouse.refdata import region_code, region_names
 
 ALL = "All"
 # Session-state key and URL parameter of each filter.
@@ -74,8 +76,35 @@ WHAT = {
 
 
 def _from_url(name: str, allowed) -> None:
-    """On a new session, take a filter's value from the URL if it is one of the allowed values."""
+    """On a new session, take a filter's value from the URL if it is one of the allowed values (a region
+    by its name, as the URL shows it, or by its code); if not, a notice says so."""
+    if name == "region" and name in st.query_params:
+        asked = st.query_params[name]
+        code = region_code(asked) or asked
+        offered = [asked] if code in allowed else []
+        urlstate.from_url(name, KEYS[name], offered, WHAT[name], {asked: code})
+        return
     urlstate.from_url(name, KEYS[name], allowed, WHAT[name])
+
+
+def home(user: User | None) -> str:
+    """Everything the user may see, in their own terms: 'England and Wales' for the national team,
+    their region(s) for an RPD team ('North West'), 'your contracts' for a provider."""
+    if user is not None and user.role == "rpd" and user.regions:
+        names = region_names()
+        return " and ".join(names.get(code, f"region {code}") for code in user.regions)
+    if user is not None and user.role == "provider":
+        return "your contracts"
+    return "England and Wales"
+
+
+def _region_choices(user: User | None, regions: dict[str, str]) -> tuple[list[str], str]:
+    """The Region filter's options and the label of 'All': an RPD team of one region has only that one."""
+    if user is not None and user.role == "rpd" and len(regions) == 1:
+        return list(regions), ""
+    if user is not None and user.role == "provider":
+        return [ALL, *regions], "All regions of your contracts"
+    return [ALL, *regions], f"All of {home(user)}"
 
 
 def sidebar(version: Version) -> Scope:
@@ -84,13 +113,16 @@ def sidebar(version: Version) -> Scope:
     for name in ("region", "pcc", "lot", "provider"):
         _from_url(name, options[name])
     _from_url("months", [str(v) for v in PERIODS.values()])
+    region_choices, everywhere = _region_choices(data.signed_in(), options["region"])
+    if st.session_state.get(KEYS["region"], region_choices[0]) not in region_choices:
+        st.session_state[KEYS["region"]] = region_choices[0]
     with st.sidebar:
         st.header("Filters")
         region = st.selectbox(
             "Region",
-            [ALL, *options["region"]],
+            region_choices,
             key=KEYS["region"],
-            format_func=lambda c: options["region"].get(c, "All of England and Wales"),
+            format_func=lambda c: options["region"].get(c, everywhere),
         )
         in_region = [p for p, r in options["pcc_region"].items() if region in (ALL, r)]
         if st.session_state.get(KEYS["pcc"]) not in (None, ALL, *in_region):
@@ -131,15 +163,17 @@ def sidebar(version: Version) -> Scope:
         provider=None if provider == ALL else provider,
         months=int(months),
     )
-    _to_url(scope)
+    _to_url(scope, only_region=region_choices == [region])
     return scope
 
 
-def _to_url(scope: Scope) -> None:
-    """Mirror the filters in the URL (only those not at their default), so the address can be shared."""
+def _to_url(scope: Scope, only_region: bool = False) -> None:
+    """Mirror the filters in the URL (only those not at their default), so the address can be shared.
+    A region is shown by its name ('North West'); a user's only region is their default, left out."""
+    region = None if only_region or scope.region is None else region_names().get(scope.region)
     wanted = {
         k: v
-        for k, v in {**scope.params(), "months": str(scope.months)}.items()
+        for k, v in {**scope.params(), "region": region, "months": str(scope.months)}.items()
         if v is not None and not (k == "months" and v == "12")
     }
     for key in list(st.query_params):
@@ -151,9 +185,18 @@ def _to_url(scope: Scope) -> None:
 
 
 def describe(scope: Scope, version: Version) -> str:
-    """The scope in words, for titles and file names: 'North West, Women's Services'."""
+    """The scope in words, in the user's own terms, for titles and file names: 'North West, Women's
+    Services'; 'England and Wales' (national), their region(s) (RPD team) or 'your contracts' (provider)
+    when no region is chosen; 'your contracts in Wales' for a provider who chose Wales."""
     options = _options(version)
-    parts = [options["region"].get(scope.region or "", "England and Wales")]
+    user = data.signed_in()
+    region = options["region"].get(scope.region or "") or region_names().get(scope.region or "")
+    if region is None:
+        parts = [home(user)]
+    elif user is not None and user.role == "provider":
+        parts = [f"your contracts in {region}"]
+    else:
+        parts = [region]
     if scope.pcc:
         parts.append(options["pcc"].get(scope.pcc, scope.pcc))
     if scope.lot:
@@ -161,6 +204,15 @@ def describe(scope: Scope, version: Version) -> str:
     if scope.provider:
         parts.append(options["provider"].get(scope.provider, scope.provider))
     return ", ".join(parts)
+
+
+def visible_regions(version: Version) -> list[str] | None:
+    """The regions of the contracts the user may read (None: every region, for the national team), so a
+    map or list by region shows no region the user has nothing in."""
+    user = data.signed_in()
+    if user is None or user.sees_everything:
+        return None
+    return list(_options(version)["region"])
 
 
 def current() -> Scope:

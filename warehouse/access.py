@@ -20,6 +20,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from warehouse.refdata import region_names
+
 ROLES = {
     "national": "National commissioner",
     "rpd": "Regional Probation Director's team",
@@ -73,7 +75,8 @@ class User:
     def description(self) -> str:
         where = ""
         if self.role == "rpd":
-            where = f", region {', '.join(self.regions)}"
+            names = region_names()
+            where = f", {', '.join(names.get(code, f'region {code}') for code in self.regions)}"
         elif self.role == "provider":
             where = f", {', '.join(self.providers)}"
         return f"{self.name} ({ROLES[self.role]}{where})"

@@ -52,6 +52,25 @@ def reference_sets() -> dict[str, frozenset[str]]:
 
 
 @cache
+def region_names() -> dict[str, str]:
+    """Probation region code -> name ('B' -> 'North West'), in code order: the one mapping the app
+    uses to show a region, and (with region_code) to read one from a URL."""
+    return {r["nps_region_code"]: r["region_name"] for r in rows("nps_probation_regions")}
+
+
+def region_code(value: str | None) -> str | None:
+    """The region code a URL or user means by `value`: a region's name (any case, '+' or '-' for spaces)
+    or its code. None if it names no region."""
+    if not value:
+        return None
+    names = region_names()
+    if value in names:
+        return value
+    wanted = " ".join(value.replace("+", " ").replace("-", " ").split()).casefold()
+    return next((code for code, name in names.items() if name.casefold() == wanted), None)
+
+
+@cache
 def pcc_region() -> dict[str, str]:
     """PCC area code -> probation region code."""
     return {r["pcc_region_code"]: r["nps_region_code"] for r in rows("pcc_regions")}

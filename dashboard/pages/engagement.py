@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, scope
-from dashboard.charts import OKABE_ITO, fit_width, ranked_bars
+from dashboard.charts import OKABE_ITO, bar_axis, bar_height, fit_width, ranked_bars, wrap_label
 from dashboard.layout import begin, chart_with_table, csv_download, figure, note, percent
 from dashboard.text import md
 from warehouse.settings import Settings
@@ -185,15 +185,11 @@ def _trend_table(trend: pd.DataFrame) -> pd.DataFrame:
 def segment_bars(frame: pd.DataFrame) -> alt.Chart:
     """Coverage per kind of organisation, in a fixed order, each bar labelled 'n of m'."""
     shown = frame.assign(
-        Label=frame["Reached"].astype(str) + " of " + frame["Known organisations"].astype(str)
+        Label=frame["Reached"].astype(str) + " of " + frame["Known organisations"].astype(str),
+        _label=frame["Kind of organisation"].map(wrap_label),
     )
     base = alt.Chart(shown).encode(
-        y=alt.Y(
-            "Kind of organisation:N",
-            sort=list(frame["Kind of organisation"]),
-            title=None,
-            axis=alt.Axis(labelLimit=300),
-        ),
+        y=bar_axis("_label", list(shown["_label"])),
         x=alt.X("Coverage (%):Q", scale=alt.Scale(domain=[0, 100])),
         tooltip=[
             alt.Tooltip("Kind of organisation:N"),
@@ -203,7 +199,9 @@ def segment_bars(frame: pd.DataFrame) -> alt.Chart:
     )
     bars = base.mark_bar(color=OKABE_ITO[2])
     text = base.mark_text(align="left", dx=3).encode(text="Label:N")
-    return fit_width(bars + text).properties(height=max(120, 28 * len(frame)))
+    return fit_width(bars + text).properties(
+        height=max(120, bar_height(frame["Kind of organisation"]))
+    )
 
 
 def trend_line(frame: pd.DataFrame) -> alt.Chart:

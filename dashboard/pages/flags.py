@@ -49,13 +49,7 @@ def render(settings: Settings) -> None:
             "to flag. If you hold a contract, ask the RPD team to check the contract register."
         )
         return
-    titles = dict(
-        zip(
-            contracts.contract_ref,
-            contracts.intervention_title + " (" + contracts.contract_ref + ")",
-            strict=True,
-        )
-    )
+    titles = dict(zip(contracts.contract_ref, contracts.contract_label, strict=True))
     _raise(settings, version, user, contracts, titles)
     _mine(settings, version, user, titles)
 

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, scope
+from dashboard.charts import fit_width
 from dashboard.layout import begin, chart_with_table, csv_download, figure, note, percent, pounds
 from dashboard.text import md
 from warehouse.connection import Version
@@ -53,7 +54,8 @@ def render(settings: Settings) -> None:
     _headline(head, _previous_headline(version, params))
     st.header("Volume against forecast by region")
     regions = data.query(version, "overview_regions", **params)
-    table = region_table(regions)
+    mine = scope.visible_regions(version)
+    table = region_table(regions if mine is None else regions[regions.region_code.isin(mine)])
     chart_with_table(
         region_tiles(table),
         table,
@@ -234,13 +236,16 @@ def region_tiles(table: pd.DataFrame) -> alt.Chart:
     figure_text = base.mark_text(baseline="top", dy=6, fontSize=16, fontWeight="bold").encode(
         text="gap_text:N", color=text_colour, tooltip=tooltip
     )
-    return (tiles + name + figure_text).properties(height=330)
+    # Each row of tiles 110 px high (at least 160 px, to hold the legend): a user's one region is one tile.
+    return fit_width(tiles + name + figure_text).properties(
+        height=max(160, 110 * frame.row.nunique())
+    )
 
 
 def attention_table(attention: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "Contract": attention.intervention_title + " (" + attention.contract_ref + ")",
+            "Contract": attention.contract_label,
             "Region": attention.region_name,
             "Lot": attention.lot,
             "Lead provider": attention.lead_provider_name,

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, scope
-from dashboard.charts import OKABE_ITO, categorical, fit_width
+from dashboard.charts import OKABE_ITO, bar_axis, bar_height, categorical, fit_width, wrap_label
 from dashboard.layout import begin, chart_with_table, csv_download, figure, note, percent, pounds
 from dashboard.text import md
 from warehouse.settings import Settings
@@ -27,7 +27,7 @@ def render(settings: Settings) -> None:
     where = md(scope.describe(chosen, version))  # shown in Markdown
     if quarters.empty or not quarters.returns_in.sum():
         st.info(
-            f"No financial returns have been loaded for contracts in {where} in this period, so there is "
+            f"No financial returns have been loaded for the contracts in scope ({where}) in this period, so there is "
             "nothing to show yet. Providers send one per contract each quarter (the financial_returns file "
             "in docs/data-contracts.md). Try a longer period or a wider choice in the filters."
         )
@@ -65,12 +65,21 @@ def render(settings: Settings) -> None:
 
     st.header("Shortfall and other funding, quarter by quarter")
     table = _quarter_table(quarters)
-    chart_with_table(
-        quarterly_lines(table),
-        table,
-        "subsidy-by-quarter.csv",
-        caption="Shortfall and other funding used per quarter (£); hollow points are provisional",
-    )
+    if not (quarters.shortfall_gbp.fillna(0).any() or quarters.other_funding_gbp.fillna(0).any()):
+        st.info(
+            f"No financial return for contracts in scope ({where}) reports a shortfall or other funding "
+            f"in any quarter from {quarters.quarter.iloc[0]} to {quarters.quarter.iloc[-1]}: every "
+            "one says delivery was paid for by the contract, so there is no line to draw."
+        )
+        st.dataframe(table, hide_index=True, width="stretch")
+        csv_download(table, "subsidy-by-quarter.csv")
+    else:
+        chart_with_table(
+            quarterly_lines(table),
+            table,
+            "subsidy-by-quarter.csv",
+            caption="Shortfall and other funding used per quarter (£); hollow points are provisional",
+        )
     if quarters.is_provisional.any():
         late = quarters[quarters.is_provisional].iloc[-1]
         note(
@@ -82,7 +91,7 @@ def render(settings: Settings) -> None:
     risk = _risk_table(data.query(version, "subsidy_risk", **chosen.params()))
     if risk.empty:
         st.success(
-            f"No contract in {where} shows a shortfall, other funding or referrals above its cap."
+            f"No contract in scope ({where}) shows a shortfall, other funding or referrals above its cap."
         )
     else:
         note(
@@ -97,6 +106,7 @@ def render(settings: Settings) -> None:
             column_config={"Why": st.column_config.TextColumn(width="large")},
         )
         csv_download(risk, "subsidy-risk.csv")
+        st.markdown(reasons_list(risk))
     with st.expander("How the risk score is worked out"):
         st.markdown(
             "- 1 point for each of the last four quarters in which the contract was under-funded (up to 4)\n"
@@ -149,7 +159,7 @@ def render(settings: Settings) -> None:
     expect = data.query(version, "subsidy_expectations", **params)
     if expect.empty:
         st.info(
-            f"No financial return for contracts in {where} in this period answers whether the provider "
+            f"No financial return for the contracts in scope ({where}) in this period answers whether the provider "
             "expects to subsidise delivery in the next 12 months (the optional expect_subsidy_12m column)."
         )
     else:
@@ -166,7 +176,7 @@ def render(settings: Settings) -> None:
     demand = _demand_table(data.query(version, "subsidy_unfunded_demand", **params))
     if demand.empty:
         st.success(
-            f"No contract in {where} received more referrals than its volume cap in a contract year "
+            f"No contract in scope ({where}) received more referrals than its volume cap in a contract year "
             "overlapping this period."
         )
     else:
@@ -334,11 +344,21 @@ def _quarter_table(quarters: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def reasons_list(risk: pd.DataFrame) -> str:
+    """The risk table's reasons in full, one contract a line, in Markdown: a table cell cuts long
+    reasons off, a list wraps them at any width."""
+    lines = [
+        f"{rank}. **{md(contract)}**: {md(why)}"
+        for rank, contract, why in zip(risk["Rank"], risk["Contract"], risk["Why"], strict=True)
+    ]
+    return "**Why each contract is listed**\n\n" + "\n".join(lines)
+
+
 def _risk_table(risk: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Rank": range(1, len(risk) + 1),
-            "Contract": risk.contract_ref,
+            "Contract": risk.contract_label,
             "Score (0 to 10)": risk.risk_score,
             "Why": risk.reasons,
             "Lead provider": risk.lead_provider_name,
@@ -392,7 +412,7 @@ def _expectation_table(expect: pd.DataFrame) -> pd.DataFrame:
 def _demand_table(demand: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "Contract year": demand.contract_ref + " year " + demand.contract_year.astype(str),
+            "Contract year": demand.contract_label + ", year " + demand.contract_year.astype(str),
             "Lead provider": demand.lead_provider_name,
             "Lot": demand.lot,
             "From": demand.year_start.dt.strftime("%d %b %Y"),
@@ -498,8 +518,9 @@ def state_bars(frame: pd.DataFrame, *, label: str) -> alt.Chart:
         ignore_index=True,
     )
     order = [s[0] for s in STATES]
+    long["_label"] = long[label].map(wrap_label)
     base = alt.Chart(long).encode(
-        y=alt.Y(f"{label}:N", title=None, axis=alt.Axis(labelLimit=260)),
+        y=bar_axis("_label", list(dict.fromkeys(long["_label"]))),
         yOffset=alt.YOffset("State:N", sort=order),
         x=alt.X(
             "Share (%):Q", title="Contracts in the state (%)", scale=alt.Scale(domain=[0, 100])
@@ -520,18 +541,21 @@ def state_bars(frame: pd.DataFrame, *, label: str) -> alt.Chart:
         )
     )
     text = base.mark_text(align="left", dx=3).encode(text="Label:N")
-    return fit_width(bars + text).properties(height=max(120, 3 * 22 * len(frame)))
+    return fit_width(bars + text).properties(
+        height=max(120, 3 * 22 * len(frame), bar_height(frame[label]))
+    )
 
 
 def demand_bars(frame: pd.DataFrame) -> alt.Chart:
     """Referrals above the cap per contract year, largest first; a year not yet finished is a hollow bar
     and its label says 'so far'."""
-    top = frame.assign(
+    top = frame.sort_values("Referrals above cap", ascending=False, kind="stable").assign(
         Label=frame["Referrals above cap"].astype(str)
-        + frame["Provisional"].map(lambda p: " so far" if p.startswith("yes") else "")
+        + frame["Provisional"].map(lambda p: " so far" if p.startswith("yes") else ""),
+        _label=frame["Contract year"].map(wrap_label),
     )
     base = alt.Chart(top).encode(
-        y=alt.Y("Contract year:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
+        y=bar_axis("_label", list(top["_label"])),
         x=alt.X("Referrals above cap:Q", title="Referrals above the cap"),
         tooltip=[
             alt.Tooltip("Contract year:N"),
@@ -547,4 +571,4 @@ def demand_bars(frame: pd.DataFrame) -> alt.Chart:
         )
     )
     text = base.mark_text(align="left", dx=3).encode(text="Label:N")
-    return fit_width(bars + text).properties(height=max(100, 24 * len(top)))
+    return fit_width(bars + text).properties(height=bar_height(top["Contract year"]))

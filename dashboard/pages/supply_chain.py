@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, scope, urlstate
-from dashboard.charts import OKABE_ITO, fit_width
+from dashboard.charts import OKABE_ITO, bar_axis, bar_height, fit_width, wrap_label
 from dashboard.glossary import term
 from dashboard.layout import begin, chart_with_table, csv_download, figure, note
 from warehouse.settings import Settings
@@ -277,8 +277,9 @@ def share_bars(table: pd.DataFrame) -> alt.Chart:
         + " "
         + long["Share"].map(lambda v: "–" if pd.isna(v) else f"{v:.0f}%")
     )
+    long["_label"] = long["Kind of organisation"].map(wrap_label)
     base = alt.Chart(long).encode(
-        y=alt.Y("Kind of organisation:N", sort=kinds, title=None, axis=alt.Axis(labelLimit=300)),
+        y=bar_axis("_label", [wrap_label(k) for k in kinds]),
         yOffset=alt.YOffset("Measure:N", sort=SERIES),
         x=alt.X("Share:Q", title="Share (%)", scale=alt.Scale(domain=[0, 115])),
         tooltip=[
@@ -296,4 +297,4 @@ def share_bars(table: pd.DataFrame) -> alt.Chart:
         )
     )
     text = base.mark_text(align="left", dx=3).encode(text="Label:N")
-    return fit_width(bars + text).properties(height=max(160, 40 * len(kinds)))
+    return fit_width(bars + text).properties(height=max(160, 40 * len(kinds), bar_height(kinds)))

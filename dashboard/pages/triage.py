@@ -27,13 +27,7 @@ def render(settings: Settings) -> None:
     user = data.signed_in()
     flags = flagview.visible(settings, version, user)
     contracts = data.query(version, "flag_contracts")
-    titles = dict(
-        zip(
-            contracts.contract_ref,
-            contracts.intervention_title + " (" + contracts.contract_ref + ")",
-            strict=True,
-        )
-    )
+    titles = dict(zip(contracts.contract_ref, contracts.contract_label, strict=True))
     st.write(
         "Flags raised by providers on the contracts you oversee. Each needs a response within "
         f"{settings.flag_response_days} working days (weekends and bank holidays not counted)."

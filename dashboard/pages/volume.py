@@ -9,12 +9,25 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, flagview, scope, urlstate
-from dashboard.charts import OKABE_ITO, categorical
+from dashboard.charts import (
+    OKABE_ITO,
+    bar_axis,
+    bar_height,
+    categorical,
+    fit_width,
+    value_labels,
+    wrap_label,
+)
 from dashboard.layout import begin, chart_with_table, figure, note, percent
 from dashboard.text import md
 from warehouse.settings import Settings
 
 ALL_CONTRACTS = "All contracts in scope"
+NO_ASSESSMENT_DATES = (
+    "No referral to these contracts has a date when a first assessment was arranged or attended in the "
+    "files loaded (the weekly extract some regions send has no assessment dates), so the time to first "
+    "assessment cannot be shown here."
+)
 GROUPS = {
     "Region": "region",
     "PCC area": "pcc",
@@ -38,13 +51,7 @@ def render(settings: Settings) -> None:
             "Choose another region, PCC area, lot or lead provider in the sidebar, or a longer period."
         )
         return
-    labels = dict(
-        zip(
-            contracts.contract_ref,
-            contracts.intervention_title + " (" + contracts.contract_ref + ")",
-            strict=True,
-        )
-    )
+    labels = dict(zip(contracts.contract_ref, contracts.contract_label, strict=True))
     urlstate.from_url("contract", "volume_contract", labels, "a contract")
     urlstate.show_notices()
     contract = st.selectbox(
@@ -232,6 +239,9 @@ def _drill_down(version, params: dict, flags: pd.DataFrame) -> None:
 
 def _timeliness(version, params: dict) -> None:
     total = data.query(version, "volume_timeliness_total", **params).iloc[0]
+    if pd.isna(total.median_days_to_arranged) and pd.isna(total.median_days_to_attended):
+        st.info(NO_ASSESSMENT_DATES)
+        return
     cols = st.columns(3)
     with cols[0]:
         figure(
@@ -481,11 +491,12 @@ def gap_bars(table: pd.DataFrame, label: str) -> alt.Chart:
     frame = table.assign(
         Direction=table["Gap %"].map(
             lambda g: "Below forecast" if g < 0 else "At or above forecast"
-        )
+        ),
+        _label=table[label].map(wrap_label),
     )
     base = alt.Chart(frame).encode(
-        y=alt.Y(f"{label}:N", sort=list(frame[label]), title=None, axis=alt.Axis(labelLimit=260)),
-        x=alt.X("Gap %:Q", title="Gap % (received against forecast)"),
+        y=bar_axis("_label", list(frame._label)),
+        x=alt.X("Gap %:Q", title="Gap % (received against forecast)", scale=alt.Scale(padding=30)),
         tooltip=[
             alt.Tooltip(f"{label}:N"),
             alt.Tooltip("Gap %:Q", format="+.1f"),
@@ -502,11 +513,12 @@ def gap_bars(table: pd.DataFrame, label: str) -> alt.Chart:
                 range=[OKABE_ITO[0], OKABE_ITO[1]],
             ),
             title=None,
-            legend=alt.Legend(orient="top"),
+            legend=alt.Legend(orient="top", columns=1),
         )
     )
-    text = base.mark_text(align="left", dx=3).encode(text=alt.Text("Gap %:Q", format="+.0f"))
-    return (bars + text).properties(height=max(120, 24 * len(frame)))
+    return fit_width(bars + value_labels(base, "Gap %", "+.0f")).properties(
+        height=bar_height(frame[label])
+    )
 
 
 def gap_by_month(table: pd.DataFrame) -> alt.Chart:

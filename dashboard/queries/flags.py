@@ -9,9 +9,9 @@ from dashboard.queries import ALLOWED
 
 QUERIES = {
     "flag_contracts": f"""
-        SELECT c.contract_ref, c.intervention_title, c.region_code, r.region_name,
+        SELECT c.contract_ref, c.intervention_title, c.contract_label, c.region_code, c.region_name,
                c.lead_provider_code, c.lead_provider_name, c.start_date
-        FROM core_contract c JOIN ref_region r USING (region_code)
+        FROM mart_contract c
         WHERE {ALLOWED.format(col="c.contract_ref")}
         ORDER BY c.intervention_title, c.contract_ref
     """,

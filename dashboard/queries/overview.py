@@ -60,7 +60,7 @@ QUERIES = {
     # Every contract in scope with at least one reason, highest score first.
     "overview_attention": f"""
         WITH c AS ({IN_SCOPE})
-        SELECT t.contract_ref, c.intervention_title, c.region_name, c.lot, c.lead_provider_name,
+        SELECT t.contract_ref, c.intervention_title, c.contract_label, c.region_name, c.lot, c.lead_provider_name,
                t.score, t.reasons, t.volume_points, t.subsidy_points, t.cap_points
         FROM mart_contract_attention t JOIN c USING (contract_ref)
         WHERE t.score > 0

@@ -174,14 +174,14 @@ QUERIES = {
     """,
     # Contract years that overlap the period with referrals above the volume cap.
     "subsidy_unfunded_demand": f"""
-        SELECT b.contract_ref, c.lead_provider_name, c.lot, b.contract_year, b.year_start, b.year_end,
+        SELECT b.contract_ref, c.contract_label, c.lead_provider_name, c.lot, b.contract_year, b.year_start, b.year_end,
                b.referrals_received, b.volume_cap, b.referrals_above_cap, b.is_provisional
         FROM mart_band_position b JOIN mart_contract c USING (contract_ref)
         WHERE b.referrals_above_cap > 0 AND b.year_end >= CAST($since AS DATE) AND {SCOPE_FILTER}
         ORDER BY b.referrals_above_cap DESC, b.contract_ref, b.contract_year
     """,
     "subsidy_risk": f"""
-        SELECT r.contract_ref, c.lead_provider_name, c.lot, c.lead_provider_sector, r.risk_score, r.reasons,
+        SELECT r.contract_ref, c.contract_label, c.lead_provider_name, c.lot, c.lead_provider_sector, r.risk_score, r.reasons,
                r.shortfall_quarters, r.recent_returns, r.latest_return_quarter,
                r.latest_shortfall_gbp::DOUBLE AS latest_shortfall_gbp, r.latest_shortfall_pct,
                r.other_funding_gbp::DOUBLE AS other_funding_gbp, r.referrals_above_cap

@@ -34,7 +34,7 @@ _MONTHLY = f"""
 
 QUERIES = {
     "volume_contracts": f"""
-        SELECT contract_ref, intervention_title, region_name, lot, lead_provider_name
+        SELECT contract_ref, intervention_title, contract_label, region_name, lot, lead_provider_name
         FROM ({IN_SCOPE}) c ORDER BY region_name, intervention_title, contract_ref
     """,
     "volume_monthly": _MONTHLY
@@ -97,7 +97,7 @@ QUERIES = {
                                WHEN 'pcc' THEN coalesce(pcc.pcc_names, 'Whole region: ' || c.region_name)
                                WHEN 'lot' THEN c.lot
                                WHEN 'provider' THEN c.lead_provider_name
-                               WHEN 'contract' THEN c.intervention_title || ' (' || c.contract_ref || ')' END
+                               WHEN 'contract' THEN c.contract_label END
                        AS group_name
             FROM c LEFT JOIN pcc USING (contract_ref)
         )

@@ -116,7 +116,7 @@ def test_region_filter_changes_the_figures(demo_warehouse, page, warehouse_sql):
     risk = table(at, "Score (0 to 10)")
     assert set(risk["Contract"]) <= {
         r[0]
-        for r in warehouse_sql("SELECT contract_ref FROM core_contract WHERE region_code = 'D'")
+        for r in warehouse_sql("SELECT contract_label FROM mart_contract WHERE region_code = 'D'")
     }
 
 

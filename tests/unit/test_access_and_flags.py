@@ -212,3 +212,37 @@ def test_triage_queue_filters():
     assert list(queue(flags, ["open", "under_review"], None, None, 3).flag_id) == [1, 2]
     assert list(queue(flags, ["open", "resolved"], "B", None, 0).flag_id) == [3, 4]
     assert list(queue(flags, ["open", "under_review", "resolved"], None, "Q", 0).flag_id) == [2]
+
+
+def test_flag_queue_puts_what_a_reviewer_acts_on_first():
+    """Status, Respond by and Overdue come right after the flag and its contract (named, then its
+    reference), so they are on screen at 1400 px without scrolling sideways."""
+    import pandas as pd
+
+    from dashboard.flagview import flag_table
+
+    flags = pd.DataFrame(
+        {
+            "flag_id": [7],
+            "contract_ref": ["PRJ_5556"],
+            "month": [pd.Timestamp("2026-10-01")],
+            "provider_code": ["P"],
+            "category": ["missing"],
+            "provider_count": [12],
+            "warehouse_count": [10],
+            "raised_at": [pd.Timestamp("2026-11-02 09:30")],
+            "respond_by": [pd.Timestamp("2026-11-16")],
+            "status": ["open"],
+            "overdue": [True],
+            "latest_response": [None],
+        }
+    )
+    table = flag_table(flags, {"PRJ_5556": "Accommodation in Custody (PRJ_5556)"})
+    assert list(table.columns[:5]) == ["Flag", "Contract", "Status", "Respond by", "Overdue"]
+    assert table.iloc[0, :5].tolist() == [
+        7,
+        "Accommodation in Custody (PRJ_5556)",
+        "Open",
+        "16 Nov 2026",
+        "Overdue",
+    ]

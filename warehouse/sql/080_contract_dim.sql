@@ -1,7 +1,9 @@
--- One row per contract with everything pages filter and group by: region, PCC areas, lot, provider, sector.
+-- One row per contract with everything pages filter and group by: region, PCC areas, lot, provider, sector,
+-- and the one label every page lists a contract by: its name, then its reference in brackets.
 CREATE OR REPLACE VIEW mart_contract AS
 SELECT c.contract_ref,
        c.intervention_title,
+       c.intervention_title || ' (' || c.contract_ref || ')' AS contract_label,
        c.contract_type_code,
        t.contract_type_name,
        t.lot,
