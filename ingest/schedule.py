@@ -20,7 +20,9 @@ import signal
 import time
 from dataclasses import dataclass
 
+from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import STATE_STOPPED
 from apscheduler.triggers.cron import CronTrigger
 
 from ingest.pipeline import RefreshFailed, refresh
@@ -117,8 +119,23 @@ def run_job(settings: Settings, job: Job) -> None:
     )
 
 
+class Scheduler(BackgroundScheduler):
+    """APScheduler's BackgroundScheduler, stopping quietly at any moment. shutdown() marks the scheduler
+    stopped before it takes its job-store lock, and remove_job() of a stopped scheduler looks only at
+    jobs not yet started; so a one-off job (a catch-up) that the scheduler's thread removes just after
+    handing it out, as a signal stops us, raised JobLookupError there: a traceback at exit. Once
+    stopped, every job is gone with the process anyway."""
+
+    def remove_job(self, job_id: str, jobstore: str | None = None) -> None:
+        try:
+            super().remove_job(job_id, jobstore)
+        except JobLookupError:
+            if self.state != STATE_STOPPED:
+                raise
+
+
 def build(settings: Settings, scheduler: BackgroundScheduler | None = None) -> BackgroundScheduler:
-    scheduler = scheduler or BackgroundScheduler(timezone=LONDON)
+    scheduler = scheduler or Scheduler(timezone=LONDON)
     for job in jobs(settings):
         scheduler.add_job(
             run_job,
@@ -166,6 +183,4 @@ def serve(
     while not stopping:
         time.sleep(0.5)
     log.info("stopping (signal %s): a refresh in progress is allowed to finish", stopping[0])
-    # wait=True: the scheduler's thread is joined and a running refresh finishes before we return, so
-    # the interpreter never shuts down under a thread still handing out jobs (a traceback at exit).
-    scheduler.shutdown(wait=True)
+    scheduler.shutdown(wait=True)  # joins the scheduler's thread; a running refresh finishes first

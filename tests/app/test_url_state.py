@@ -86,7 +86,8 @@ def test_a_link_to_another_regions_contract_says_it_is_not_shown(volume):
         {"region": "D", "contract": "WA_ACC", "drill_region": "D"}, user="demo-rpd-north-west"
     )
     assert not at.exception
-    assert at.sidebar.selectbox(key="f_region").value == "All"
+    # a one-region RPD team's Region filter offers only their own region, North West (B)
+    assert at.sidebar.selectbox(key="f_region").value == "B"
     assert at.selectbox(key="volume_contract").value == "All contracts in scope"
     assert at.selectbox(key="volume_drill_region").value == "B"
     infos = _infos(at)

@@ -269,11 +269,13 @@ def test_split_by_lot_and_sector(con):
 def test_unfunded_demand_and_risk_list_follow_the_scope(con):
     """W's 14 referrals this contract year are 4 above its cap of 10; the risk list in Wales is empty."""
     demand = page_query(con, "subsidy_unfunded_demand", **EVERYWHERE, since=dt.date(2025, 12, 1))
-    assert [(r[0], r[3], r[6], r[7], r[8], r[9]) for r in demand] == [
+    # columns: contract_ref, contract_label, provider, lot, contract_year, start, end, received, cap, above, provisional
+    assert [(r[0], r[4], r[7], r[8], r[9], r[10]) for r in demand] == [
         ("PRJ_000W", 2, 14, 10, 4, True)
     ]
     risk = page_query(con, "subsidy_risk", **EVERYWHERE)
-    assert [(r[0], r[4]) for r in risk] == [("PRJ_000W", 9), ("PRJ_000A", 1)]
+    # columns: contract_ref, contract_label, provider, lot, sector, risk_score, ...
+    assert [(r[0], r[5]) for r in risk] == [("PRJ_000W", 9), ("PRJ_000A", 1)]
     assert page_query(con, "subsidy_risk", **EVERYWHERE | {"region": "D"}) == []
 
 
