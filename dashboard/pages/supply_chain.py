@@ -281,7 +281,13 @@ def share_bars(table: pd.DataFrame) -> alt.Chart:
     base = alt.Chart(long).encode(
         y=bar_axis("_label", [wrap_label(k) for k in kinds]),
         yOffset=alt.YOffset("Measure:N", sort=SERIES),
-        x=alt.X("Share:Q", title="Share (%)", scale=alt.Scale(domain=[0, 115])),
+        # room past 100 for the value labels, but no tick past 100: a share never exceeds it
+        x=alt.X(
+            "Share:Q",
+            title="Share (%)",
+            scale=alt.Scale(domain=[0, 115]),
+            axis=alt.Axis(values=list(range(0, 101, 10))),
+        ),
         tooltip=[
             alt.Tooltip("Kind of organisation:N"),
             alt.Tooltip("Measure:N"),
