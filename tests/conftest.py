@@ -37,6 +37,21 @@ def make_settings(data_dir: Path, **env) -> Settings:
     )
 
 
+def loaded_warehouse(data_dir: Path, folder: Path):
+    """Refresh a new warehouse in data_dir from every file in folder, insist each one loaded (else the
+    rejections' messages), and yield a connection to the result: the tail of the measure fixtures."""
+    from ingest.pipeline import refresh
+
+    settings = make_settings(data_dir)
+    report = refresh(settings, [folder])
+    assert all(f.outcome == "loaded" for f in report.files), "\n".join(
+        f.message for f in report.files
+    )
+    connection = Warehouse.from_settings(settings).connect()
+    yield connection
+    connection.close()
+
+
 @pytest.fixture
 def settings(tmp_path) -> Settings:
     return make_settings(tmp_path / "data")

@@ -8,10 +8,8 @@ import datetime as dt
 import pytest
 
 from dashboard.queries import all_queries
-from ingest.pipeline import refresh
 from tests import builders as b
-from tests.conftest import make_settings
-from warehouse.connection import Warehouse
+from tests.conftest import loaded_warehouse
 
 # As the national commissioner: every contract ($allowed) and region ($regions); access is tested
 # in test_access_queries.py.
@@ -167,14 +165,7 @@ def con(tmp_path_factory):
             b.attendance(meeting_id="B-2026-09", org_id="CH0000004"),
         ],
     )
-    settings = make_settings(root / "data")
-    report = refresh(settings, [folder])
-    assert all(f.outcome == "loaded" for f in report.files), "\n".join(
-        f.message for f in report.files
-    )
-    connection = Warehouse.from_settings(settings).connect()
-    yield connection
-    connection.close()
+    yield from loaded_warehouse(root / "data", folder)
 
 
 def page_query(con, name: str, **params) -> list[tuple]:

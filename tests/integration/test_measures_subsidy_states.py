@@ -10,7 +10,7 @@ import pytest
 
 from ingest.pipeline import refresh
 from tests import builders as b
-from tests.conftest import make_settings
+from tests.conftest import loaded_warehouse, make_settings
 from tests.integration.test_measures_subsidy_engagement import EVERYWHERE, page_query
 from warehouse.connection import Warehouse
 
@@ -151,14 +151,7 @@ def con(tmp_path_factory):
             ),
         ],
     )
-    settings = make_settings(root / "data")
-    report = refresh(settings, [folder])
-    assert all(f.outcome == "loaded" for f in report.files), "\n".join(
-        f.message for f in report.files
-    )
-    connection = Warehouse.from_settings(settings).connect()
-    yield connection
-    connection.close()
+    yield from loaded_warehouse(root / "data", folder)
 
 
 def test_each_return_in_its_states(con):

@@ -12,7 +12,7 @@ from dashboard.pages.supply_chain import diversity_table, headlines
 from dashboard.queries import all_queries
 from ingest.pipeline import refresh
 from tests import builders as b
-from tests.conftest import make_settings, snapshot
+from tests.conftest import loaded_warehouse, make_settings, snapshot
 from warehouse.connection import Warehouse
 
 UNRESTRICTED = {"allowed": None, "regions": None}  # access is tested in test_access_queries.py
@@ -162,14 +162,7 @@ def con(tmp_path_factory):
             b.attendance(meeting_id="B-2026-04", org_id="CH0000017"),
         ],
     )
-    settings = make_settings(root / "data")
-    report = refresh(settings, [folder])
-    assert all(f.outcome == "loaded" for f in report.files), "\n".join(
-        f.message for f in report.files
-    )
-    connection = Warehouse.from_settings(settings).connect()
-    yield connection
-    connection.close()
+    yield from loaded_warehouse(root / "data", folder)
 
 
 def run(con, name: str, **params) -> pd.DataFrame:
