@@ -83,7 +83,7 @@ def ingest(settings: Settings, paths: tuple[Path, ...], started_by: str | None) 
 )
 @click.pass_obj
 def demo(settings: Settings, if_missing: bool, scale: float) -> None:
-    from ingest.demo import write_demo_files
+    from ingest.demo.landing import write_demo_files
 
     if if_missing and Warehouse.from_settings(settings).current() is not None:
         click.echo("A warehouse exists already; demo not rebuilt (run `rpd demo` to rebuild it).")

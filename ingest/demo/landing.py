@@ -18,10 +18,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ingest.demo_referrals import money_text, quarterly_returns, write_referral_files
+from ingest.demo.referrals import money_text, quarterly_returns, write_referral_files
 from ingest.sources import source
 
-REFDATA = Path(__file__).parents[1] / "warehouse" / "refdata"
+REFDATA = Path(__file__).parents[2] / "warehouse" / "refdata"
 DAY_ONE = dt.date(2021, 6, 26)
 # Wales sends the weekly referral extract; the other regions the provider performance report.
 EXTRACT_REGIONS = ("D",)

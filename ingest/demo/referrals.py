@@ -2,7 +2,7 @@
 lifecycle, the CSV files in the referral service's two export shapes, and the providers' quarterly
 KPI and financial returns that follow from them.
 
-Called by `ingest.demo.write_demo_files`; kept apart so each module can be read in one sitting.
+Called by `ingest.demo.landing.write_demo_files`; kept apart so each module can be read in one sitting.
 Everything is vectorised with numpy (no loop over referrals) and written in chunks, so ten million
 referrals fit in well under 2 GiB. Times are whole seconds since 1970 (UTC) in int64 arrays; a
 step that has not happened is masked out, never stored as a sentinel that arithmetic could shift.
