@@ -45,11 +45,12 @@ def _print_run(report) -> None:
 
 
 def _refresh(settings: Settings, paths, trigger: str, started_by: str | None = None):
+    from ingest.load import LayoutNotInWarehouse
     from ingest.pipeline import RefreshFailed, refresh
 
     try:
         return refresh(settings, paths, trigger=trigger, started_by=started_by)
-    except (RefreshInProgress, RefreshFailed) as e:
+    except (RefreshInProgress, RefreshFailed, LayoutNotInWarehouse) as e:
         raise click.ClickException(str(e)) from None
 
 
