@@ -262,3 +262,35 @@ def test_a_check_for_a_running_refresh_is_not_taken_for_one(tmp_path):
         assert warehouse.running() is None
     finally:
         os.close(fd)
+
+
+def test_a_run_lists_its_files_before_taking_the_refresh_lock_and_reads_them_inside_it(
+    tmp_path, monkeypatch
+):
+    """docs/architecture.md, 'One run, step by step': the landing folder is listed first; each file is
+    read once the run holds the lock. So a file that changes while the run waits for the lock loads as
+    it is then, and one that arrives meanwhile waits for the next run."""
+    from contextlib import contextmanager
+
+    settings = make_settings(tmp_path / "data")
+    landing = settings.dir("landing")
+    b.write_csv(landing / "register.csv", "contracts", [b.contract()])
+    take_lock = Warehouse.refresh_lock
+
+    @contextmanager
+    def lock_taken_late(self, *args, **kwargs):
+        # While the run waits for the lock: the listed file is sent again, and another file arrives.
+        b.write_csv(landing / "register.csv", "contracts", [b.contract(contract_ref="PRJ_0002")])
+        b.write_csv(landing / "late.csv", "contracts", [b.contract(contract_ref="PRJ_0003")])
+        with take_lock(self, *args, **kwargs):
+            yield
+
+    monkeypatch.setattr(Warehouse, "refresh_lock", lock_taken_late)
+    report = refresh(settings)
+    assert [(f.file_name, f.outcome) for f in report.files] == [("register.csv", "loaded")]
+    con = Warehouse.from_settings(settings).connect()
+    try:
+        assert con.execute("SELECT contract_ref FROM core_contract").fetchall() == [("PRJ_0002",)]
+    finally:
+        con.close()
+    assert sorted(p.name for p in landing.iterdir()) == ["late.csv"]

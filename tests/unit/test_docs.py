@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,8 @@ from ingest.sources.docs import column_table, with_tables
 from warehouse.measures import view_files
 from warehouse.settings import Settings
 
-DOCS = Path(__file__).parents[2] / "docs"
+ROOT = Path(__file__).parents[2]
+DOCS = ROOT / "docs"
 
 
 def test_every_setting_is_documented():
@@ -90,3 +92,16 @@ def test_every_measure_is_documented():
     for name, sql in view_files():
         created = sql.split("CREATE OR REPLACE ", 1)[1].split()[1].split("(")[0]
         assert f"`{created}`" in text, name
+
+
+def test_only_data_py_opens_the_warehouse_in_the_app():
+    """docs/architecture.md: dashboard/data.py is the only module of the app that opens the warehouse
+    (a DuckDB connection, or Warehouse.connect); pages ask it for rows."""
+    opening = []
+    for path in [ROOT / "streamlit_app.py", *sorted((ROOT / "dashboard").rglob("*.py"))]:
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute | ast.Name):
+                name = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
+                if name == "connect":
+                    opening.append(path.relative_to(ROOT).as_posix())
+    assert opening == ["dashboard/data.py"]
