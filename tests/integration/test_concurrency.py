@@ -15,7 +15,7 @@ import pytest
 from ingest.pipeline import refresh
 from tests import builders as b
 from tests.conftest import HASH_KEY, make_settings
-from warehouse.connection import RefreshInProgress, Warehouse
+from warehouse.connection import NoWarehouse, RefreshInProgress, Warehouse
 
 READER = r"""
 import json, sys, time
@@ -294,3 +294,23 @@ def test_a_run_lists_its_files_before_taking_the_refresh_lock_and_reads_them_ins
     finally:
         con.close()
     assert sorted(p.name for p in landing.iterdir()) == ["late.csv"]
+
+
+def test_rollback_deletes_the_version_it_leaves_so_it_cannot_be_undone(tmp_path):
+    """docs/operations.md: each rollback goes one version further back and deletes the one it left;
+    there is nothing to go forward to, and at the first version there is nothing further back."""
+    settings = make_settings(tmp_path / "data")
+    for ref in ("PRJ_0001", "PRJ_0002", "PRJ_0003"):
+        contracts = [b.contract(contract_ref=ref)]
+        refresh(settings, [b.write_csv(tmp_path / f"{ref}.csv", "contracts", contracts)])
+    warehouse = Warehouse.from_settings(settings)
+    assert warehouse.versions() == [1, 2, 3]
+    with warehouse.refresh_lock(0):
+        assert warehouse.rollback().number == 2
+    assert warehouse.versions() == [1, 2]
+    with warehouse.refresh_lock(0):
+        assert warehouse.rollback().number == 1
+    assert warehouse.versions() == [1]
+    with warehouse.refresh_lock(0), pytest.raises(NoWarehouse) as nothing_earlier:
+        warehouse.rollback()
+    assert str(nothing_earlier.value) == "There is no earlier version to go back to."
