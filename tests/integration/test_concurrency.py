@@ -314,3 +314,18 @@ def test_rollback_deletes_the_version_it_leaves_so_it_cannot_be_undone(tmp_path)
     with warehouse.refresh_lock(0), pytest.raises(NoWarehouse) as nothing_earlier:
         warehouse.rollback()
     assert str(nothing_earlier.value) == "There is no earlier version to go back to."
+
+
+def test_a_version_number_is_never_used_twice_even_after_a_rollback(tmp_path):
+    """The app caches its connection and query rows under a version's file name, so a refresh after
+    a rollback must not publish new data under the name of the version the rollback deleted."""
+    warehouse = Warehouse(tmp_path / "warehouse")
+    for value in (1, 2, 3):
+        with warehouse.refresh_lock(0), warehouse.new_version() as con:
+            con.execute("CREATE OR REPLACE TABLE marker AS SELECT ? AS value", [value])
+    with warehouse.refresh_lock(0):
+        assert warehouse.rollback().number == 2
+    with warehouse.refresh_lock(0), warehouse.new_version() as con:
+        con.execute("CREATE OR REPLACE TABLE marker AS SELECT 4 AS value")
+    assert warehouse.current().number == 4
+    assert warehouse.versions() == [1, 2, 4]
