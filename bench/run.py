@@ -3,7 +3,7 @@
     python -m bench.run            # full: 10k, 100k, 1M, 10M (writes docs/benchmarks.md and .csv)
     python -m bench.run --quick    # 10k, 100k, 1M (writes data/bench/benchmarks-quick.md and .csv)
 
-Data: the demo generator (`ingest.demo.write_demo_files`) at a referral scale chosen per size, written
+Data: the demo generator (`ingest.demo.landing.write_demo_files`) at a referral scale chosen per size, written
 once under data/bench/<size>/ and reused. The measured file is the performance-report shape of all
 English regions in one CSV (the demo writes one file per region; Wales sends the other shape, which is
 loaded with the other files into the starting warehouse). Every measured program runs as its own
@@ -147,7 +147,7 @@ def prepare(size: str) -> Prepared:
         [
             PYTHON,
             "-c",
-            "import datetime as dt, sys; from pathlib import Path; from ingest.demo import write_demo_files; "
+            "import datetime as dt, sys; from pathlib import Path; from ingest.demo.landing import write_demo_files; "
             "write_demo_files(Path(sys.argv[1]), today=dt.date.fromisoformat(sys.argv[2]), referrals_scale=float(sys.argv[3]))",
             str(files),
             TODAY.isoformat(),

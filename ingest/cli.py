@@ -45,11 +45,12 @@ def _print_run(report) -> None:
 
 
 def _refresh(settings: Settings, paths, trigger: str, started_by: str | None = None):
+    from ingest.load import LayoutNotInWarehouse
     from ingest.pipeline import RefreshFailed, refresh
 
     try:
         return refresh(settings, paths, trigger=trigger, started_by=started_by)
-    except (RefreshInProgress, RefreshFailed) as e:
+    except (RefreshInProgress, RefreshFailed, LayoutNotInWarehouse) as e:
         raise click.ClickException(str(e)) from None
 
 
@@ -83,7 +84,7 @@ def ingest(settings: Settings, paths: tuple[Path, ...], started_by: str | None) 
 )
 @click.pass_obj
 def demo(settings: Settings, if_missing: bool, scale: float) -> None:
-    from ingest.demo import write_demo_files
+    from ingest.demo.landing import write_demo_files
 
     if if_missing and Warehouse.from_settings(settings).current() is not None:
         click.echo("A warehouse exists already; demo not rebuilt (run `rpd demo` to rebuild it).")

@@ -22,14 +22,36 @@ def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     ]
 
 
+class LayoutNotInWarehouse(RuntimeError):
+    """A layout keeps a column its warehouse table lacks: a fault in the monitor's own setup (a schema
+    step missing), not in the file, so it stops the refresh instead of rejecting the file."""
+
+    def __init__(self, source: Source, missing: list[str]) -> None:
+        names = ", ".join(f"'{m}'" for m in missing)
+        super().__init__(
+            f"The {source.title} layout (ingest/sources/{source.name}.toml) keeps "
+            f"{'the column' if len(missing) == 1 else 'the columns'} {names}, which the warehouse "
+            f"table {source.table} does not have, so the file's values would be lost. This is a "
+            "fault in the monitor's setup, not in the file: add the column to the table with a "
+            "schema step (warehouse/schema/), or mark it dropped in the layout. The refresh stopped "
+            "and published nothing."
+        )
+
+
 def replace_rows(
     con: duckdb.DuckDBPyConnection, source: Source, frame: pd.DataFrame, file_id: str
 ) -> tuple[int, int]:
     """Delete what this file replaces (its replace_by groups and its keys), insert its rows. Returns (inserted, deleted).
 
     Runs inside the caller's transaction. Table and column names come only from the source layouts.
+    Every column the layout keeps must be in the table (LayoutNotInWarehouse otherwise); the frame's
+    helper columns (unreadable cells) are not loaded.
     """
-    columns = [c for c in table_columns(con, source.table) if c in frame.columns or c == "file_id"]
+    table = table_columns(con, source.table)
+    missing = [c.target for c in source.kept if c.target not in table]
+    if missing:
+        raise LayoutNotInWarehouse(source, missing)
+    columns = [c for c in table if c in frame.columns or c == "file_id"]
     incoming = frame.assign(file_id=file_id)[columns]
     con.register("incoming", incoming)
     try:

@@ -125,7 +125,7 @@ def small_warehouse(tmp_path_factory) -> SmallWarehouse:
 @pytest.fixture(scope="session")
 def demo_warehouse(tmp_path_factory) -> SmallWarehouse:
     """The demo data (a quarter of its usual referrals, as of 21 November 2026) through the real ingest; built once."""
-    from ingest.demo import write_demo_files
+    from ingest.demo.landing import write_demo_files
     from ingest.pipeline import refresh
 
     root = tmp_path_factory.mktemp("demo")

@@ -144,7 +144,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--users", type=int, default=20)
     args = parser.parse_args()
-    from ingest.demo import write_demo_files
+    from ingest.demo.landing import write_demo_files
     from ingest.pipeline import refresh
     from tests import builders as b
     from tests.conftest import make_settings

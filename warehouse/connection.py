@@ -188,7 +188,9 @@ class Warehouse:
         self.directory.mkdir(parents=True, exist_ok=True)
         current = self.current()
         self._delete_orphans(current)
-        number = max([0, *self.versions()]) + 1
+        # Never a number used before: the app caches under a version's file name, and a rollback
+        # deletes the newest file, so the files on disk alone could hand its number out again.
+        number = max([0, *self.versions(), self._highest()]) + 1
         path = self.directory / _file_name(number)
         if current is not None:
             shutil.copyfile(current.path, path)
@@ -211,12 +213,21 @@ class Warehouse:
             "number": number,
             "file": path.name,
             "published_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "highest": max(number, self._highest()),  # the highest number ever published
         }
         tmp = self.directory / f".{POINTER}.{os.getpid()}.tmp"
         tmp.write_text(json.dumps(record), "utf-8")
         _fsync(tmp)
         os.replace(tmp, self.directory / POINTER)
         _fsync(self.directory)
+
+    def _highest(self) -> int:
+        """The highest version number ever published here (0 before the first publish)."""
+        try:
+            raw = json.loads((self.directory / POINTER).read_text("utf-8"))
+        except FileNotFoundError:
+            return 0
+        return int(raw.get("highest", raw["number"]))  # a pointer written before this was kept
 
     def _delete_orphans(self, current: Version | None) -> None:
         """Remove versions newer than CURRENT: left by a writer that died before publishing."""

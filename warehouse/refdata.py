@@ -15,20 +15,11 @@ def rows(name: str) -> list[dict[str, str]]:
     return list(csv.DictReader(text.splitlines()))
 
 
-def _family(contract_type_code: str, name: str) -> str:
-    """The lot a contract type belongs to, for grouping: Accommodation, ETE, Women's Services, ..."""
-    code = contract_type_code.split("-")[0]
-    return {
-        "ACC": "Accommodation",
-        "ETE": "Education, Training and Employment",
-        "PWB": "Personal Wellbeing",
-        "WOS": "Women's Services",
-        "WSM": "Women's Services",
-        "WSM2": "Women's Services",
-        "DNR": "Dependency and Recovery",
-        "FBD": "Finance, Benefit and Debt",
-        "MTR": "Mentoring",
-    }.get(code, name)
+@cache
+def lots() -> dict[str, str]:
+    """Contract type code -> the lot it belongs to, for grouping ('WSM2' -> "Women's Services"):
+    refdata/contract_type_lots.csv, the product's own file beside the service's contract types."""
+    return {r["contract_type_code"]: r["lot"] for r in rows("contract_type_lots")}
 
 
 @cache
@@ -100,7 +91,7 @@ def load_reference_data(con: duckdb.DuckDBPyConnection) -> None:
             (
                 r["contract_type_code"],
                 r["contract_type_name"],
-                _family(r["contract_type_code"], r["contract_type_name"]),
+                lots()[r["contract_type_code"]],
                 sorted(categories_by_type()[r["contract_type_code"]]),
             )
             for r in rows("contract_types")

@@ -46,7 +46,7 @@ class Column:
     name: str
     type: str
     required: bool
-    description: str
+    description: str  # what the column means, as docs/data-contracts.md shows it (Markdown)
     to: str | None = None
     drop: str | None = None
     identifier: bool = False
@@ -54,6 +54,8 @@ class Column:
     # Added after files were already in use: a file without this column still loads (its cells read
     # as empty), so files made before it existed are not refused.
     may_be_absent: bool = False
+    # The two referral exports: where the referral service takes the value from.
+    service_field: str | None = None
 
     @property
     def target(self) -> str:

@@ -15,7 +15,7 @@ import pytest
 from ingest.pipeline import refresh
 from tests import builders as b
 from tests.conftest import HASH_KEY, make_settings
-from warehouse.connection import RefreshInProgress, Warehouse
+from warehouse.connection import NoWarehouse, RefreshInProgress, Warehouse
 
 READER = r"""
 import json, sys, time
@@ -262,3 +262,70 @@ def test_a_check_for_a_running_refresh_is_not_taken_for_one(tmp_path):
         assert warehouse.running() is None
     finally:
         os.close(fd)
+
+
+def test_a_run_lists_its_files_before_taking_the_refresh_lock_and_reads_them_inside_it(
+    tmp_path, monkeypatch
+):
+    """docs/architecture.md, 'One run, step by step': the landing folder is listed first; each file is
+    read once the run holds the lock. So a file that changes while the run waits for the lock loads as
+    it is then, and one that arrives meanwhile waits for the next run."""
+    from contextlib import contextmanager
+
+    settings = make_settings(tmp_path / "data")
+    landing = settings.dir("landing")
+    b.write_csv(landing / "register.csv", "contracts", [b.contract()])
+    take_lock = Warehouse.refresh_lock
+
+    @contextmanager
+    def lock_taken_late(self, *args, **kwargs):
+        # While the run waits for the lock: the listed file is sent again, and another file arrives.
+        b.write_csv(landing / "register.csv", "contracts", [b.contract(contract_ref="PRJ_0002")])
+        b.write_csv(landing / "late.csv", "contracts", [b.contract(contract_ref="PRJ_0003")])
+        with take_lock(self, *args, **kwargs):
+            yield
+
+    monkeypatch.setattr(Warehouse, "refresh_lock", lock_taken_late)
+    report = refresh(settings)
+    assert [(f.file_name, f.outcome) for f in report.files] == [("register.csv", "loaded")]
+    con = Warehouse.from_settings(settings).connect()
+    try:
+        assert con.execute("SELECT contract_ref FROM core_contract").fetchall() == [("PRJ_0002",)]
+    finally:
+        con.close()
+    assert sorted(p.name for p in landing.iterdir()) == ["late.csv"]
+
+
+def test_rollback_deletes_the_version_it_leaves_so_it_cannot_be_undone(tmp_path):
+    """docs/operations.md: each rollback goes one version further back and deletes the one it left;
+    there is nothing to go forward to, and at the first version there is nothing further back."""
+    settings = make_settings(tmp_path / "data")
+    for ref in ("PRJ_0001", "PRJ_0002", "PRJ_0003"):
+        contracts = [b.contract(contract_ref=ref)]
+        refresh(settings, [b.write_csv(tmp_path / f"{ref}.csv", "contracts", contracts)])
+    warehouse = Warehouse.from_settings(settings)
+    assert warehouse.versions() == [1, 2, 3]
+    with warehouse.refresh_lock(0):
+        assert warehouse.rollback().number == 2
+    assert warehouse.versions() == [1, 2]
+    with warehouse.refresh_lock(0):
+        assert warehouse.rollback().number == 1
+    assert warehouse.versions() == [1]
+    with warehouse.refresh_lock(0), pytest.raises(NoWarehouse) as nothing_earlier:
+        warehouse.rollback()
+    assert str(nothing_earlier.value) == "There is no earlier version to go back to."
+
+
+def test_a_version_number_is_never_used_twice_even_after_a_rollback(tmp_path):
+    """The app caches its connection and query rows under a version's file name, so a refresh after
+    a rollback must not publish new data under the name of the version the rollback deleted."""
+    warehouse = Warehouse(tmp_path / "warehouse")
+    for value in (1, 2, 3):
+        with warehouse.refresh_lock(0), warehouse.new_version() as con:
+            con.execute("CREATE OR REPLACE TABLE marker AS SELECT ? AS value", [value])
+    with warehouse.refresh_lock(0):
+        assert warehouse.rollback().number == 2
+    with warehouse.refresh_lock(0), warehouse.new_version() as con:
+        con.execute("CREATE OR REPLACE TABLE marker AS SELECT 4 AS value")
+    assert warehouse.current().number == 4
+    assert warehouse.versions() == [1, 2, 4]

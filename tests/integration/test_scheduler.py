@@ -160,7 +160,7 @@ def test_scheduler_catches_up_once_beside_a_reader_and_stops_cleanly(tmp_path):
 @pytest.mark.parametrize("delay", [2.0, 9.0])
 def test_refresh_killed_part_way_publishes_nothing(tmp_path, delay):
     """An `rpd ingest` killed with SIGKILL leaves the warehouse exactly as before, and the next run succeeds."""
-    from ingest.demo import write_demo_files
+    from ingest.demo.landing import write_demo_files
     from ingest.pipeline import refresh
 
     data = tmp_path / "data"

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ingest.demo import write_demo_files
+from ingest.demo.landing import write_demo_files
 from ingest.sources import source
 
 TODAY = dt.date(2026, 5, 20)

@@ -107,3 +107,22 @@ def test_well_formed_files_take_the_fast_path():
         "empty header name",
     ):
         assert read._parse_csv_fast(TEXTS[name]) is None, name
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        (
+            "a row too narrow",
+            "rejected: Row 2 has 2 values but the header has 3 columns. Check that row for a stray "
+            "comma, or a value with a comma that is not in quotes.",
+        ),
+        (
+            "last row cut short",
+            "rejected: The last row (row 3) has only 2 of the 3 values: the file may have been cut short.",
+        ),
+    ],
+)
+def test_both_readers_refuse_a_row_with_fewer_values_than_the_header(name, message, monkeypatch):
+    """docs/data-contracts.md: a short row is refused, never read with its missing cells empty."""
+    assert outcomes(TEXTS[name], monkeypatch) == (message, message)

@@ -18,10 +18,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ingest.demo_referrals import money_text, quarterly_returns, write_referral_files
+from ingest.demo.referrals import money_text, quarterly_returns, write_referral_files
 from ingest.sources import source
+from warehouse.refdata import lots, rows
 
-REFDATA = Path(__file__).parents[1] / "warehouse" / "refdata"
 DAY_ONE = dt.date(2021, 6, 26)
 # Wales sends the weekly referral extract; the other regions the provider performance report.
 EXTRACT_REGIONS = ("D",)
@@ -37,26 +37,26 @@ PUBLIC = frozenset(
 # The North West story: three contracts clearly furthest below forecast.
 NORTH_WEST_SHORTFALL = {"PRJ_5556": 0.30, "PRJ_5639": 0.36, "PRJ_6532": 0.42}
 # Day-one annual values by lot (PQ 43641: ~£195m over 4 years; women's over £45m; accommodation ~£33m).
-DAY_ONE_ANNUAL = {"ACC": 8_250_000, "ETE": 15_500_000, "PWB": 13_500_000, "WOMEN": 11_500_000}
+# Lots as in warehouse/refdata/contract_type_lots.csv.
+ACC, ETE, PWB = "Accommodation", "Education, Training and Employment", "Personal Wellbeing"
+WOMEN, DNR, FBD, MTR = (
+    "Women's Services",
+    "Dependency and Recovery",
+    "Finance, Benefit and Debt",
+    "Mentoring",
+)
+DAY_ONE_ANNUAL = {ACC: 8_250_000, ETE: 15_500_000, PWB: 13_500_000, WOMEN: 11_500_000}
 LATER_ANNUAL = {
-    "ACC": 1_300_000,
-    "ETE": 900_000,
-    "PWB": 120_000,
-    "WOMEN": 450_000,
-    "DNR": 420_000,
-    "FBD": 260_000,
-    "MTR": 150_000,
+    ACC: 1_300_000,
+    ETE: 900_000,
+    PWB: 120_000,
+    WOMEN: 450_000,
+    DNR: 420_000,
+    FBD: 260_000,
+    MTR: 150_000,
 }
-UNIT_COST = {
-    "ACC": 2_250,
-    "ETE": 1_900,
-    "PWB": 1_400,
-    "WOMEN": 2_300,
-    "DNR": 2_100,
-    "FBD": 1_150,
-    "MTR": 1_450,
-}
-SESSIONS = {"ACC": 4, "ETE": 5, "PWB": 6, "WOMEN": 7, "DNR": 6, "FBD": 3, "MTR": 6}
+UNIT_COST = {ACC: 2_250, ETE: 1_900, PWB: 1_400, WOMEN: 2_300, DNR: 2_100, FBD: 1_150, MTR: 1_450}
+SESSIONS = {ACC: 4, ETE: 5, PWB: 6, WOMEN: 7, DNR: 6, FBD: 3, MTR: 6}
 
 
 def write_demo_files(
@@ -104,7 +104,7 @@ def write_demo_files(
 
 
 def _read(name: str) -> pd.DataFrame:
-    return pd.read_csv(REFDATA / f"{name}.csv", dtype=str, keep_default_na=False)
+    return pd.DataFrame(rows(name))
 
 
 def _reasons() -> pd.DataFrame:
@@ -118,11 +118,6 @@ def _reasons() -> pd.DataFrame:
         0 if c in ("INE", "MIS", "DUP") else common.get(c, 1) for c in reasons["code"]
     ]
     return reasons
-
-
-def _family(code: str) -> str:
-    head = code.split("-")[0]
-    return "WOMEN" if head in ("WOS", "WSM", "WSM2") else head
 
 
 def _month(day: dt.date) -> dt.date:
@@ -160,7 +155,7 @@ def build_contracts(today: dt.date, seed: int, scale: float) -> pd.DataFrame:
         "private" if p in PRIVATE else "public" if p in PUBLIC else "voluntary"
         for p in c["lead_provider_code"]
     ]
-    c["family"] = c["contract_type_code"].map(_family)
+    c["lot"] = c["contract_type_code"].map(lots())
     day_one = (src["likely_day_one_2021"] == "True").to_numpy()
     c["day_one"] = day_one
 
@@ -209,22 +204,22 @@ def build_contracts(today: dt.date, seed: int, scale: float) -> pd.DataFrame:
         )
         lot_mean = np.array(
             [
-                DAY_ONE_ANNUAL[f] / (day_one & (c["family"] == f)).sum()
-                for f in c["family"].iloc[idx]
+                DAY_ONE_ANNUAL[lot] / (day_one & (c["lot"] == lot)).sum()
+                for lot in c["lot"].iloc[idx]
             ]
         )
         share = weight[idx] * lot_mean
         value[idx] = int(row["value_gbp"]) / 4 * share / share.sum()
     pinned = value > 0
-    for fam, total in DAY_ONE_ANNUAL.items():
-        rest = day_one & ~pinned & (c["family"] == fam).to_numpy()
+    for lot, total in DAY_ONE_ANNUAL.items():
+        rest = day_one & ~pinned & (c["lot"] == lot).to_numpy()
         value[rest] = (
-            (total - value[day_one & pinned & (c["family"] == fam).to_numpy()].sum())
+            (total - value[day_one & pinned & (c["lot"] == lot).to_numpy()].sum())
             * weight[rest]
             / weight[rest].sum()
         )
     later = ~day_one
-    base = np.array([LATER_ANNUAL[f] for f in c["family"]])
+    base = np.array([LATER_ANNUAL[lot] for lot in c["lot"]])
     local = (
         c["contract_ref"].str.startswith("DN671065")
         | (c["contract_type_code"] == "DNR-SW")
@@ -234,7 +229,7 @@ def build_contracts(today: dt.date, seed: int, scale: float) -> pd.DataFrame:
     value[later] = base[later] * weight[later]
     c["annual_value"] = np.round(value).astype(np.int64)
     unit = np.clip(
-        np.array([UNIT_COST[f] for f in c["family"]]) * rng.lognormal(0, 0.1, n), 600, 2_500
+        np.array([UNIT_COST[lot] for lot in c["lot"]]) * rng.lognormal(0, 0.1, n), 600, 2_500
     )
     c["volume"] = c["annual_value"] / unit * scale  # referrals a year expected at this scale
     c["indicative_annual_volume"] = np.maximum(1, np.round(c["volume"])).astype(np.int64)
@@ -243,7 +238,7 @@ def build_contracts(today: dt.date, seed: int, scale: float) -> pd.DataFrame:
 
     # Referrals against forecast: most 0.5-1.1, several women's services above, three North West gaps.
     ratio = 0.5 + 0.6 * rng.beta(2.2, 1.8, n)
-    over = (c["family"] == "WOMEN").to_numpy() & (rng.random(n) < 0.35)
+    over = (c["lot"] == WOMEN).to_numpy() & (rng.random(n) < 0.35)
     ratio = np.where(over, rng.uniform(1.15, 1.5, n), ratio)
     north_west = (c["region_code"] == "B").to_numpy()
     ratio = np.where(
@@ -257,7 +252,7 @@ def build_contracts(today: dt.date, seed: int, scale: float) -> pd.DataFrame:
     c["ratio"] = ratio.astype(float)
     c["p_late_saa"] = rng.beta(2, 18, n)
     c["p_late_plan"] = rng.beta(2, 12, n)
-    c["sessions_mean"] = [float(SESSIONS[f]) for f in c["family"]]
+    c["sessions_mean"] = [float(SESSIONS[lot]) for lot in c["lot"]]
     return c
 
 

@@ -2,7 +2,7 @@
 lifecycle, the CSV files in the referral service's two export shapes, and the providers' quarterly
 KPI and financial returns that follow from them.
 
-Called by `ingest.demo.write_demo_files`; kept apart so each module can be read in one sitting.
+Called by `ingest.demo.landing.write_demo_files`; kept apart so each module can be read in one sitting.
 Everything is vectorised with numpy (no loop over referrals) and written in chunks, so ten million
 referrals fit in well under 2 GiB. Times are whole seconds since 1970 (UTC) in int64 arrays; a
 step that has not happened is masked out, never stored as a sentinel that arithmetic could shift.
@@ -505,7 +505,7 @@ def quarterly_returns(
     as subcontractors of women's services, send their own financial returns and carry part of the subsidy."""
     rng = np.random.default_rng([seed, 2])
     n = len(c)
-    women, family = (c["family"] == "WOMEN").to_numpy(), c["family"].to_numpy()
+    women, lot = (c["lot"] == "Women's Services").to_numpy(), c["lot"].to_numpy()
     # Subsidy (Clinks survey): ~27% of women's contracts cost 15-20% more than they pay, most of the
     # gap met from other money; 3 accommodation contracts short with no other money; ~5% of wellbeing.
     order = np.lexsort((rng.random(n), c["ratio"].to_numpy() <= 1.15))  # over forecast first
@@ -513,9 +513,11 @@ def quarterly_returns(
     subsidised[[i for i in order if women[i]][: round(0.27 * women.sum())]] = True
     short = np.zeros(n, bool)
     short[
-        rng.choice(np.flatnonzero((family == "ACC") & c["day_one"].to_numpy()), 3, replace=False)
+        rng.choice(
+            np.flatnonzero((lot == "Accommodation") & c["day_one"].to_numpy()), 3, replace=False
+        )
     ] = True
-    pwb = np.flatnonzero(family == "PWB")
+    pwb = np.flatnonzero(lot == "Personal Wellbeing")
     subsidised[rng.choice(pwb, max(1, round(0.05 * len(pwb))), replace=False)] = True
     last_done = int(quarter_index(np.array([(today - dt.date(1970, 1, 1)).days]))[0]) - 1
     start_q = quarter_index(c["start"].to_numpy("datetime64[D]").astype(np.int64))
@@ -651,7 +653,7 @@ def _subcontractor_returns(
     Up to two small subcontractors per women's contract; each is paid 8 to 15% of the lead's income. Where
     the contract is subsidised, or for about a third of the others, the subcontractor also pays from its own
     reserves or grants: cost 12 to 25% over what it is paid, 80 to 100% of that covered by other funding."""
-    women = (c["family"] == "WOMEN").to_numpy()
+    women = (c["lot"] == "Women's Services").to_numpy()
     chains = [
         [code for code in subs.split(";") if code in small][:2] if women[i] else []
         for i, subs in enumerate(c["subcontractor_codes"])
