@@ -5,7 +5,8 @@ app processes share it. One interface (`FlagStore`, SQLAlchemy Core) over both.
 
 The store is append-only: a flag's facts are written once, and each status change is a new event
 with who, when and what. Nothing is ever updated or deleted (triggers refuse it in both databases).
-Every write checks the user's role and contracts (`warehouse.access`).
+Every write checks the user's role and contracts (`warehouse.access`). Imports no Streamlit: the
+refresh summary (`ingest.summary`) reads the store in `rpd` and the scheduler.
 """
 
 from __future__ import annotations
