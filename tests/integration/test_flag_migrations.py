@@ -246,3 +246,28 @@ def test_a_store_already_at_the_newest_migration_opens_without_alembic(tmp_path)
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     assert out.stdout.strip() == "False"
+
+
+def test_a_migration_that_fails_leaves_the_store_as_it_was(url, monkeypatch):
+    """Every step runs in the transaction that holds the set-up lock: one failing after its DDL
+    leaves no table behind (not even the version table), and the next open starts again cleanly."""
+    applied = migrations.record
+
+    def fails(con, step, done):
+        applied(con, step, done)
+        raise RuntimeError("the step failed")
+
+    monkeypatch.setattr(migrations, "record", fails)
+    with pytest.raises(RuntimeError, match="the step failed"):
+        _opened(url)
+    engine = sa.create_engine(url)
+    try:
+        assert sa.inspect(engine).get_table_names() == []
+    finally:
+        engine.dispose()
+    monkeypatch.undo()
+    store = _opened(url)
+    try:
+        assert _recorded(store.engine) == (["0001"], [("0001", "0001_initial_schema", "applied")])
+    finally:
+        store.engine.dispose()
