@@ -12,8 +12,8 @@ from pathlib import Path
 import duckdb
 import sqlalchemy.exc
 
+from dashboard.flags.store import ACTIVE, FlagStore
 from warehouse.access import User
-from warehouse.flags import ACTIVE, FlagStore
 from warehouse.settings import LONDON, Settings
 from warehouse.text import md
 

@@ -91,9 +91,9 @@ def one_user(job: tuple[int, str, dict, float]) -> dict:
 
 def run(data_dir: Path, users: int, new_file: Path | None) -> dict:
     """Run `users` sessions at once against data_dir (a refresh of new_file running beside them)."""
+    from dashboard.flags.store import FlagStore
     from tests.conftest import make_settings
     from warehouse.connection import Warehouse
-    from warehouse.flags import FlagStore
 
     settings = make_settings(data_dir)
     env = {k: v for k, v in settings.to_env().items()} | {"RPD_HASH_KEY": "test-key-not-secret"}

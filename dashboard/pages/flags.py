@@ -8,12 +8,9 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, flagview
-from dashboard.glossary import term
-from dashboard.layout import csv_download, note, start
-from dashboard.text import md
-from warehouse.access import AccessRefused
-from warehouse.flags import (
+from dashboard import data
+from dashboard.flags import view as flagview
+from dashboard.flags.store import (
     CATEGORIES,
     MAX_COMMENT,
     MAX_COUNT,
@@ -25,6 +22,10 @@ from warehouse.flags import (
     NewFlag,
     provider_references,
 )
+from dashboard.glossary import term
+from dashboard.layout import csv_download, note, start
+from dashboard.text import md
+from warehouse.access import AccessRefused
 from warehouse.settings import Settings
 
 LAST = "flags_last_raised"  # session state: the flag just raised, to show its reconciliation

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data, flagview, urlstate
+from dashboard import data, urlstate
+from dashboard.flags import view as flagview
+from dashboard.flags.store import ACTIVE, MAX_RESPONSE, NEXT, STATUSES, FlagError
 from dashboard.glossary import term
 from dashboard.layout import csv_download, figure, note, start
 from dashboard.text import md
 from warehouse.access import AccessRefused
-from warehouse.flags import ACTIVE, MAX_RESPONSE, NEXT, STATUSES, FlagError
 from warehouse.settings import Settings
 
 ANY = "All"

@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, flagview, scope, urlstate
+from dashboard import data, scope, urlstate
 from dashboard.charts import (
     OKABE_ITO,
     bar_axis,
@@ -18,6 +18,7 @@ from dashboard.charts import (
     value_labels,
     wrap_label,
 )
+from dashboard.flags import view as flagview
 from dashboard.layout import begin, chart_with_table, figure, note, percent
 from dashboard.text import md
 from warehouse.settings import Settings

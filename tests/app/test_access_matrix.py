@@ -12,6 +12,7 @@ from dataclasses import replace
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.flags.store import ContractFacts, FlagStore, NewFlag
 from dashboard.frame import PAGES, allowed_pages
 from dashboard.signin import DEMO_KEY
 from tests.access_data import (
@@ -24,7 +25,6 @@ from tests.access_data import (
 from tests.conftest import make_settings
 from tests.rendered import as_text
 from warehouse.access import DEMO_USERS, AccessRefused, demo_user
-from warehouse.flags import ContractFacts, FlagStore, NewFlag
 
 # Which pages each role may open: written out by hand, not read from the code under test.
 EXPECTED_PAGES = {

@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.flags.store import FlagStore
 from dashboard.signin import DEMO_KEY
 from tests.app.conftest import _page
 from tests.rendered import as_text
-from warehouse.flags import FlagStore
 
 PROVIDER = "demo-provider-lancashire-women"
 COMMENT = "flag_comment_{}"
@@ -107,8 +107,8 @@ def test_an_over_long_response_is_refused_and_kept(access_warehouse, monkeypatch
     """The same on the RPD team's side: a response over 2,000 characters is refused, and stays."""
     import datetime as dt
 
+    from dashboard.flags.store import ContractFacts, NewFlag
     from warehouse.access import demo_user
-    from warehouse.flags import ContractFacts, NewFlag
 
     url = f"sqlite:///{tmp_path / 'flags.sqlite'}"
     FlagStore(url).raise_flag(

@@ -132,8 +132,8 @@ def test_a_link_to_a_flag_opens_it_for_review(access_warehouse, monkeypatch, tmp
     a link to a flag on another region's contract (or none) gets a notice."""
     import datetime as dt
 
+    from dashboard.flags.store import ContractFacts, FlagStore, NewFlag
     from warehouse.access import demo_user
-    from warehouse.flags import ContractFacts, FlagStore, NewFlag
 
     url = f"sqlite:///{tmp_path / 'flags.sqlite'}"
     store = FlagStore(url)

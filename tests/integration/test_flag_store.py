@@ -1,4 +1,4 @@
-"""The flag store (`warehouse.flags.FlagStore`) behaves the same over its two backends: a local SQLite
+"""The flag store (`dashboard.flags.store.FlagStore`) behaves the same over its two backends: a local SQLite
 file (the embedded default) and a real PostgreSQL server (several app processes; started by
 tests/postgres.py). Every test runs against both, each on a fresh database.
 
@@ -24,11 +24,11 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+from dashboard.flags.store import ContractFacts, FlagError, FlagStore, NewFlag
 from tests import builders as b
 from tests.conftest import make_settings
 from tests.postgres import postgres_server, postgres_url  # noqa: F401 (fixtures)
 from warehouse.access import AccessRefused, User
-from warehouse.flags import ContractFacts, FlagError, FlagStore, NewFlag
 from warehouse.settings import LONDON
 
 ROOT = Path(__file__).parents[2]
@@ -520,7 +520,7 @@ KILLED_AFTER_RAISING = textwrap.dedent(
     """
     import datetime as dt, sys, time
     from tests.integration.test_flag_store import ACME_FACTS, MINE, PROVIDER, new_flag
-    from warehouse.flags import FlagStore
+    from dashboard.flags.store import FlagStore
     store = FlagStore(sys.argv[1])
     flag_id = store.raise_flag(
         PROVIDER, new_flag(references=("AB0001AC",)), ACME_FACTS, MINE,

@@ -6,11 +6,11 @@ import datetime as dt
 import shutil
 from dataclasses import replace
 
+from dashboard.flags.store import ContractFacts, FlagStore, NewFlag
 from ingest.pipeline import refresh
 from tests import builders as b
 from tests.conftest import make_settings
 from warehouse.access import demo_user
-from warehouse.flags import ContractFacts, FlagStore, NewFlag
 
 
 def test_summary_lists_new_and_overdue_flags(small_warehouse, tmp_path):

@@ -15,14 +15,15 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard import data, flagview
+from dashboard import data
+from dashboard.flags import view as flagview
+from dashboard.flags.store import ContractFacts, FlagStore, NewFlag
 from dashboard.layout import safe_csv
 from tests.access_data import QUERY_DEFAULTS
 from tests.app.test_access_matrix import everything_shown
 from tests.conftest import HASH_KEY
 from warehouse.access import demo_user
 from warehouse.connection import Warehouse
-from warehouse.flags import ContractFacts, FlagStore, NewFlag
 
 ROOT = Path(__file__).parents[2]
 ATTACKS = [

@@ -7,8 +7,7 @@ import datetime as dt
 
 import pytest
 
-from warehouse.access import UsersFileError, demo_user, load_users
-from warehouse.flags import (
+from dashboard.flags.store import (
     MAX_REFERENCE_BYTES,
     FlagError,
     add_working_days,
@@ -16,6 +15,7 @@ from warehouse.flags import (
     provider_references,
     reconcile,
 )
+from warehouse.access import UsersFileError, demo_user, load_users
 from warehouse.settings import SettingsError, load_settings
 
 
@@ -197,7 +197,7 @@ def test_the_summary_says_when_the_flags_cannot_be_read(tmp_path):
 def test_triage_queue_filters():
     import pandas as pd
 
-    from dashboard.flagview import queue
+    from dashboard.flags.view import queue
 
     flags = pd.DataFrame(
         {
@@ -219,7 +219,7 @@ def test_flag_queue_puts_what_a_reviewer_acts_on_first():
     reference), so they are on screen at 1400 px without scrolling sideways."""
     import pandas as pd
 
-    from dashboard.flagview import flag_table
+    from dashboard.flags.view import flag_table
 
     flags = pd.DataFrame(
         {
@@ -246,3 +246,19 @@ def test_flag_queue_puts_what_a_reviewer_acts_on_first():
         "16 Nov 2026",
         "Overdue",
     ]
+
+
+def test_the_command_line_and_the_flag_store_load_no_streamlit():
+    # The refresh summary reads the flag store (dashboard/flags/store.py) from rpd and the scheduler,
+    # outside the app: importing it must not pull in Streamlit (docs/architecture.md).
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, ingest.cli, ingest.summary, dashboard.flags.store; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'streamlit'))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert out.stdout.strip() == "[]"

@@ -5,7 +5,8 @@ app processes share it. One interface (`FlagStore`, SQLAlchemy Core) over both.
 
 The store is append-only: a flag's facts are written once, and each status change is a new event
 with who, when and what. Nothing is ever updated or deleted (triggers refuse it in both databases).
-Every write checks the user's role and contracts (`warehouse.access`).
+Every write checks the user's role and contracts (`warehouse.access`). Imports no Streamlit: the
+refresh summary (`ingest.summary`) reads the store in `rpd` and the scheduler.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import holidays
 import pandas as pd
 import sqlalchemy as sa
 
+from dashboard.flags.migrations import migrate
 from warehouse.access import AccessRefused, User
 from warehouse.settings import LONDON, Settings
 
@@ -56,6 +58,8 @@ MAX_REFERENCE_MB = 1
 MAX_REFERENCE_BYTES = MAX_REFERENCE_MB * 1024 * 1024
 REFERENCE = re.compile(r"^[A-HJ-NP-Z]{2}\d{4}[A-Z]{2}$")
 
+# The tables as the store reads and writes them. Created and changed only by numbered migrations
+# (dashboard/flags/migrations): a change here needs a new migration, and a test compares the two.
 metadata = sa.MetaData()
 flag = sa.Table(
     "flag",
@@ -95,22 +99,6 @@ flag_event = sa.Table(
     sa.Column("status", sa.String(20), nullable=False),
     sa.Column("response", sa.Text, nullable=False),
 )
-
-_APPEND_ONLY_SQLITE = [
-    f"CREATE TRIGGER IF NOT EXISTS {table}_no_{verb} BEFORE {verb.upper()} ON {table} "
-    f"BEGIN SELECT RAISE(ABORT, 'flags are append-only'); END"
-    for table in ("flag", "flag_reference", "flag_event")
-    for verb in ("update", "delete")
-]
-_APPEND_ONLY_POSTGRES = [
-    """CREATE OR REPLACE FUNCTION flags_append_only() RETURNS trigger AS $$
-       BEGIN RAISE EXCEPTION 'flags are append-only'; END $$ LANGUAGE plpgsql""",
-    *[
-        f"CREATE OR REPLACE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-        f"FOR EACH ROW EXECUTE FUNCTION flags_append_only()"
-        for table in ("flag", "flag_reference", "flag_event")
-    ],
-]
 
 
 class FlagError(ValueError):
@@ -276,18 +264,10 @@ class FlagStore:
         return f"FlagStore({self.engine.dialect.name})"
 
     def _create(self) -> None:
+        """Create the store, or bring it to the newest migration (dashboard/flags/migrations)."""
         with self.engine.begin() as con:
             _one_at_a_time(con, _SETUP_LOCK)  # app processes starting together on an empty database
-            metadata.create_all(con)
-            ddl = (
-                _APPEND_ONLY_SQLITE
-                if self.engine.dialect.name == "sqlite"
-                else _APPEND_ONLY_POSTGRES
-                if self.engine.dialect.name == "postgresql"
-                else []
-            )
-            for statement in ddl:
-                con.execute(sa.text(statement))
+            migrate(con)
 
     # --- writes -------------------------------------------------------------------------------
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard import data
+from dashboard.flags.store import ACTIVE, CATEGORIES, FOUND_IN, STATUSES, FlagStore
 from warehouse.access import User
 from warehouse.connection import Version
-from warehouse.flags import ACTIVE, CATEGORIES, FOUND_IN, STATUSES, FlagStore
 from warehouse.settings import Settings
 
 
