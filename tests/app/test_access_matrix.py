@@ -13,10 +13,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.frame import PAGES, allowed_pages
+from dashboard.queries import Guard
 from dashboard.signin import DEMO_KEY
 from tests.access_data import (
     CONTRACTS,
     ORGANISATIONS,
+    RUN_BY,
     VISIBLE,
     VISIBLE_REGIONS,
     words_of,
@@ -79,6 +81,14 @@ def everything_shown(at: AppTest) -> str:
 @pytest.mark.parametrize("user", DEMO_USERS, ids=lambda u: u.id)
 def test_each_role_opens_exactly_its_pages(user):
     assert set(allowed_pages(user)) == EXPECTED_PAGES[user.role]
+
+
+@pytest.mark.parametrize("user", DEMO_USERS, ids=lambda u: u.id)
+def test_each_role_runs_exactly_its_kinds_of_query(user):
+    """Every declaration a named query can make (dashboard.queries.Guard) allows the roles of RUN_BY."""
+    assert {guard.value for guard in Guard} == set(RUN_BY)
+    runs = {guard.value for guard in Guard if guard.needs is None or user.may(guard.needs)}
+    assert runs == {kind for kind, roles in RUN_BY.items() if user.role in roles}
 
 
 @pytest.mark.parametrize("path", list(PAGES))
