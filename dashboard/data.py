@@ -24,6 +24,8 @@ import streamlit as st
 from dashboard.queries import Guard, registered
 from warehouse.access import CONTRACTS_SQL, AccessRefused, User, contract_scope, region_scope
 from warehouse.connection import Version, Warehouse
+from warehouse.measures import missing
+from warehouse.migrations import unapplied
 from warehouse.settings import LONDON, Settings
 
 _REGISTERED = registered()  # refuses a query whose SQL disagrees with its declared guard
@@ -66,6 +68,19 @@ def _contracts(path: str, regions: tuple | None, providers: tuple | None) -> tup
 def current_version(settings: Settings) -> Version | None:
     """The published version now (reads a small pointer file: cheap, done on every rerun)."""
     return Warehouse.from_settings(settings).current()
+
+
+def built_by_older_code(version: Version) -> bool:
+    """Whether the version lacks a schema step or a measure of this code: it was published by an older
+    version of this service, so a page may need data it does not have until `rpd upgrade` or the
+    next refresh. The only condition under which a failed query is explained as old data."""
+    return _built_by_older_code(str(version.path))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _built_by_older_code(path: str) -> bool:
+    cursor = _connection(path).cursor()
+    return bool(unapplied(cursor) or missing(cursor))
 
 
 @st.cache_resource(max_entries=3, show_spinner=False, on_release=lambda con: con.close())
