@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.frame import PAGES, allowed_pages
 from dashboard.queries import Guard
 from dashboard.signin import DEMO_KEY
+from dashboard.users import DEMO_USERS, demo_user
 from tests.access_data import (
     CONTRACTS,
     ORGANISATIONS,
@@ -25,7 +26,7 @@ from tests.access_data import (
 )
 from tests.conftest import make_settings
 from tests.rendered import as_text
-from warehouse.access import DEMO_USERS, AccessRefused, demo_user
+from warehouse.access import AccessRefused
 from warehouse.flags import ContractFacts, FlagStore, NewFlag
 
 # Which pages each role may open: written out by hand, not read from the code under test.

@@ -107,7 +107,7 @@ def test_an_over_long_response_is_refused_and_kept(access_warehouse, monkeypatch
     """The same on the RPD team's side: a response over 2,000 characters is refused, and stays."""
     import datetime as dt
 
-    from warehouse.access import demo_user
+    from dashboard.users import demo_user
     from warehouse.flags import ContractFacts, NewFlag
 
     url = f"sqlite:///{tmp_path / 'flags.sqlite'}"

@@ -132,7 +132,7 @@ def test_a_link_to_a_flag_opens_it_for_review(access_warehouse, monkeypatch, tmp
     a link to a flag on another region's contract (or none) gets a notice."""
     import datetime as dt
 
-    from warehouse.access import demo_user
+    from dashboard.users import demo_user
     from warehouse.flags import ContractFacts, FlagStore, NewFlag
 
     url = f"sqlite:///{tmp_path / 'flags.sqlite'}"

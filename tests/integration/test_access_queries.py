@@ -11,6 +11,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.queries import Guard
+from dashboard.users import DEMO_USERS, demo_user
 from tests.access_data import (
     CONTRACTS,
     ORGANISATIONS,
@@ -20,7 +21,7 @@ from tests.access_data import (
     VISIBLE_REGIONS,
     words_of,
 )
-from warehouse.access import DEMO_USERS, AccessRefused, demo_user
+from warehouse.access import AccessRefused
 from warehouse.connection import Warehouse
 
 BASE = QUERY_DEFAULTS

@@ -6,10 +6,10 @@ import datetime as dt
 import shutil
 from dataclasses import replace
 
+from dashboard.users import demo_user
 from ingest.pipeline import refresh
 from tests import builders as b
 from tests.conftest import make_settings
-from warehouse.access import demo_user
 from warehouse.flags import ContractFacts, FlagStore, NewFlag
 
 

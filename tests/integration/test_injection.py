@@ -18,10 +18,10 @@ from streamlit.testing.v1 import AppTest
 from dashboard import data, flagview
 from dashboard.layout import safe_csv
 from dashboard.queries import Guard
+from dashboard.users import demo_user
 from tests.access_data import QUERY_DEFAULTS
 from tests.app.test_access_matrix import everything_shown
 from tests.conftest import HASH_KEY
-from warehouse.access import demo_user
 from warehouse.connection import Warehouse
 from warehouse.flags import ContractFacts, FlagStore, NewFlag
 

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from warehouse.access import UsersFileError, demo_user, load_users
+from dashboard.users import UsersFileError, demo_user, load_users
 from warehouse.flags import (
     MAX_REFERENCE_BYTES,
     FlagError,
