@@ -1,29 +1,20 @@
-"""Named read-only queries the app runs. SQL only; values are bound as parameters, never formatted in."""
+"""Named read-only queries the app runs. SQL only; values are bound as parameters, never formatted in.
+
+What is loaded is warehouse.status.LOADED_TABLES_SQL, which `rpd status` reads too, in the page's words."""
 
 from __future__ import annotations
 
+# S608: loaded_tables formats in warehouse.status's constant SQL; no value is ever formatted in.
+# ruff: noqa: S608
 from dashboard.queries import by_contract, operations
+from warehouse.status import LOADED_TABLES_SQL
 
 QUERIES = {
-    "loaded_tables": operations("""
-        SELECT t.label AS "What", format('{:,}', t.rows) AS "Rows", format('{:,}', t.files) AS "From files",
+    "loaded_tables": operations(f"""
+        SELECT t.label AS "What", format('{{:,}}', t.rows) AS "Rows", format('{{:,}}', t.files) AS "From files",
                coalesce(strftime(t.last_loaded AT TIME ZONE 'Europe/London', '%d %b %Y %H:%M'), 'never') AS "Last loaded"
-        FROM (
-            SELECT 'Contracts' AS label, count(*) AS rows, count(DISTINCT file_id) AS files, max(f.received_at) AS last_loaded
-              FROM core_contract LEFT JOIN meta_ingest_file f USING (file_id)
-            UNION ALL SELECT 'Referrals', count(*), count(DISTINCT file_id), max(f.received_at)
-              FROM core_referral LEFT JOIN meta_ingest_file f USING (file_id)
-            UNION ALL SELECT 'KPI returns', count(*), count(DISTINCT file_id), max(f.received_at)
-              FROM core_kpi_return LEFT JOIN meta_ingest_file f USING (file_id)
-            UNION ALL SELECT 'Financial returns', count(*), count(DISTINCT file_id), max(f.received_at)
-              FROM core_financial_return LEFT JOIN meta_ingest_file f USING (file_id)
-            UNION ALL SELECT 'Voluntary organisations', count(*), count(DISTINCT file_id), max(f.received_at)
-              FROM core_organisation LEFT JOIN meta_ingest_file f USING (file_id)
-            UNION ALL SELECT 'Forum meetings', count(*), count(DISTINCT file_id), max(f.received_at)
-              FROM core_forum_meeting LEFT JOIN meta_ingest_file f USING (file_id)
-            UNION ALL SELECT 'Forum attendance', count(*), count(DISTINCT file_id), max(f.received_at)
-              FROM core_forum_attendance LEFT JOIN meta_ingest_file f USING (file_id)
-        ) t
+        FROM ({LOADED_TABLES_SQL}) t
+        ORDER BY t.position
     """),
     "recent_files": operations("""
         SELECT strftime(received_at AT TIME ZONE 'Europe/London', '%d %b %Y %H:%M') AS "Received",
