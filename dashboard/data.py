@@ -6,8 +6,9 @@ connections are read-only, one per version, each query on its own cursor.
 
 Access is enforced here, not by the pages: `query` takes the signed-in user from the session (set
 by the frame, never by a widget), refuses a query their role may not run, and binds the contracts
-($allowed) and regions ($regions) they may read into every query that returns such rows. A page
-cannot widen them: its own values for those parameters are overwritten.
+($allowed) and regions ($regions) they may read into every query declared to return such rows
+(dashboard.queries.Guard). A page cannot widen them: its own values for those parameters are
+overwritten.
 """
 
 from __future__ import annotations
@@ -20,13 +21,16 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboard.queries import NEEDS, all_queries, kind
+from dashboard.queries import Guard, registered
 from warehouse.access import CONTRACTS_SQL, AccessRefused, User, contract_scope, region_scope
 from warehouse.connection import Version, Warehouse
+from warehouse.measures import missing
+from warehouse.migrations import unapplied
 from warehouse.settings import LONDON, Settings
 
-QUERIES = all_queries()
-KINDS = {name: kind(name, sql) for name, sql in QUERIES.items()}
+_REGISTERED = registered()  # refuses a query whose SQL disagrees with its declared guard
+QUERIES = {name: query.sql for name, query in _REGISTERED.items()}
+GUARDS = {name: query.guard for name, query in _REGISTERED.items()}
 USER_KEY = "_signed_in_user"  # session state; no widget uses this key
 
 
@@ -66,6 +70,19 @@ def current_version(settings: Settings) -> Version | None:
     return Warehouse.from_settings(settings).current()
 
 
+def built_by_older_code(version: Version) -> bool:
+    """Whether the version lacks a schema step or a measure of this code: it was published by an older
+    version of this service, so a page may need data it does not have until `rpd upgrade` or the
+    next refresh. The only condition under which a failed query is explained as old data."""
+    return _built_by_older_code(str(version.path))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _built_by_older_code(path: str) -> bool:
+    cursor = _connection(path).cursor()
+    return bool(unapplied(cursor) or missing(cursor))
+
+
 @st.cache_resource(max_entries=3, show_spinner=False, on_release=lambda con: con.close())
 def _connection(path: str) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(path, read_only=True)
@@ -83,14 +100,14 @@ def query(version: Version, name: str, *params, **named) -> pd.DataFrame:
 
     Give positional parameters for `?` placeholders, or named ones (e.g. **scope.params()) for `$name`."""
     user = signed_in()
-    needs = NEEDS[KINDS[name]]
+    needs = GUARDS[name].needs
     if needs is not None and (user is None or not user.may(needs)):
         who = user.description if user else "Nobody signed in"
         raise AccessRefused(f"{who} may not see this information.")
-    if KINDS[name] == "contracts":
+    if GUARDS[name] is Guard.BY_CONTRACT:
         allowed = allowed_contracts(version, user)
         named["allowed"] = tuple(allowed) if allowed is not None else None
-    elif KINDS[name] == "regions":
+    elif GUARDS[name] is Guard.BY_REGION:
         regions = region_scope(user) if user else []
         named["regions"] = tuple(regions) if regions is not None else None
     if named:

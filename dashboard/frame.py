@@ -6,6 +6,7 @@ with the same frame around it (AppTest cannot click through st.navigation's call
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 import duckdb
@@ -26,7 +27,10 @@ from dashboard.pages import (
 )
 from dashboard.text import md
 from warehouse.access import AccessRefused, User
+from warehouse.connection import Version
 from warehouse.settings import Settings
+
+log = logging.getLogger(__name__)
 
 # url path -> (title, render, the permission needed to open it or None); the first page a user may
 # open is their default page, which Streamlit serves at "/".
@@ -64,8 +68,12 @@ def _filters(settings: Settings) -> None:
     if version is not None:
         try:
             st.session_state["scope"] = scope.sidebar(version)
-        except duckdb.CatalogException:
+        except duckdb.Error as error:
+            # Without filters the page shows all the user may see (and explains an older version itself).
             st.session_state["scope"] = scope.Scope()
+            if not _older(version):
+                _failed("the filters", version, error)
+                st.sidebar.error(FILTERS_FAILED)
 
 
 def run(settings: Settings, only: str | None = None) -> None:
@@ -108,21 +116,52 @@ def _keep_url_params(path: str) -> None:
     urlstate.keep_only({signin.DEMO_PARAM, *scope.KEYS, *URL_PARAMS.get(path, ())})
 
 
+UPGRADE_NOTICE = (
+    "This page needs data that the current warehouse version does not have yet: it was published "
+    "by an older version of this service. It will appear after the next refresh (or run `rpd upgrade`)."
+)
+PAGE_FAILED = (
+    "This page cannot be shown: reading its data failed. The error has been logged for the "
+    "service administrator; if it happens again, please tell them."
+)
+FILTERS_FAILED = (
+    "The filters cannot be shown: reading their choices failed. The error has been logged for the "
+    "service administrator."
+)
+
+
 def _guarded(render: Callable) -> Callable:
-    """A page whose data is missing from an older warehouse version explains itself instead of failing."""
+    """A page that fails reading the warehouse says so plainly (no stack trace): as old data only when
+    the version was published by older code (`data.built_by_older_code`), otherwise as an error,
+    logged."""
 
     def page(settings: Settings) -> None:
         try:
             render(settings)
         except AccessRefused as refused:
             st.error(f"{md(refused)} If you need it, ask your service administrator.")
-        except duckdb.CatalogException:
-            st.error(
-                "This page needs data that the current warehouse version does not have yet: it was published "
-                "by an older version of this service. It will appear after the next refresh (or run `rpd upgrade`)."
-            )
+        except duckdb.Error as error:
+            version = data.current_version(settings)
+            if version is not None and _older(version):
+                st.error(UPGRADE_NOTICE)
+            else:
+                _failed(f"page {render.__module__}", version, error)
+                st.error(PAGE_FAILED)
 
     return page
+
+
+def _older(version: Version) -> bool:
+    """Whether the version was built by older code; a version that cannot even be asked is not."""
+    try:
+        return data.built_by_older_code(version)
+    except duckdb.Error:
+        return False
+
+
+def _failed(what: str, version: Version | None, error: duckdb.Error) -> None:
+    number = version.number if version is not None else None
+    log.error("%s failed reading warehouse version %s", what, number, exc_info=error)
 
 
 def _refusal(path: str, user: User) -> Callable[[], None]:

@@ -18,7 +18,8 @@ import streamlit as st
 from dashboard import data
 from dashboard.scope import KEYS
 from dashboard.text import md
-from warehouse.access import DEMO_USERS, ROLES, User, UsersFileError, demo_user, load_users
+from dashboard.users import DEMO_USERS, UsersFileError, demo_user, load_users
+from warehouse.access import ROLES, User
 from warehouse.settings import Settings
 
 DEMO_KEY = "demo_user"

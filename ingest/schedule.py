@@ -28,7 +28,7 @@ from apscheduler.triggers.cron import CronTrigger
 from ingest.pipeline import RefreshFailed, refresh
 from warehouse.connection import NoWarehouse, RefreshInProgress, Warehouse
 from warehouse.settings import LONDON, Settings
-from warehouse.timetable import BadSchedule, parse_cron, previous_fire
+from warehouse.timetable import BadSchedule, parse_cron, previous_fire, source_schedules
 
 __all__ = ["BadSchedule", "Job", "jobs", "needs_catch_up", "parse_cron", "previous_fire", "serve"]
 
@@ -51,15 +51,12 @@ def jobs(settings: Settings) -> list[Job]:
     """The default schedule for all files, plus any per-source schedules (RPD_SOURCE_SCHEDULES)."""
     from ingest.sources import all_sources
 
-    per_source: dict[str, str] = {}
-    for part in filter(None, (p.strip() for p in (settings.source_schedules or "").split(";"))):
-        name, _, cron = part.partition("=")
-        name = name.strip()
+    per_source = source_schedules(settings)
+    for name in per_source:
         if name not in all_sources():
             raise BadSchedule(
                 f"RPD_SOURCE_SCHEDULES names '{name}', which is not a kind of file ({', '.join(all_sources())})."
             )
-        per_source[name] = cron.strip()
     found = [Job(name, cron, frozenset({name})) for name, cron in per_source.items()]
     others = frozenset(all_sources()) - set(per_source)
     found.insert(

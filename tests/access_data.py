@@ -79,6 +79,16 @@ VISIBLE_REGIONS = {
     "demo-admin": set(),
 }
 
+# The roles that may run each kind of query (dashboard.queries.Guard, by value), written out by hand:
+# the as-of date is public; data status is for those who run the service; contract figures for every
+# role that reads contracts; organisation and forum figures for the national commissioner and RPD teams.
+RUN_BY = {
+    "public": {"national", "rpd", "provider", "admin"},
+    "operations": {"national", "admin"},
+    "contracts": {"national", "rpd", "provider"},
+    "regions": {"national", "rpd"},
+}
+
 # Parameters every page query may take, at their defaults: the whole scope, since June 2021.
 QUERY_DEFAULTS = {
     "region": None,

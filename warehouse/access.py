@@ -1,8 +1,11 @@
-"""Who may see and do what. Roles, users and the contracts and regions each user may read.
+"""Who may see and do what: roles, their permissions, the user a role is given to, and the
+contracts and regions each user may read. Who may sign in (the users file, the demo users) is the
+app's: dashboard.users.
 
 Enforced where data is read and written: `dashboard.data.query` binds a user's contracts and regions
-into every query that returns contract or organisation rows, and `warehouse.flags` checks them on
-every write. Hiding a page or a button is only a convenience on top.
+into every query that returns contract or organisation rows, and `dashboard.flags.store` checks them on
+every write (the flag store, which the weekly summary of `ingest` reads too: so this module is in
+the base package, not in the app). Hiding a page or a button is only a convenience on top.
 
 Roles:
 - national: the national commissioner. Every contract, region and flag.
@@ -16,9 +19,7 @@ Roles:
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from warehouse.refdata import region_names
 
@@ -43,10 +44,6 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 
 class AccessRefused(PermissionError):
     """Raised when a user asks for data or an action their role does not allow."""
-
-
-class UsersFileError(ValueError):
-    """The users file is missing, unreadable or describes a user that cannot work."""
 
 
 @dataclass(frozen=True)
@@ -119,69 +116,3 @@ def region_scope(user: User) -> list[str] | None:
     if not user.may("engagement"):
         return []
     return None if user.sees_everything else list(user.regions)
-
-
-# Demo users, for the embedded demo data (real provider codes of the contract register).
-DEMO_USERS: tuple[User, ...] = (
-    User("demo-national", "Naomi (demo)", "national", demo=True),
-    User("demo-rpd-north-west", "Rhys (demo)", "rpd", regions=("B",), demo=True),
-    User("demo-rpd-wales", "Siân (demo)", "rpd", regions=("D",), demo=True),
-    User(
-        "demo-provider-lancashire-women",
-        "Lancashire Women (demo)",
-        "provider",
-        providers=("LANCASHIRE_WOMEN",),
-        demo=True,
-    ),
-    User(
-        "demo-provider-nottingham-womens-centre",
-        "Nottingham Women's Centre (demo)",
-        "provider",
-        providers=("NOTT_WOMENS_CENTRE",),
-        demo=True,
-    ),
-    User("demo-admin", "Ade (demo)", "admin", demo=True),
-)
-
-
-def demo_user(user_id: str | None) -> User:
-    """A demo user by id; the national commissioner if the id is unknown or not given."""
-    return next((u for u in DEMO_USERS if u.id == user_id), DEMO_USERS[0])
-
-
-def load_users(path: Path) -> dict[str, User]:
-    """Users allowed to sign in, by lower-case e-mail address, from a TOML file:
-
-    [[user]]
-    email = "rhys.jones@justice.gov.uk"
-    name = "Rhys Jones"
-    role = "rpd"
-    regions = ["B"]
-    """
-    if not path.exists():
-        return {}
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise UsersFileError(f"The users file {path} cannot be read: {error}") from None
-    users: dict[str, User] = {}
-    for n, entry in enumerate(data.get("user", []), start=1):
-        email = str(entry.get("email", "")).strip().lower()
-        role = entry.get("role")
-        where = f"User {n} in {path}"
-        if "@" not in email:
-            raise UsersFileError(f"{where} has no valid email.")
-        if role not in ROLES:
-            raise UsersFileError(
-                f"{where} ({email}) has role {role!r}: use one of {', '.join(ROLES)}."
-            )
-        regions = tuple(entry.get("regions", ()))
-        providers = tuple(entry.get("providers", ()))
-        if role == "rpd" and not regions:
-            raise UsersFileError(f"{where} ({email}) is an RPD team member but lists no regions.")
-        if role == "provider" and not providers:
-            raise UsersFileError(f"{where} ({email}) is a provider but lists no provider codes.")
-        if email in users:
-            raise UsersFileError(f"{where}: {email} is listed twice.")
-        users[email] = User(email, str(entry.get("name") or email), role, regions, providers)
-    return users

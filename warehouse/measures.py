@@ -28,6 +28,18 @@ def view_names() -> list[str]:
     return [m for _, sql in view_files() for m in VIEW.findall(sql)]
 
 
+def missing(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """This code's measures the opened version does not hold (as a table or a view): any at all means
+    it was built by an older version of this service."""
+    held = {
+        name
+        for (name,) in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+        ).fetchall()
+    }
+    return [name for name in view_names() if name not in held]
+
+
 def create_views(con: duckdb.DuckDBPyConnection) -> None:
     """Create the measures as views, replacing the tables the last run materialised.
 

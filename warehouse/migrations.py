@@ -43,3 +43,18 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
         con.execute("COMMIT")
         applied.append(name)
     return applied
+
+
+def unapplied(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The names of this code's schema steps the opened warehouse has not recorded (read-only safe):
+    any at all means it was built by an older version of this service."""
+    recorded = con.execute(
+        "SELECT count(*) FROM information_schema.tables "
+        "WHERE table_schema = current_schema() AND table_name = 'meta_migration'"
+    ).fetchone()
+    done = (
+        {row[0] for row in con.execute("SELECT step FROM meta_migration").fetchall()}
+        if recorded == (1,)
+        else set()
+    )
+    return [name for number, name, _ in steps() if number not in done]

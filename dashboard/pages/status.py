@@ -60,6 +60,8 @@ def disagreements(version) -> None:
     try:
         found = int(data.query(version, "supply_chain_disagreements").organisations.iloc[0])
     except duckdb.CatalogException:
+        if not data.built_by_older_code(version):
+            raise  # not old data but a fault: the frame logs it and says so
         return  # a version published before supply chains were read from the register
     if found:
         st.header("Warnings")

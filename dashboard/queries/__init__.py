@@ -1,13 +1,20 @@
 """Named read-only SQL, one module per page. Values are bound as parameters, never formatted in.
 
-Every query that honours the shared filters takes the scope parameters first, in the order of
-`dashboard.scope.Scope.params()`, and filters contracts with SCOPE_FILTER on the alias `c` (mart_contract).
+Each query declares how it is guarded (`by_contract(sql)` and the like, see Guard), and `registered()`
+refuses one whose SQL disagrees with its declaration. Every query that honours the shared filters
+takes the scope parameters first, in the order of `dashboard.scope.Scope.params()`, and filters
+contracts with SCOPE_FILTER on the alias `c` (mart_contract).
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+from types import ModuleType
 
 # The shared filters, applied to mart_contract aliased `c`: region, PCC area, lot, lead provider.
 SCOPE_FILTER = """
@@ -51,51 +58,111 @@ INCOME_BAND = """CASE o.income_band WHEN 'under_10k' THEN 'Under £10k' WHEN '10
     WHEN '100k_500k' THEN '£100k to £500k' WHEN '500k_1m' THEN '£500k to £1m' WHEN '1m_10m' THEN '£1m to £10m'
     WHEN 'over_10m' THEN 'Over £10m' ELSE o.income_band END"""
 
-# Queries that return no contract or organisation rows, by what they need. Every other query must
-# use $allowed (contract figures) or $regions (organisations and forums): all_queries() checks.
-PUBLIC = {"data_as_of"}
-OPERATIONS = {
-    "loaded_tables",
-    "recent_files",
-    "failed_checks",
-    "last_run",
-    "run_history",
-    "source_freshness",
-    "supply_chain_disagreements",
-}
-# The permission (warehouse.access.PERMISSIONS) each kind of query needs.
-NEEDS = {
-    "public": None,
-    "operations": "operations",
-    "contracts": "contracts",
-    "regions": "engagement",
-}
+
+class Guard(Enum):
+    """How a named query is guarded, declared with its SQL: who may run it, and which of the user's
+    limits dashboard.data.query binds into it. PUBLIC and OPERATIONS queries are national (their rows
+    are not limited by the user); BY_CONTRACT and BY_REGION ones are limited to what the user may read."""
+
+    PUBLIC = "public"  # no contract or organisation rows (the data's as-of day): anyone, even before sign-in
+    OPERATIONS = "operations"  # files, checks and runs, of every region: roles that run the service
+    BY_CONTRACT = "contracts"  # contract figures: only the user's contracts ($allowed)
+    BY_REGION = "regions"  # organisations and forums: only the user's regions ($regions)
+
+    @property
+    def needs(self) -> str | None:
+        """The permission (warehouse.access.PERMISSIONS) a user needs to run such a query."""
+        return _NEEDS[self]
+
+    @property
+    def parameter(self) -> str | None:
+        """The parameter through which the user's limit is bound, which the SQL must take."""
+        return _PARAMETER.get(self)
 
 
-def kind(name: str, sql: str) -> str:
-    """Which rule guards a query: public, operations, contracts ($allowed) or regions ($regions)."""
-    if "$allowed" in sql:
-        return "contracts"
-    if "$regions" in sql:
-        return "regions"
-    if name in PUBLIC:
-        return "public"
-    if name in OPERATIONS:
-        return "operations"
-    raise ValueError(
-        f"query {name} reads data but is guarded by neither $allowed nor $regions, "
-        "and is not listed as PUBLIC or OPERATIONS"
+_NEEDS = {
+    Guard.PUBLIC: None,
+    Guard.OPERATIONS: "operations",
+    Guard.BY_CONTRACT: "contracts",
+    Guard.BY_REGION: "engagement",
+}
+_PARAMETER = {Guard.BY_CONTRACT: "allowed", Guard.BY_REGION: "regions"}
+_NAMED_PARAMETER = re.compile(r"\$(\w+)")
+
+
+@dataclass(frozen=True)
+class Query:
+    """A named query's guard and its SQL."""
+
+    guard: Guard
+    sql: str
+
+
+# How each page module declares a query: QUERIES = {"name": by_contract("SELECT ...")}.
+def public(sql: str) -> Query:
+    return Query(Guard.PUBLIC, sql)
+
+
+def operations(sql: str) -> Query:
+    return Query(Guard.OPERATIONS, sql)
+
+
+def by_contract(sql: str) -> Query:
+    return Query(Guard.BY_CONTRACT, sql)
+
+
+def by_region(sql: str) -> Query:
+    return Query(Guard.BY_REGION, sql)
+
+
+def refusal(name: str, query: Query) -> str | None:
+    """Why a query's SQL disagrees with its declared guard (None if it agrees): a query limited by
+    the user must take that limit's parameter, and no query may take another guard's parameter
+    (dashboard.data.query would leave it unbound, or bind a limit the declaration does not say)."""
+    taken = set(_NAMED_PARAMETER.findall(query.sql))
+    wanted = query.guard.parameter
+    if wanted is not None and wanted not in taken:
+        return (
+            f"query {name} is declared {query.guard.name} but its SQL does not take ${wanted}, "
+            "so the user's limit would not be applied"
+        )
+    stray = sorted(p for p in _PARAMETER.values() if p != wanted and p in taken)
+    if stray:
+        return (
+            f"query {name} is declared {query.guard.name} but its SQL takes "
+            f"{' and '.join('$' + p for p in stray)}: declare the guard that parameter belongs to"
+        )
+    return None
+
+
+def merged(modules: Iterable[ModuleType]) -> dict[str, Query]:
+    """The QUERIES of the modules, merged; a name defined twice, a value that is not a Query, or a
+    query whose SQL disagrees with its declared guard is refused."""
+    found: dict[str, Query] = {}
+    for module in modules:
+        for name, query in getattr(module, "QUERIES", {}).items():
+            if name in found:
+                raise ValueError(f"query {name} is defined twice")
+            if not isinstance(query, Query):
+                raise TypeError(
+                    f"query {name} in {module.__name__} declares no guard: write it as "
+                    "public(sql), operations(sql), by_contract(sql) or by_region(sql)"
+                )
+            problem = refusal(name, query)
+            if problem is not None:
+                raise ValueError(problem)
+            found[name] = query
+    return found
+
+
+def registered() -> dict[str, Query]:
+    """Every page module's named queries, each checked against its declared guard."""
+    return merged(
+        importlib.import_module(f"{__name__}.{info.name}")
+        for info in pkgutil.iter_modules(__path__)
     )
 
 
 def all_queries() -> dict[str, str]:
-    """Every page module's QUERIES, merged; a name defined twice is an error."""
-    merged: dict[str, str] = {}
-    for info in pkgutil.iter_modules(__path__):
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        for name, sql in getattr(module, "QUERIES", {}).items():
-            if name in merged:
-                raise ValueError(f"query {name} is defined twice")
-            kind(name, sql)  # every query declares how it is guarded
-            merged[name] = sql
-    return merged
+    """Every named query's SQL, by name (for callers that only run them: the measure tests, bench)."""
+    return {name: query.sql for name, query in registered().items()}

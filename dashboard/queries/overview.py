@@ -4,7 +4,7 @@ from __future__ import annotations
 
 # S608: the f-strings below join constant SQL fragments of this package; no value is ever formatted in.
 # ruff: noqa: S608
-from dashboard.queries import SCOPE_FILTER
+from dashboard.queries import SCOPE_FILTER, by_contract
 from dashboard.queries.subsidy import SUBSIDY_HEADLINE
 from warehouse.measures import on_previous
 
@@ -19,7 +19,7 @@ QUERIES = {
     # One row: the headline figures for the scope and period. contracts_below counts the attention list's
     # is_well_below (the threshold is mart_thresholds.well_below_pct). The subsidy figures are the Subsidy page's own
     # headline (SUBSIDY_HEADLINE): the same stored measure and the same quarter, whatever the period.
-    "overview_headline": f"""
+    "overview_headline": by_contract(f"""
         WITH c AS ({IN_SCOPE}),
         v AS (
             SELECT sum(g.received) AS received, sum(g.forecast) AS forecast
@@ -38,9 +38,9 @@ QUERIES = {
                sub.quarter AS subsidy_quarter, sub.contracts_subsidised, sub.shortfall_gbp,
                p.quarter, p.last3_start, p.last_complete_month, p.provisional_month, t.well_below_pct
         FROM v, att, sub, mart_reporting_periods p, mart_thresholds t
-    """,
+    """),
     # All 12 regions, with received vs forecast over the period for the contracts in scope there.
-    "overview_regions": f"""
+    "overview_regions": by_contract(f"""
         WITH c AS ({IN_SCOPE}),
         g AS (
             SELECT c.region_code, count(DISTINCT c.contract_ref) AS contracts,
@@ -56,18 +56,18 @@ QUERIES = {
                coalesce(g.has_provisional, false) AS has_provisional
         FROM ref_region r LEFT JOIN g USING (region_code)
         ORDER BY r.region_code
-    """,
+    """),
     # Every contract in scope with at least one reason, highest score first.
-    "overview_attention": f"""
+    "overview_attention": by_contract(f"""
         WITH c AS ({IN_SCOPE})
         SELECT t.contract_ref, c.intervention_title, c.contract_label, c.region_name, c.lot, c.lead_provider_name,
                t.score, t.reasons, t.volume_points, t.subsidy_points, t.cap_points
         FROM mart_contract_attention t JOIN c USING (contract_ref)
         WHERE t.score > 0
         ORDER BY t.score DESC, t.contract_ref
-    """,
+    """),
 }
 
 # The same headline over the previous version's rows, stored in this version when it was published
 # (warehouse.measures.keep_previous): "since the last version" never opens an older version's file.
-QUERIES["overview_previous_headline"] = on_previous(QUERIES["overview_headline"])
+QUERIES["overview_previous_headline"] = by_contract(on_previous(QUERIES["overview_headline"].sql))

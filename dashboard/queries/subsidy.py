@@ -9,7 +9,7 @@ Overview pages both show."""
 
 from __future__ import annotations
 
-from dashboard.queries import SCOPE_FILTER
+from dashboard.queries import SCOPE_FILTER, by_contract
 
 # Per quarter in the period: returns due and in, and the totals of the returns in. Only the latest
 # quarter that has ended can be provisional: when a contract in scope owes a return for it and has
@@ -77,16 +77,16 @@ STATE_ORDER = """
 """
 
 QUERIES = {
-    "subsidy_quarters": f"""
+    "subsidy_quarters": by_contract(f"""
         SELECT * FROM ({_QUARTERS})
         WHERE quarter_start >= date_trunc('quarter', CAST($since AS DATE))
         ORDER BY quarter_start
-    """,
-    "subsidy_latest_complete_quarter": _LATEST_COMPLETE,
-    "subsidy_headline": SUBSIDY_HEADLINE,
+    """),
+    "subsidy_latest_complete_quarter": by_contract(_LATEST_COMPLETE),
+    "subsidy_headline": by_contract(SUBSIDY_HEADLINE),
     # Contracts returning the given quarter and those in each state, with their pounds, by lot and by lead
     # provider sector.
-    "subsidy_split": f"""
+    "subsidy_split": by_contract(f"""
         WITH q AS (
             SELECT coalesce(c.lot, 'Unknown lot') AS lot, c.lead_provider_sector AS sector, s.*
             FROM mart_subsidy_quarterly s JOIN mart_contract c USING (contract_ref)
@@ -104,16 +104,16 @@ QUERIES = {
                sum(uncovered_gbp)::DOUBLE AS uncovered_gbp
         FROM both_splits GROUP BY ALL
         ORDER BY split, "group"
-    """,
+    """),
     # How the states overlap in the given quarter: each contract in exactly one combination.
-    "subsidy_state_overlap": f"""
+    "subsidy_state_overlap": by_contract(f"""
         SELECT s.money_state, count(*) AS contracts
         FROM mart_subsidy_quarterly s JOIN mart_contract c USING (contract_ref)
         WHERE s.quarter = $quarter AND {SCOPE_FILTER}
         GROUP BY ALL ORDER BY min({STATE_ORDER})
-    """,
+    """),
     # Across the supply chain over the period: who carries the subsidy and the gap not covered.
-    "subsidy_supply_chain": f"""
+    "subsidy_supply_chain": by_contract(f"""
         WITH r AS (
             SELECT s.* FROM mart_subsidy_return s JOIN mart_contract c USING (contract_ref)
             WHERE s.quarter_start >= date_trunc('quarter', CAST($since AS DATE)) AND {SCOPE_FILTER}
@@ -136,9 +136,9 @@ QUERIES = {
                      (4, 'Specialist subcontractors (women''s, led by and for, Welsh)')) k("order", carried_by)
         LEFT JOIN carriers x USING ("order")
         GROUP BY k."order", k.carried_by ORDER BY k."order"
-    """,
+    """),
     # Providers' expectation of subsidy beside what their later returns report, by lot, over the period.
-    "subsidy_expectations": f"""
+    "subsidy_expectations": by_contract(f"""
         SELECT coalesce(c.lot, 'Unknown lot') AS lot,
                count(*) FILTER (WHERE e.outcome = 'expected and happened') AS expected_happened,
                count(*) FILTER (WHERE e.outcome = 'expected, not yet') AS expected_not_yet,
@@ -151,9 +151,9 @@ QUERIES = {
         FROM mart_subsidy_expectation e JOIN mart_contract c USING (contract_ref)
         WHERE e.quarter_start >= date_trunc('quarter', CAST($since AS DATE)) AND {SCOPE_FILTER}
         GROUP BY ALL ORDER BY lot
-    """,
+    """),
     # One row per return (contract, quarter, provider): a subcontractor's return right after its lead's.
-    "subsidy_contract_quarters": f"""
+    "subsidy_contract_quarters": by_contract(f"""
         SELECT s.contract_ref, c.intervention_title, c.lot, s.quarter, s.quarter_start,
                s.provider_code, s.provider_name, s.role,
                s.contract_income_gbp::DOUBLE AS contract_income_gbp,
@@ -171,16 +171,16 @@ QUERIES = {
         JOIN mart_contract c USING (contract_ref)
         WHERE s.quarter_start >= date_trunc('quarter', CAST($since AS DATE)) AND {SCOPE_FILTER}
         ORDER BY s.quarter_start DESC, q.shortfall_gbp DESC, s.contract_ref, s.role, s.provider_code
-    """,
+    """),
     # Contract years that overlap the period with referrals above the volume cap.
-    "subsidy_unfunded_demand": f"""
+    "subsidy_unfunded_demand": by_contract(f"""
         SELECT b.contract_ref, c.contract_label, c.lead_provider_name, c.lot, b.contract_year, b.year_start, b.year_end,
                b.referrals_received, b.volume_cap, b.referrals_above_cap, b.is_provisional
         FROM mart_band_position b JOIN mart_contract c USING (contract_ref)
         WHERE b.referrals_above_cap > 0 AND b.year_end >= CAST($since AS DATE) AND {SCOPE_FILTER}
         ORDER BY b.referrals_above_cap DESC, b.contract_ref, b.contract_year
-    """,
-    "subsidy_risk": f"""
+    """),
+    "subsidy_risk": by_contract(f"""
         SELECT r.contract_ref, c.contract_label, c.lead_provider_name, c.lot, c.lead_provider_sector, r.risk_score, r.reasons,
                r.shortfall_quarters, r.recent_returns, r.latest_return_quarter,
                r.latest_shortfall_gbp::DOUBLE AS latest_shortfall_gbp, r.latest_shortfall_pct,
@@ -188,5 +188,5 @@ QUERIES = {
         FROM mart_subsidy_risk r JOIN mart_contract c USING (contract_ref)
         WHERE r.risk_score > 0 AND {SCOPE_FILTER}
         ORDER BY r.risk_score DESC, r.latest_shortfall_gbp DESC, r.contract_ref
-    """,
+    """),
 }

@@ -7,7 +7,15 @@ contracts ending soon are contract rows ($allowed). Only the region filter appli
 
 from __future__ import annotations
 
-from dashboard.queries import ALLOWED, IN_REGION, INCOME_BAND, case_label, case_order
+from dashboard.queries import (
+    ALLOWED,
+    IN_REGION,
+    INCOME_BAND,
+    by_contract,
+    by_region,
+    case_label,
+    case_order,
+)
 
 _REGION = IN_REGION
 
@@ -27,16 +35,16 @@ _LABEL = case_label("d.segment", SEGMENTS)
 _ORDER = case_order("d.segment", SEGMENTS)
 
 QUERIES = {
-    "supply_chain_diversity": f"""
+    "supply_chain_diversity": by_region(f"""
         SELECT d.region_code, r.region_name, d.segment, {_LABEL} AS segment_name, d.known, d.leads,
                d.subcontractors, d.supply_chain, d.known_pct, d.supply_chain_pct, d.lead_pct,
                d.providers_not_in_register
         FROM mart_supply_chain_diversity d JOIN ref_region r USING (region_code)
         WHERE {_REGION.format(col="d.region_code")}
         ORDER BY r.region_name, {_ORDER}
-    """,
+    """),
     # Organisations whose own in_supply_chain answer differs from the contract register's.
-    "supply_chain_contradictions": f"""
+    "supply_chain_contradictions": by_region(f"""
         SELECT o.org_name, o.org_id,
                CASE WHEN o.stated_in_supply_chain THEN 'yes' ELSE 'no' END AS stated,
                o.derived_role, o.contracts_led, o.contracts_subcontracted
@@ -45,8 +53,8 @@ QUERIES = {
             SELECT 1 FROM unnest(o.regions_served) AS s(region_code)
             WHERE {_REGION.format(col="s.region_code")})
         ORDER BY o.org_name, o.org_id
-    """,
-    "recommissioning_contracts": f"""
+    """),
+    "recommissioning_contracts": by_contract(f"""
         SELECT c.contract_ref, c.intervention_title, c.region_code, c.lot, c.lead_provider_name, c.end_date,
                c.months_left, array_to_string(c.service_categories, '; ') AS service_categories,
                (SELECT count(*) FROM mart_recommissioning_outreach o WHERE o.contract_ref = c.contract_ref)
@@ -55,8 +63,8 @@ QUERIES = {
         WHERE (CAST($region AS VARCHAR) IS NULL OR c.region_code = $region)
           AND {ALLOWED.format(col="c.contract_ref")}
         ORDER BY c.end_date, c.contract_ref
-    """,
-    "recommissioning_outreach": f"""
+    """),
+    "recommissioning_outreach": by_region(f"""
         SELECT o.contract_ref, o.org_name, o.org_id, {INCOME_BAND} AS income_band,
                coalesce(replace(array_to_string(o.specialisms, ', '), '_', ' '), '') AS specialisms,
                CASE WHEN o.on_dynamic_framework THEN 'yes' ELSE 'no' END AS on_dynamic_framework,
@@ -64,5 +72,5 @@ QUERIES = {
         FROM mart_recommissioning_outreach o
         WHERE {_REGION.format(col="o.region_code")}
         ORDER BY o.contract_ref, o.org_name, o.org_id
-    """,
+    """),
 }

@@ -14,17 +14,20 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.flags.store import ContractFacts, FlagStore, NewFlag
 from dashboard.frame import PAGES, allowed_pages
+from dashboard.queries import Guard
 from dashboard.signin import DEMO_KEY
+from dashboard.users import DEMO_USERS, demo_user
 from tests.access_data import (
     CONTRACTS,
     ORGANISATIONS,
+    RUN_BY,
     VISIBLE,
     VISIBLE_REGIONS,
     words_of,
 )
 from tests.conftest import make_settings
 from tests.rendered import as_text
-from warehouse.access import DEMO_USERS, AccessRefused, demo_user
+from warehouse.access import AccessRefused
 
 # Which pages each role may open: written out by hand, not read from the code under test.
 EXPECTED_PAGES = {
@@ -79,6 +82,14 @@ def everything_shown(at: AppTest) -> str:
 @pytest.mark.parametrize("user", DEMO_USERS, ids=lambda u: u.id)
 def test_each_role_opens_exactly_its_pages(user):
     assert set(allowed_pages(user)) == EXPECTED_PAGES[user.role]
+
+
+@pytest.mark.parametrize("user", DEMO_USERS, ids=lambda u: u.id)
+def test_each_role_runs_exactly_its_kinds_of_query(user):
+    """Every declaration a named query can make (dashboard.queries.Guard) allows the roles of RUN_BY."""
+    assert {guard.value for guard in Guard} == set(RUN_BY)
+    runs = {guard.value for guard in Guard if guard.needs is None or user.may(guard.needs)}
+    assert runs == {kind for kind, roles in RUN_BY.items() if user.role in roles}
 
 
 @pytest.mark.parametrize("path", list(PAGES))

@@ -108,7 +108,7 @@ def test_an_over_long_response_is_refused_and_kept(access_warehouse, monkeypatch
     import datetime as dt
 
     from dashboard.flags.store import ContractFacts, NewFlag
-    from warehouse.access import demo_user
+    from dashboard.users import demo_user
 
     url = f"sqlite:///{tmp_path / 'flags.sqlite'}"
     FlagStore(url).raise_flag(

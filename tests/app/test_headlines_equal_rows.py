@@ -18,8 +18,8 @@ from dashboard.frame import allowed_pages
 from dashboard.layout import percent, pounds
 from dashboard.scope import Scope
 from dashboard.signin import DEMO_KEY
+from dashboard.users import demo_user
 from tests.app.conftest import _page
-from warehouse.access import demo_user
 from warehouse.connection import Warehouse
 
 USERS = ["demo-national", "demo-rpd-north-west", "demo-provider-lancashire-women"]

@@ -147,10 +147,10 @@ def test_ten_quick_presses_start_one_refresh_recorded_with_who_pressed(tmp_path,
     import threading
 
     from dashboard import actions
+    from dashboard.users import DEMO_USERS
     from ingest.pipeline import refresh
     from tests import builders as b
     from tests.conftest import make_settings
-    from warehouse.access import DEMO_USERS
     from warehouse.connection import Warehouse
 
     settings = make_settings(tmp_path / "data")
@@ -196,10 +196,10 @@ def test_refresh_now_is_disabled_with_a_note_while_another_process_refreshes(tmp
     import re
 
     from dashboard import actions
+    from dashboard.users import DEMO_USERS
     from ingest.pipeline import refresh
     from tests import builders as b
     from tests.conftest import make_settings
-    from warehouse.access import DEMO_USERS
     from warehouse.connection import Warehouse
     from warehouse.settings import LONDON
 

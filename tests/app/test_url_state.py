@@ -133,7 +133,7 @@ def test_a_link_to_a_flag_opens_it_for_review(access_warehouse, monkeypatch, tmp
     import datetime as dt
 
     from dashboard.flags.store import ContractFacts, FlagStore, NewFlag
-    from warehouse.access import demo_user
+    from dashboard.users import demo_user
 
     url = f"sqlite:///{tmp_path / 'flags.sqlite'}"
     store = FlagStore(url)

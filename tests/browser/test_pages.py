@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from dashboard import frame
+from dashboard.users import DEMO_USERS
 from tests.browser.conftest import DESKTOP, PHONE, idle, open_page, screenshot
-from warehouse.access import DEMO_USERS
 from warehouse.connection import Warehouse
 
 PAGES = {"status": "Data status"}  # url path -> title

@@ -10,16 +10,18 @@ import pytest
 import streamlit as st
 
 from dashboard import data
-from dashboard.queries import NEEDS
+from dashboard.queries import Guard
+from dashboard.users import DEMO_USERS, demo_user
 from tests.access_data import (
     CONTRACTS,
     ORGANISATIONS,
     QUERY_DEFAULTS,
+    RUN_BY,
     VISIBLE,
     VISIBLE_REGIONS,
     words_of,
 )
-from warehouse.access import DEMO_USERS, AccessRefused, demo_user
+from warehouse.access import AccessRefused
 from warehouse.connection import Warehouse
 
 BASE = QUERY_DEFAULTS
@@ -71,8 +73,8 @@ def test_every_query_returns_only_what_the_user_may_see(version, run_id, user_id
     ]
     seen = ""
     for name in data.QUERIES:
-        needs = NEEDS[data.KINDS[name]]
-        if data.KINDS[name] == "operations":
+        needs = data.GUARDS[name].needs
+        if data.GUARDS[name] is Guard.OPERATIONS:
             continue  # operations queries take page-specific arguments; their refusal is tested below
         for params in runs(name, BASE | {"run_id": run_id}):
             if needs is not None and not user.may(needs):
@@ -119,6 +121,34 @@ def test_operations_queries_only_for_roles_that_run_the_service(version, user_id
     else:
         with pytest.raises(AccessRefused):
             data.query(version, "loaded_tables")
+
+
+# The operations queries that take arguments, with one a page passes (files of every outcome).
+OPERATIONS_ARGUMENTS = {"recent_files": (["loaded", "rejected", "skipped"],)}
+
+
+@pytest.mark.parametrize("user_id", [None, *(u.id for u in DEMO_USERS)])
+def test_every_declared_query_runs_for_exactly_the_roles_of_its_declaration(
+    version, run_id, user_id
+):
+    """Each named query, whatever its declaration, runs for the roles RUN_BY gives its kind and is
+    refused to every other role and to nobody signed in (who may run only the public ones)."""
+    if user_id is None:
+        st.session_state.pop(data.USER_KEY, None)
+    else:
+        as_user(user_id)
+    role = demo_user(user_id).role if user_id else None
+    assert {guard.value for guard in Guard} == set(RUN_BY)  # the table covers every declaration
+    for name, guard in data.GUARDS.items():
+        if guard is Guard.OPERATIONS:
+            args, params = OPERATIONS_ARGUMENTS.get(name, ()), {}
+        else:
+            args, params = (), next(runs(name, BASE | {"run_id": run_id}))
+        if guard is Guard.PUBLIC or role in RUN_BY[guard.value]:
+            assert isinstance(data.query(version, name, *args, **params), pd.DataFrame), name
+        else:
+            with pytest.raises(AccessRefused, match="may not see this information"):
+                data.query(version, name, *args, **params)
 
 
 def test_a_page_cannot_widen_the_users_contracts(version):

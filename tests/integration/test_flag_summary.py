@@ -7,10 +7,10 @@ import shutil
 from dataclasses import replace
 
 from dashboard.flags.store import ContractFacts, FlagStore, NewFlag
+from dashboard.users import demo_user
 from ingest.pipeline import refresh
 from tests import builders as b
 from tests.conftest import make_settings
-from warehouse.access import demo_user
 
 
 def test_summary_lists_new_and_overdue_flags(small_warehouse, tmp_path):

@@ -19,10 +19,11 @@ from dashboard import data
 from dashboard.flags import view as flagview
 from dashboard.flags.store import ContractFacts, FlagStore, NewFlag
 from dashboard.layout import safe_csv
+from dashboard.queries import Guard
+from dashboard.users import demo_user
 from tests.access_data import QUERY_DEFAULTS
 from tests.app.test_access_matrix import everything_shown
 from tests.conftest import HASH_KEY
-from warehouse.access import demo_user
 from warehouse.connection import Warehouse
 
 ROOT = Path(__file__).parents[2]
@@ -55,8 +56,8 @@ BASE = QUERY_DEFAULTS | {"contract": None, "group": "contract"}
 @pytest.mark.parametrize("attack", ATTACKS)
 def test_every_filter_value_is_bound_not_run(version, attack):
     """An attack string in any filter gives exactly what a harmless unknown value gives."""
-    for name, kind in data.KINDS.items():
-        if kind == "operations":
+    for name, guard in data.GUARDS.items():
+        if guard is Guard.OPERATIONS:
             continue
         for param in ("region", "pcc", "lot", "provider", "contract"):
             if f"${param}" not in data.QUERIES[name]:

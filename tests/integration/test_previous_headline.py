@@ -8,9 +8,9 @@ import datetime as dt
 import streamlit as st
 
 from dashboard import data
+from dashboard.users import demo_user
 from tests import builders as b
 from tests.conftest import make_settings
-from warehouse.access import demo_user
 from warehouse.connection import Warehouse
 
 # All referrals of the builder arrive on 4 May 2026, the as-of day: the default 12 months start June 2025.

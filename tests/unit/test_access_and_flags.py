@@ -15,7 +15,7 @@ from dashboard.flags.store import (
     provider_references,
     reconcile,
 )
-from warehouse.access import UsersFileError, demo_user, load_users
+from dashboard.users import UsersFileError, demo_user, load_users
 from warehouse.settings import SettingsError, load_settings
 
 
