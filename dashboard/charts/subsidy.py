@@ -230,7 +230,7 @@ def quarterly_lines(table: pd.DataFrame) -> alt.Chart:
         y=alt.Y("Pounds:Q", title="Pounds (£)", axis=alt.Axis(format="~s")),
     )
     lines = base.mark_line().encode(
-        color=enc["color"], strokeDash=enc["strokeDash"], detail="Measure:N"
+        color=enc["color"], strokeDash=enc["strokeDash"], detail=alt.Detail("Measure:N")
     )
     points = base.mark_point(size=80, strokeWidth=2).encode(
         color=enc["color"],
@@ -288,7 +288,7 @@ def state_bars(frame: pd.DataFrame, *, label: str) -> alt.Chart:
             legend=alt.Legend(orient="bottom"),
         )
     )
-    text = base.mark_text(align="left", dx=3).encode(text="Label:N")
+    text = base.mark_text(align="left", dx=3).encode(text=alt.Text("Label:N"))
     return fit_width(bars + text).properties(
         height=max(120, 3 * 22 * len(frame), bar_height(frame[label]))
     )
@@ -314,9 +314,10 @@ def demand_bars(frame: pd.DataFrame) -> alt.Chart:
         ],
     )
     bars = base.mark_bar(stroke=OKABE_ITO[5], strokeWidth=2).encode(
-        fill=alt.condition(
-            "indexof(datum.Provisional, 'yes') == 0", alt.value("white"), alt.value(OKABE_ITO[5])
+        fill=alt.FillValue(
+            OKABE_ITO[5],
+            condition={"test": "indexof(datum.Provisional, 'yes') == 0", "value": "white"},
         )
     )
-    text = base.mark_text(align="left", dx=3).encode(text="Label:N")
+    text = base.mark_text(align="left", dx=3).encode(text=alt.Text("Label:N"))
     return fit_width(bars + text).properties(height=bar_height(top["Contract year"]))

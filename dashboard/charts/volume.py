@@ -128,7 +128,7 @@ def _series_lines(long: pd.DataFrame, value_title: str, fmt: str = ",.0f") -> al
         alt.Tooltip("Provisional:N"),
     ]
     lines = base.mark_line().encode(
-        color=enc["color"], strokeDash=enc["strokeDash"], detail="Series:N"
+        color=enc["color"], strokeDash=enc["strokeDash"], detail=alt.Detail("Series:N")
     )
     points = base.mark_point(size=60, strokeWidth=2).encode(
         color=enc["color"],
@@ -140,7 +140,7 @@ def _series_lines(long: pd.DataFrame, value_title: str, fmt: str = ",.0f") -> al
         base.transform_filter("datum.Provisional == 'yes'")
         .transform_aggregate(top="max(Value)", groupby=["Month"])
         .mark_text(dy=-12, fontSize=11, color="black")
-        .encode(y="top:Q", text=alt.value("provisional"))
+        .encode(y=alt.Y("top:Q"), text=alt.TextValue("provisional"))
     )
     return (lines + points + marker).properties(height=320)
 
@@ -157,9 +157,9 @@ def received_vs_forecast(table: pd.DataFrame, limits: pd.DataFrame) -> alt.Chart
         chart = chart + disputed_marks(table)
     if limits.empty:
         return chart
-    rules = alt.Chart(limits).encode(y="Per month:Q")
+    rules = alt.Chart(limits).encode(y=alt.Y("Per month:Q"))
     lines = rules.mark_rule(strokeDash=[2, 3], color="black")
-    text = rules.mark_text(align="left", dy=-6, x=4, color="black").encode(text="Limit:N")
+    text = rules.mark_text(align="left", dy=-6, x=4, color="black").encode(text=alt.Text("Limit:N"))
     return chart + lines + text
 
 
@@ -172,7 +172,7 @@ def disputed_marks(table: pd.DataFrame) -> alt.Chart:
     )
     text = base.mark_text(
         angle=270, align="right", dx=-4, dy=-4, baseline="bottom", color="black"
-    ).encode(y=alt.value(0), text=alt.value("disputed"))
+    ).encode(y=alt.YValue(0), text=alt.TextValue("disputed"))
     return rule + text
 
 
@@ -201,11 +201,11 @@ def timeliness_lines(table: pd.DataFrame) -> alt.Chart:
         value_name="Value",
     )
     chart = _series_lines(long, "Median working days", fmt=",.1f")
-    ten = alt.Chart(pd.DataFrame({"y": [10], "label": ["10 working days"]})).encode(y="y:Q")
+    ten = alt.Chart(pd.DataFrame({"y": [10], "label": ["10 working days"]})).encode(y=alt.Y("y:Q"))
     return (
         chart
         + ten.mark_rule(strokeDash=[2, 3], color="black")
-        + ten.mark_text(align="left", dy=-6, x=4, color="black").encode(text="label:N")
+        + ten.mark_text(align="left", dy=-6, x=4, color="black").encode(text=alt.Text("label:N"))
     )
 
 

@@ -4,6 +4,8 @@ money. Queries in dashboard/queries/subsidy.py."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -89,7 +91,7 @@ def render(settings: Settings) -> None:
         csv_download(table, "subsidy-by-quarter.csv")
     else:
         chart_with_table(
-            quarterly_lines(table),
+            partial(quarterly_lines, table),
             table,
             "subsidy-by-quarter.csv",
             caption="Shortfall and other funding used per quarter (£); hollow points are provisional",
@@ -142,7 +144,7 @@ def render(settings: Settings) -> None:
         for name, file_name in (("Lot", "by-lot"), ("Provider sector", "by-sector")):
             part = split_table(split[split.split == name], name)
             chart_with_table(
-                state_bars(part, label=name),
+                partial(state_bars, part, label=name),
                 part,
                 f"subsidy-{file_name}-{quarter}.csv",
                 caption=f"Share of contracts in each state in {quarter}, by {name.lower()}",
@@ -200,7 +202,7 @@ def render(settings: Settings) -> None:
             "Unfunded demand",
         )
         chart_with_table(
-            demand_bars(demand),
+            partial(demand_bars, demand),
             demand,
             "unfunded-demand.csv",
             caption="Referrals above the volume cap per contract year; hollow bars: year not finished",
