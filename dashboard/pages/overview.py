@@ -3,6 +3,8 @@ that most need attention, with plain reasons."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import duckdb
 import pandas as pd
 import streamlit as st
@@ -41,7 +43,7 @@ def render(settings: Settings) -> None:
     mine = scope.visible_regions(version)
     table = region_table(regions if mine is None else regions[regions.region_code.isin(mine)])
     chart_with_table(
-        region_tiles(table),
+        partial(region_tiles, table),
         table,
         "regions-volume-gap.csv",
         caption=f"Volume gap by region, {since:%b %Y} to {provisional:%b %Y}",
