@@ -41,7 +41,7 @@ db-deps:
 # stops the app.
 run: setup
 	$(BIN)/rpd demo --if-missing & demo=$$!; \
-	$(BIN)/streamlit run streamlit_app.py --server.headless=true --browser.gatherUsageStats=false & app=$$!; \
+	$(BIN)/streamlit run serve.py --server.headless=true --browser.gatherUsageStats=false & app=$$!; \
 	trap 'kill $$demo $$app $$sched 2>/dev/null' EXIT; \
 	wait $$demo || exit 1; \
 	$(BIN)/rpd schedule & sched=$$!; \

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -19,6 +20,10 @@ if TYPE_CHECKING:
     from dashboard.scope import Scope
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A chart's Table tab is drawn only once it is opened (the browser's costliest work on a filter change is
+# drawing every chart and grid again). AppTest cannot open a tab, so tests/app/conftest.py sets this to True
+# for the AppTest suite, which then reads every table, as a reader who opens each Table tab does.
+DRAW_HIDDEN_TABS = False
 # Characters a line of a chart's title may have: the 13 px bold title at a phone's 390 px width.
 TITLE_CHARS = 42
 
@@ -35,9 +40,10 @@ def safe_csv(frame: pd.DataFrame) -> bytes:
 
 
 def csv_download(frame: pd.DataFrame, file_name: str) -> None:
+    """The table as CSV, made when the button is pressed (not on every run of the page)."""
     st.download_button(
         "Download this table (CSV)",
-        safe_csv(frame),
+        lambda: safe_csv(frame),
         file_name=file_name,
         mime="text/csv",
         key=f"download-{file_name}",
@@ -145,16 +151,53 @@ def figure(
 
 
 def chart_with_table(
-    chart: alt.Chart, frame: pd.DataFrame, file_name: str, *, caption: str
+    chart: alt.TopLevelMixin | functools.partial,
+    frame: pd.DataFrame,
+    file_name: str,
+    *,
+    caption: str,
 ) -> None:
     """Every chart comes with the table of exactly what it shows and a CSV download of that table. The
-    caption is the chart's title, wrapped so that a phone's width does not cut it off."""
-    chart_tab, table_tab = st.tabs(["Chart", "Table"])
-    with chart_tab:
-        st.altair_chart(chart.properties(title=title_lines(caption)), width="stretch")
-    with table_tab:
-        st.dataframe(frame, hide_index=True, width="stretch")
+    caption is the chart's title, wrapped so that a phone's width does not cut it off.
+
+    `chart` is an Altair chart, or better a functools.partial of a pure builder in dashboard/charts/
+    and the rows it draws, whose spec is cached (chart_spec)."""
+    _chart_and_table(chart_spec(chart, caption), frame, file_name)
     csv_download(frame, file_name)
+
+
+@st.fragment
+def _chart_and_table(spec: dict, frame: pd.DataFrame, file_name: str) -> None:
+    """The Chart and Table tabs: only the open one is drawn, and opening the other reruns this pair
+    alone (a fragment), not the page."""
+    chart_tab, table_tab = st.tabs(
+        ["Chart", "Table"],
+        key=f"tabs-{file_name}",
+        on_change="ignore" if DRAW_HIDDEN_TABS else "rerun",
+    )
+    if DRAW_HIDDEN_TABS or chart_tab.open:
+        with chart_tab:
+            st.vega_lite_chart(spec, width="stretch")
+    if DRAW_HIDDEN_TABS or table_tab.open:
+        with table_tab:
+            st.dataframe(frame, hide_index=True, width="stretch")
+
+
+def chart_spec(chart: alt.TopLevelMixin | functools.partial, caption: str) -> dict:
+    """The chart's Vega-Lite spec with its title. Given a functools.partial of a pure builder in
+    dashboard/charts/, the spec is cached by the builder and the rows it is given (st.cache_data hashes
+    the frames), so a view seen once is not built again, by any session."""
+    if isinstance(chart, functools.partial):
+        name = f"{chart.func.__module__}.{chart.func.__qualname__}"
+        return _cached_spec(name, chart.args, tuple(sorted(chart.keywords.items())), caption, chart)
+    return chart.properties(title=title_lines(caption)).to_dict()
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _cached_spec(name: str, args: tuple, keywords: tuple, caption: str, _chart) -> dict:
+    # Not validated against the Vega-Lite schema here (about 20 ms a chart): the builders in
+    # dashboard/charts/ are, by their unit tests (tests/unit/test_charts_*.py).
+    return _chart().properties(title=title_lines(caption)).to_dict(validate=False)
 
 
 def title_lines(caption: str) -> alt.TitleParams:

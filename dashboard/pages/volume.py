@@ -4,19 +4,24 @@ and timeliness of first assessments beside the volumes."""
 
 from __future__ import annotations
 
-import altair as alt
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
 from dashboard import data, scope, urlstate
-from dashboard.charts import (
-    OKABE_ITO,
-    bar_axis,
-    bar_height,
-    categorical,
-    fit_width,
-    value_labels,
-    wrap_label,
+from dashboard.charts.volume import (
+    band_limits,
+    band_table,
+    cumulative_lines,
+    cumulative_table,
+    gap_bars,
+    gap_by_month,
+    group_table,
+    monthly_table,
+    received_vs_forecast,
+    timeliness_lines,
+    timeliness_table,
 )
 from dashboard.flags import view as flagview
 from dashboard.layout import begin, chart_with_table, figure, note, percent
@@ -98,7 +103,7 @@ def render(settings: Settings) -> None:
             "as loaded until the RPD team resolves the flag."
         )
     chart_with_table(
-        received_vs_forecast(table, limits),
+        partial(received_vs_forecast, table, limits),
         table,
         "volume-monthly.csv",
         caption="Referrals received and forecast per month",
@@ -116,7 +121,7 @@ def render(settings: Settings) -> None:
     st.header("Cumulative since the contracts started")
     cumulative = cumulative_table(data.query(version, "volume_cumulative", **chosen_params))
     chart_with_table(
-        cumulative_lines(cumulative),
+        partial(cumulative_lines, cumulative),
         cumulative,
         "volume-cumulative.csv",
         caption="Referrals received and forecast, added up since the start",
@@ -150,7 +155,7 @@ def _gap_by_group(version, params: dict, period: str) -> None:
     by_group = data.query(version, "volume_gap_by", **params, group=GROUPS[group_label])
     gap_table = group_table(by_group, group_label)
     chart_with_table(
-        gap_bars(gap_table, group_label),
+        partial(gap_bars, gap_table, group_label),
         gap_table,
         f"volume-gap-by-{GROUPS[group_label]}.csv",
         caption=f"Volume gap by {group_label.lower()}, {period}",
@@ -190,7 +195,7 @@ def _trend(windows: pd.DataFrame, recent: pd.DataFrame) -> None:
         recent.is_recent.map({True: f"Last {n} complete months", False: f"{n} months before"}),
     )
     chart_with_table(
-        gap_by_month(table),
+        partial(gap_by_month, table),
         table,
         "volume-last-six-months.csv",
         caption="Volume gap % in each of the last six complete months",
@@ -231,7 +236,7 @@ def _drill_down(version, params: dict, flags: pd.DataFrame) -> None:
         months.month, flagview.disputed(flags, [contract])
     )
     chart_with_table(
-        received_vs_forecast(chosen, pd.DataFrame()),
+        partial(received_vs_forecast, chosen, pd.DataFrame()),
         chosen,
         f"volume-{contract}.csv",
         caption=f"{names[contract]}: referrals received and forecast per month",
@@ -275,7 +280,7 @@ def _timeliness(version, params: dict) -> None:
         )
         return
     chart_with_table(
-        timeliness_lines(table),
+        partial(timeliness_lines, table),
         table,
         "timeliness-monthly.csv",
         caption="Median working days from referral to first assessment, by month of referral",
@@ -289,262 +294,3 @@ def _number(value, missing: float = 0.0) -> float:
 
 def _days(value) -> str:
     return "–" if pd.isna(value) else f"{value:,.1f}".removesuffix(".0")
-
-
-# -- DataFrame -> table or chart (no Streamlit below) ------------------------------------------------
-
-
-def _yes_no(flags: pd.Series) -> pd.Series:
-    return flags.fillna(False).astype(bool).map({True: "yes", False: "no"})
-
-
-def monthly_table(monthly: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "Month": pd.to_datetime(monthly.month).dt.strftime("%b %Y"),
-            "Received": monthly.received.astype(int),
-            "Forecast": monthly.forecast.astype(float).round(1),
-            "Gap": monthly.gap.astype(float).round(1),
-            "Gap %": monthly.gap_pct.astype(float).round(1),
-            "Provisional": _yes_no(monthly.is_provisional),
-        }
-    )
-
-
-def cumulative_table(cumulative: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "Month": pd.to_datetime(cumulative.month).dt.strftime("%b %Y"),
-            "Received to date": cumulative.cumulative_received.astype(int),
-            "Forecast to date": cumulative.cumulative_forecast.round(1),
-            "Provisional": _yes_no(cumulative.is_provisional),
-        }
-    )
-
-
-def band_limits(bands: pd.DataFrame) -> pd.DataFrame:
-    """The chosen contract's band limits and cap as monthly rates, for reference lines."""
-    if bands.empty:
-        return pd.DataFrame(columns=["Limit", "Per month"])
-    first = bands.iloc[0]
-    rows = [
-        (f"Band {n} limit", first[f"band_{n}_upto"])
-        for n in (1, 2, 3)
-        if pd.notna(first[f"band_{n}_upto"])
-    ]
-    if pd.notna(first.annual_volume_cap) and not rows:
-        rows.append(("Volume cap", first.annual_volume_cap))
-    return pd.DataFrame(
-        {"Limit": [r[0] for r in rows], "Per month": [float(r[1]) / 12 for r in rows]}
-    )
-
-
-def band_table(bands: pd.DataFrame) -> pd.DataFrame:
-    years = bands[bands.contract_year.notna()]
-    return pd.DataFrame(
-        {
-            "Contract year": years.contract_year.astype(int),
-            "From": pd.to_datetime(years.year_start).dt.strftime("%d %b %Y"),
-            "To": pd.to_datetime(years.year_end).dt.strftime("%d %b %Y"),
-            "Referrals received": years.referrals_received.astype(int),
-            "Band": years.band.astype("Int64"),
-            "Volume cap": years.volume_cap.astype("Int64"),
-            "Referrals above cap": years.referrals_above_cap.astype(int),
-            "Provisional": _yes_no(years.is_provisional),
-        }
-    )
-
-
-def group_table(groups: pd.DataFrame, label: str) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            label: groups.group_name,
-            "Contracts": groups.contracts.astype(int),
-            "Received": groups.received.astype(int),
-            "Forecast": groups.forecast.astype(float).round(1),
-            "Gap": groups.gap.astype(float).round(1),
-            "Gap %": groups.gap_pct.astype(float).round(1),
-            "Provisional": _yes_no(groups.has_provisional),
-        }
-    )
-
-
-def timeliness_table(months: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "Month": pd.to_datetime(months.month).dt.strftime("%b %Y"),
-            "Referrals": months.referrals.astype(int),
-            "Arranged": months.arranged.astype(int),
-            "Median working days to arranged": months.median_days_to_arranged.astype(float),
-            "Attended": months.attended.astype(int),
-            "Median working days to attended": months.median_days_to_attended.astype(float),
-            "Attended within 10 working days": months.attended_within_10.astype(int),
-            "% within 10 working days": months.pct_within_10.astype(float).round(1),
-            "Provisional": _yes_no(months.is_provisional),
-        }
-    )
-
-
-def _month_axis(frame: pd.DataFrame) -> alt.X:
-    return alt.X(
-        "Month:O",
-        sort=list(frame.Month),
-        title="Month",
-        axis=alt.Axis(labelAngle=-45, labelOverlap=True),
-    )
-
-
-def _series_lines(long: pd.DataFrame, value_title: str, fmt: str = ",.0f") -> alt.Chart:
-    """Month × series lines; points of provisional months are hollow and marked 'provisional' in text."""
-    enc = categorical("Series:N")
-    base = alt.Chart(long).encode(x=_month_axis(long), y=alt.Y("Value:Q", title=value_title))
-    tooltip = [
-        alt.Tooltip("Month:N"),
-        alt.Tooltip("Series:N"),
-        alt.Tooltip("Value:Q", title=value_title, format=fmt),
-        alt.Tooltip("Provisional:N"),
-    ]
-    lines = base.mark_line().encode(
-        color=enc["color"], strokeDash=enc["strokeDash"], detail="Series:N"
-    )
-    points = base.mark_point(size=60, strokeWidth=2).encode(
-        color=enc["color"],
-        shape=enc["shape"],
-        fill=alt.condition("datum.Provisional == 'yes'", alt.value("white"), enc["color"]),
-        tooltip=tooltip,
-    )
-    marker = (
-        base.transform_filter("datum.Provisional == 'yes'")
-        .transform_aggregate(top="max(Value)", groupby=["Month"])
-        .mark_text(dy=-12, fontSize=11, color="black")
-        .encode(y="top:Q", text=alt.value("provisional"))
-    )
-    return (lines + points + marker).properties(height=320)
-
-
-def received_vs_forecast(table: pd.DataFrame, limits: pd.DataFrame) -> alt.Chart:
-    long = table.melt(
-        id_vars=["Month", "Provisional"],
-        value_vars=["Received", "Forecast"],
-        var_name="Series",
-        value_name="Value",
-    )
-    chart = _series_lines(long, "Referrals")
-    if "Disputed" in table and table.Disputed.str.startswith("yes").any():
-        chart = chart + disputed_marks(table)
-    if limits.empty:
-        return chart
-    rules = alt.Chart(limits).encode(y="Per month:Q")
-    lines = rules.mark_rule(strokeDash=[2, 3], color="black")
-    text = rules.mark_text(align="left", dy=-6, x=4, color="black").encode(text="Limit:N")
-    return chart + lines + text
-
-
-def disputed_marks(table: pd.DataFrame) -> alt.Chart:
-    """A dashed vertical line and the word 'disputed' at each month under an open flag (not colour alone)."""
-    disputed = table[table.Disputed.str.startswith("yes")]
-    base = alt.Chart(disputed).encode(x=_month_axis(table))
-    rule = base.mark_rule(strokeDash=[6, 4], color="black").encode(
-        tooltip=[alt.Tooltip("Month:N"), alt.Tooltip("Disputed:N")]
-    )
-    text = base.mark_text(
-        angle=270, align="right", dx=-4, dy=-4, baseline="bottom", color="black"
-    ).encode(y=alt.value(0), text=alt.value("disputed"))
-    return rule + text
-
-
-def cumulative_lines(table: pd.DataFrame) -> alt.Chart:
-    long = table.rename(
-        columns={"Received to date": "Received", "Forecast to date": "Forecast"}
-    ).melt(
-        id_vars=["Month", "Provisional"],
-        value_vars=["Received", "Forecast"],
-        var_name="Series",
-        value_name="Value",
-    )
-    return _series_lines(long, "Referrals since the start")
-
-
-def timeliness_lines(table: pd.DataFrame) -> alt.Chart:
-    long = table.rename(
-        columns={
-            "Median working days to arranged": "To assessment arranged",
-            "Median working days to attended": "To assessment attended",
-        }
-    ).melt(
-        id_vars=["Month", "Provisional"],
-        value_vars=["To assessment arranged", "To assessment attended"],
-        var_name="Series",
-        value_name="Value",
-    )
-    chart = _series_lines(long, "Median working days", fmt=",.1f")
-    ten = alt.Chart(pd.DataFrame({"y": [10], "label": ["10 working days"]})).encode(y="y:Q")
-    return (
-        chart
-        + ten.mark_rule(strokeDash=[2, 3], color="black")
-        + ten.mark_text(align="left", dy=-6, x=4, color="black").encode(text="label:N")
-    )
-
-
-def gap_bars(table: pd.DataFrame, label: str) -> alt.Chart:
-    """Horizontal bars of gap %, each labelled with its value; below forecast and above differ by pattern
-    of the label (a minus sign) as well as colour."""
-    frame = table.assign(
-        Direction=table["Gap %"].map(
-            lambda g: "Below forecast" if g < 0 else "At or above forecast"
-        ),
-        _label=table[label].map(wrap_label),
-    )
-    base = alt.Chart(frame).encode(
-        y=bar_axis("_label", list(frame._label)),
-        x=alt.X("Gap %:Q", title="Gap % (received against forecast)", scale=alt.Scale(padding=30)),
-        tooltip=[
-            alt.Tooltip(f"{label}:N"),
-            alt.Tooltip("Gap %:Q", format="+.1f"),
-            alt.Tooltip("Received:Q"),
-            alt.Tooltip("Forecast:Q", format=",.1f"),
-            alt.Tooltip("Provisional:N"),
-        ],
-    )
-    bars = base.mark_bar().encode(
-        color=alt.Color(
-            "Direction:N",
-            scale=alt.Scale(
-                domain=["Below forecast", "At or above forecast"],
-                range=[OKABE_ITO[0], OKABE_ITO[1]],
-            ),
-            title=None,
-            legend=alt.Legend(orient="top", columns=1),
-        )
-    )
-    return fit_width(bars + value_labels(base, "Gap %", "+.0f")).properties(
-        height=bar_height(frame[label])
-    )
-
-
-def gap_by_month(table: pd.DataFrame) -> alt.Chart:
-    """Gap % per month as bars labelled with their value; the two three-month periods differ by shade and
-    by the label under the axis."""
-    base = alt.Chart(table).encode(
-        x=_month_axis(table),
-        y=alt.Y("Gap %:Q", title="Gap %"),
-        tooltip=[
-            alt.Tooltip("Month:N"),
-            alt.Tooltip("Period:N"),
-            alt.Tooltip("Gap %:Q", format="+.1f"),
-            alt.Tooltip("Received:Q"),
-            alt.Tooltip("Forecast:Q", format=",.1f"),
-        ],
-    )
-    bars = base.mark_bar().encode(
-        color=alt.Color(
-            "Period:N",
-            scale=alt.Scale(
-                domain=["3 months before", "Last 3 complete months"],
-                range=[OKABE_ITO[4], OKABE_ITO[0]],
-            ),
-            legend=alt.Legend(orient="top", title=None),
-        )
-    )
-    text = base.mark_text(dy=-8).encode(text=alt.Text("Gap %:Q", format="+.0f"))
-    return (bars + text).properties(height=260)

@@ -79,7 +79,7 @@ def start_app(
             "-m",
             "streamlit",
             "run",
-            str(ROOT / "streamlit_app.py"),
+            str(ROOT / "serve.py"),
             "--server.port",
             str(port),
             "--server.headless",

@@ -15,7 +15,7 @@ from dashboard.charts import (
     ranked_bars,
     wrap_label,
 )
-from dashboard.pages.volume import gap_bars, group_table
+from dashboard.charts.volume import gap_bars, group_table
 from warehouse.refdata import region_code, region_names
 
 LONGEST = "Accommodation Services in Custody and the Community for Women (PRJ_5556NWPS)"

@@ -12,6 +12,9 @@ import pandas as pd
 OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000", "#E69F00", "#56B4E9", "#F0E442"]
 SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down"]
 DASHES = [[1, 0], [6, 3], [2, 2], [8, 2, 2, 2]]
+# Specs as st.altair_chart makes them: without the default theme's 300 x 300 view, which Streamlit
+# turns off for its own drawing (the pages draw cached specs with st.vega_lite_chart).
+alt.theme.enable("none")
 
 
 def fit_width(chart: alt.Chart) -> alt.Chart:

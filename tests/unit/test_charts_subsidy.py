@@ -1,0 +1,164 @@
+"""The Subsidy page's pure half (dashboard/charts/subsidy.py) on three-row frames: the three states'
+table and the sentence that adds them up, the quarterly and per-group tables, the risk reasons and
+what each chart draws. Values worked out by hand."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard.charts.subsidy import (
+    adds_up,
+    demand_bars,
+    demand_table,
+    overlap_table,
+    quarter_table,
+    quarterly_lines,
+    reasons_list,
+    risk_table,
+    split_table,
+    state_bars,
+    state_table,
+)
+
+HEAD = pd.Series(
+    {
+        "quarter": "2026-Q2",
+        "contracts_returned": 20,
+        "contracts_under_funded": 5,
+        "contracts_subsidised": 4,
+        "contracts_gap_not_covered": 3,
+        "shortfall_gbp": 12_345.6,
+        "other_funding_gbp": 8_000.4,
+        "uncovered_gbp": 4_345.2,
+    }
+)
+
+
+def test_state_table_gives_count_share_and_pounds():
+    table = state_table(HEAD)
+    assert list(table.State) == ["Under-funded", "Subsidised", "Gap not covered"]
+    assert list(table.Contracts) == [5, 4, 3]
+    assert list(table["Share of contracts returned (%)"]) == [25.0, 20.0, 15.0]  # of 20
+    assert list(table["Pounds (£)"]) == [12_346, 8_000, 4_345]
+
+
+def test_the_combinations_add_up_as_documented():
+    overlap = overlap_table(
+        pd.DataFrame(
+            {
+                "money_state": [
+                    "under-funded, nothing covered",
+                    "under-funded, partly covered",
+                    "under-funded, covered by other funding",
+                    "subsidised, not under-funded",
+                    "neither",
+                ],
+                "contracts": [2, 1, 2, 1, 14],
+            }
+        )
+    )
+    assert list(overlap.Combination)[:2] == [
+        "Under-funded, nothing covered",
+        "Under-funded, partly covered",
+    ]
+    # under-funded 5 = 2 + 1 + 2; subsidised 4 = 1 + 2 + 1; gap not covered 3 = 2 + 1
+    assert adds_up(HEAD, overlap) == (
+        "Under-funded 5 = 2 + 1 + 2; subsidised 4 = 1 + 2 + 1; gap not covered 3 = 2 + 1; "
+        "all combinations add up to the 20 contracts that returned."
+    )
+
+
+def test_quarter_table_rounds_pounds_and_marks_the_provisional_quarter():
+    quarters = pd.DataFrame(
+        {
+            "quarter": ["2025-Q4", "2026-Q1", "2026-Q2"],
+            "shortfall_gbp": [100.4, 0.0, 2_000.6],
+            "other_funding_gbp": [0.0, 50.5, 1_000.0],
+            "uncovered_gbp": [100.4, 0.0, 1_000.6],
+            "contracts_under_funded": [1, 0, 2],
+            "contracts_subsidised": [0, 1, 1],
+            "contracts_gap_not_covered": [1, 0, 1],
+            "returns_in": [3, 3, 1],
+            "returns_due": [3, 3, 3],
+            "is_provisional": [False, False, True],
+        }
+    )
+    table = quarter_table(quarters)
+    assert list(table["Shortfall (£)"]) == [100.0, 0.0, 2_001.0]
+    assert list(table.Provisional) == ["no", "no", "yes"]
+    spec = quarterly_lines(table).to_dict()
+    assert spec["height"] == 300
+    (data,) = spec["datasets"].values()
+    assert len(data) == 6  # three quarters, two measures
+
+
+def test_risk_reasons_are_listed_in_full_and_escaped():
+    risk = risk_table(
+        pd.DataFrame(
+            {
+                "contract_label": ["A (PRJ_1)", "B *bold* (PRJ_2)", "C (PRJ_3)"],
+                "risk_score": [7, 4, 1],
+                "reasons": ["under-funded in 3 of 4 quarters", "subsidised", "no return"],
+                "lead_provider_name": ["P", "Q", "R"],
+                "lot": ["Lot 1", "Lot 2", "Lot 1"],
+            }
+        )
+    )
+    assert list(risk.Rank) == [1, 2, 3]
+    assert list(risk.Contract) == ["A (PRJ_1)", "B *bold* (PRJ_2)", "C (PRJ_3)"]
+    assert reasons_list(risk).splitlines()[2:] == [
+        r"1. **A \(PRJ\_1\)**: under\-funded in 3 of 4 quarters",
+        r"2. **B \*bold\* \(PRJ\_2\)**: subsidised",
+        r"3. **C \(PRJ\_3\)**: no return",
+    ]
+
+
+def test_split_table_gives_each_state_as_count_share_and_pounds():
+    split = pd.DataFrame(
+        {
+            "group": ["small", "large", "specialist"],
+            "contracts_returned": [4, 10, 5],
+            "contracts_under_funded": [1, 2, 0],
+            "contracts_subsidised": [2, 0, 1],
+            "contracts_gap_not_covered": [0, 1, 0],
+            "shortfall_gbp": [10.4, 20.0, 0.0],
+            "other_funding_gbp": [5.0, 0.0, 7.6],
+            "uncovered_gbp": [0.0, 3.0, 0.0],
+        }
+    )
+    table = split_table(split, "Provider sector")
+    assert list(table["Provider sector"]) == ["Small", "Large", "Specialist"]
+    assert list(table["Under-funded (%)"]) == [25.0, 20.0, 0.0]
+    assert list(table["Subsidised (£)"]) == [5.0, 0.0, 8.0]
+    spec = state_bars(table, label="Provider sector").to_dict()
+    (data,) = spec["datasets"].values()
+    assert [row["Label"] for row in data[:3]] == ["1 of 4", "2 of 10", "0 of 5"]
+    assert spec["height"] == max(120, 3 * 22 * 3)
+
+
+def test_unfunded_demand_names_each_contract_year_largest_first():
+    demand = demand_table(
+        pd.DataFrame(
+            {
+                "contract_label": ["A (PRJ_1)", "B (PRJ_2)", "C (PRJ_3)"],
+                "contract_year": [1, 2, 1],
+                "lead_provider_name": ["P", "Q", "R"],
+                "lot": ["Lot 1", "Lot 2", "Lot 1"],
+                "year_start": pd.to_datetime(["2025-06-01", "2025-07-01", "2026-01-01"]),
+                "year_end": pd.to_datetime(["2026-05-31", "2026-06-30", "2026-12-31"]),
+                "referrals_received": [130, 420, 95],
+                "volume_cap": [120, 400, 90],
+                "referrals_above_cap": [10, 20, 5],
+                "is_provisional": [False, False, True],
+            }
+        )
+    )
+    assert list(demand["Contract year"]) == [
+        "A (PRJ_1), year 1",
+        "B (PRJ_2), year 2",
+        "C (PRJ_3), year 1",
+    ]
+    assert list(demand.From) == ["01 Jun 2025", "01 Jul 2025", "01 Jan 2026"]
+    spec = demand_bars(demand).to_dict()
+    (data,) = spec["datasets"].values()
+    assert [row["Label"] for row in data] == ["20", "10", "5 so far"]
