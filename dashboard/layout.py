@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import textwrap
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import altair as alt
 import pandas as pd
@@ -16,6 +16,8 @@ from warehouse.connection import Version, Warehouse
 from warehouse.settings import LONDON, Settings
 
 if TYPE_CHECKING:
+    from streamlit.elements.vega_charts import AltairChart
+
     from dashboard.scope import Scope
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -138,14 +140,14 @@ def figure(
     value: str,
     glossary_term: str,
     delta: str | None = None,
-    delta_color: str = "normal",
+    delta_color: Literal["normal", "inverse", "off"] = "normal",
 ) -> None:
     """A headline figure with its plain definition one click away (the ? beside it)."""
     st.metric(label, value, delta=delta, delta_color=delta_color, help=term(glossary_term).help())
 
 
 def chart_with_table(
-    chart: alt.Chart, frame: pd.DataFrame, file_name: str, *, caption: str
+    chart: AltairChart, frame: pd.DataFrame, file_name: str, *, caption: str
 ) -> None:
     """Every chart comes with the table of exactly what it shows and a CSV download of that table. The
     caption is the chart's title, wrapped so that a phone's width does not cut it off."""

@@ -71,7 +71,9 @@ def render(settings: Settings) -> None:
     )
 
     monthly = data.query(version, "volume_monthly", **chosen_params)
-    flags = flagview.visible(settings, version, data.signed_in())
+    user = data.signed_in()
+    assert user is not None  # the frame signs in before it renders any page
+    flags = flagview.visible(settings, version, user)
     active = flagview.disputed(flags, [one] if one else contracts.contract_ref)
     # The month-by-month table's rows added up, and the gap % of those sums, by the same query's formula.
     head = data.query(version, "volume_headline", **chosen_params).iloc[0]
@@ -203,10 +205,12 @@ def _drill_down(version, params: dict, flags: pd.DataFrame) -> None:
         st.info("No region has contracts in scope.")
         return
     regions = dict(zip(by_region.group_key, by_region.group_name, strict=True))
-    in_order = sorted(regions, key=regions.get)
+    in_order = sorted(regions, key=regions.__getitem__)
     urlstate.from_url("drill_region", "volume_drill_region", regions, "a region to drill into")
     urlstate.show_notices()
-    region = st.selectbox("Region", in_order, key="volume_drill_region", format_func=regions.get)
+    region = st.selectbox(
+        "Region", in_order, key="volume_drill_region", format_func=regions.__getitem__
+    )
     urlstate.to_url("drill_region", None if region == in_order[0] else region)
     contracts = data.query(
         version, "volume_gap_by", **{**params, "region": region}, group="contract"
@@ -221,7 +225,10 @@ def _drill_down(version, params: dict, flags: pd.DataFrame) -> None:
     urlstate.from_url("drill_contract", "volume_drill_contract", names, "a contract to drill into")
     urlstate.show_notices()
     contract = st.selectbox(
-        "Contract in this region", list(names), key="volume_drill_contract", format_func=names.get
+        "Contract in this region",
+        list(names),
+        key="volume_drill_contract",
+        format_func=names.__getitem__,
     )
     urlstate.to_url("drill_contract", None if contract == next(iter(names)) else contract)
     months = data.query(version, "volume_contract_months", contract=contract, since=params["since"])
@@ -421,14 +428,16 @@ def _series_lines(long: pd.DataFrame, value_title: str, fmt: str = ",.0f") -> al
     return (lines + points + marker).properties(height=320)
 
 
-def received_vs_forecast(table: pd.DataFrame, limits: pd.DataFrame) -> alt.Chart:
+def received_vs_forecast(
+    table: pd.DataFrame, limits: pd.DataFrame
+) -> alt.Chart | alt.LayerChart | alt.FacetChart:
     long = table.melt(
         id_vars=["Month", "Provisional"],
         value_vars=["Received", "Forecast"],
         var_name="Series",
         value_name="Value",
     )
-    chart = _series_lines(long, "Referrals")
+    chart: alt.Chart | alt.LayerChart | alt.FacetChart = _series_lines(long, "Referrals")
     if "Disputed" in table and table.Disputed.str.startswith("yes").any():
         chart = chart + disputed_marks(table)
     if limits.empty:
