@@ -26,8 +26,19 @@ def run(service: str) -> tuple[list[dict] | None, str]:
     """(the audited dependencies, '') or (None, why the service could not be used)."""
     try:
         done = subprocess.run(
-            [str(PIP_AUDIT), "-r", str(LOCK), "--no-deps", "--disable-pip", "-s", service]
-            + ["-f", "json", "--progress-spinner", "off"],
+            [
+                str(PIP_AUDIT),
+                "-r",
+                str(LOCK),
+                "--no-deps",
+                "--disable-pip",
+                "-s",
+                service,
+                "-f",
+                "json",
+                "--progress-spinner",
+                "off",
+            ],
             capture_output=True,
             text=True,
             timeout=600,
