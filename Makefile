@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint demo bench setup browser-deps db-deps clean soak audit screenshots
+.PHONY: run test check lint demo bench setup browser-deps db-deps clean soak audit screenshots
 
 setup: $(STAMP)
 
@@ -66,6 +66,11 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+# The quick loop while changing code: lint, then the unit tests less the slow ones, in under a minute
+# (docs/development.md). `pytest -m "not slow"` runs every fast test, in a few minutes.
+check: lint
+	$(BIN)/pytest -q -p no:cacheprovider -m "not slow" tests/unit
 
 # Both cores (pytest-xdist), one test file per worker at a time: the suite stays under 15 minutes.
 test: setup browser-deps db-deps lint audit
