@@ -7,9 +7,12 @@ import stat
 import subprocess
 import sys
 
+import pytest
+
 from tests import builders as b
 
 
+@pytest.mark.slow  # a real `rpd ingest` process
 def test_a_real_run_leaves_nothing_readable_by_others(tmp_path):
     """`rpd ingest`, started with the usual umask 022 and no key (outside production, so it makes
     its own), leaves every file 0600 and every folder 0700: warehouse version, CURRENT, lock, flags
