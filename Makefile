@@ -6,21 +6,26 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint demo docs bench setup browser-deps db-deps clean soak audit screenshots
+.PHONY: run test check lint demo docs bench setup browser-deps db-deps clean soak audit screenshots
 
 setup: $(STAMP)
 
-# The lock file (made by uv from pyproject.toml) pins every package, so a fresh machine
-# installs exactly what CI tested. Re-lock with `make lock` after editing pyproject.toml.
-$(STAMP): requirements/lock.txt pyproject.toml
+# Two lock files made by uv from pyproject.toml, every package pinned with its hashes, so a fresh machine
+# installs exactly what CI tested: requirements/runtime.txt (what the service needs; install the wheel
+# over it) and requirements/dev.txt (that plus the test and lint tools, at the same versions; a
+# developer's and CI's .venv). Re-lock with `make lock` after editing pyproject.toml.
+$(STAMP): requirements/dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check uv==$(UV_VERSION)
-	$(BIN)/uv pip sync -q --python $(BIN)/python requirements/lock.txt
+	$(BIN)/uv pip sync -q --python $(BIN)/python requirements/dev.txt
 	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
 	touch $(STAMP)
 
+# The development lock is constrained by the runtime lock, so both name the same version of a package.
 lock:
-	$(BIN)/uv pip compile -q pyproject.toml --extra test -o requirements/lock.txt --python-version 3.11
+	$(BIN)/uv pip compile -q pyproject.toml --generate-hashes -o requirements/runtime.txt --python-version 3.11
+	$(BIN)/uv pip compile -q pyproject.toml --extra test --generate-hashes -c requirements/runtime.txt \
+	  -o requirements/dev.txt --python-version 3.11
 
 # Debian's chromium for the browser tests (Playwright never downloads a browser here).
 browser-deps:
@@ -66,6 +71,11 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+# The quick loop while changing code: lint, then the unit tests less the slow ones, in under a minute
+# (docs/development.md). `pytest -m "not slow"` runs every fast test, in a few minutes.
+check: lint
+	$(BIN)/pytest -q -p no:cacheprovider -m "not slow" tests/unit
 
 # Both cores (pytest-xdist), one test file per worker at a time: the suite stays under 15 minutes.
 test: setup browser-deps db-deps lint audit

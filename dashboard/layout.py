@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 import textwrap
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import altair as alt
 import pandas as pd
@@ -17,6 +17,8 @@ from warehouse.connection import Version, Warehouse
 from warehouse.settings import LONDON, Settings
 
 if TYPE_CHECKING:
+    from streamlit.elements.vega_charts import AltairChart
+
     from dashboard.scope import Scope
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -144,14 +146,14 @@ def figure(
     value: str,
     glossary_term: str,
     delta: str | None = None,
-    delta_color: str = "normal",
+    delta_color: Literal["normal", "inverse", "off"] = "normal",
 ) -> None:
     """A headline figure with its plain definition one click away (the ? beside it)."""
     st.metric(label, value, delta=delta, delta_color=delta_color, help=term(glossary_term).help())
 
 
 def chart_with_table(
-    chart: alt.TopLevelMixin | functools.partial,
+    chart: AltairChart | functools.partial,
     frame: pd.DataFrame,
     file_name: str,
     *,

@@ -17,20 +17,20 @@ from typing import TYPE_CHECKING
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
-import great_expectations as gx  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from great_expectations.core.run_identifier import RunIdentifier  # noqa: E402
-from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
-from great_expectations.data_context.types.resource_identifiers import (  # noqa: E402
+import great_expectations as gx
+import numpy as np
+import pandas as pd
+from great_expectations.core.run_identifier import RunIdentifier
+from great_expectations.data_context.types.base import ProgressBarsConfig
+from great_expectations.data_context.types.resource_identifiers import (
     ExpectationSuiteIdentifier,
     ValidationResultIdentifier,
 )
 
-from expectations import common, contracts, engagement, referrals, returns  # noqa: E402
-from expectations.patterns import masked  # noqa: E402
-from expectations.report import PENDING_DOCS as _PENDING  # noqa: E402
-from expectations.report import SAMPLE_LIMIT, CheckContext, CheckReport, CheckResult  # noqa: E402
+from expectations import common, contracts, engagement, referrals, returns
+from expectations.patterns import masked
+from expectations.report import PENDING_DOCS as _PENDING
+from expectations.report import SAMPLE_LIMIT, CheckContext, CheckReport, CheckResult
 
 if TYPE_CHECKING:
     from ingest.sources import Source

@@ -410,7 +410,8 @@ def _check_and_load(
     from expectations import validate  # imported here: Great Expectations is slow to import
 
     source, raw = item.source, item.raw
-    assert source is not None and raw is not None
+    assert source is not None
+    assert raw is not None
     outcome.rows_in_file = len(raw)
     if not len(raw):
         outcome.message = "The file has a header row but no data rows."

@@ -1,5 +1,5 @@
-"""Dependency audit of the locked packages (requirements/lock.txt) with pip-audit, run by `make audit`
-(and so by `make test` and CI).
+"""Dependency audit of the locked packages (requirements/dev.txt: the runtime lock's packages and the
+tools) with pip-audit, run by `make audit` (and so by `make test` and CI).
 
 - Known vulnerabilities with a fixed version: listed, exit 1 (upgrade and re-lock with `make lock`).
 - Known vulnerabilities with no fix yet: listed as a warning, exit 0.
@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-LOCK = ROOT / "requirements" / "lock.txt"
+LOCK = ROOT / "requirements" / "dev.txt"
 PIP_AUDIT = Path(sys.executable).with_name("pip-audit")
 SERVICES = ("osv", "pypi")
 
@@ -26,8 +26,19 @@ def run(service: str) -> tuple[list[dict] | None, str]:
     """(the audited dependencies, '') or (None, why the service could not be used)."""
     try:
         done = subprocess.run(
-            [str(PIP_AUDIT), "-r", str(LOCK), "--no-deps", "--disable-pip", "-s", service]
-            + ["-f", "json", "--progress-spinner", "off"],
+            [
+                str(PIP_AUDIT),
+                "-r",
+                str(LOCK),
+                "--no-deps",
+                "--disable-pip",
+                "-s",
+                service,
+                "-f",
+                "json",
+                "--progress-spinner",
+                "off",
+            ],
             capture_output=True,
             text=True,
             timeout=600,

@@ -25,6 +25,27 @@ def _pytest_main(monkeypatch):
     monkeypatch.setitem(sys.modules, "__main__", _PYTEST_MAIN)
 
 
+BROWSER_TESTS = Path(__file__).parent / "browser"
+POSTGRES_FIXTURES = {"postgres_server", "postgres_url"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Marks by what a test needs rather than by hand in each file, so a new one is never missed:
+    every test in tests/browser/ is `browser` and `slow` (a Streamlit server and Chromium each), and
+    every test on a PostgreSQL server (its fixtures, or the flag store's "postgres" parameter) is `slow`.
+    Other slow tests (processes started, killed or waited for) carry @pytest.mark.slow themselves."""
+    for item in items:
+        if item.path.is_relative_to(BROWSER_TESTS):
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)
+        params = getattr(item, "callspec", None)
+        on_postgres = params is not None and any(
+            isinstance(value, str) and value == "postgres" for value in params.params.values()
+        )
+        if on_postgres or POSTGRES_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 def make_settings(data_dir: Path, **env) -> Settings:
     return load_settings(
         {

@@ -145,14 +145,16 @@ def _series_lines(long: pd.DataFrame, value_title: str, fmt: str = ",.0f") -> al
     return (lines + points + marker).properties(height=320)
 
 
-def received_vs_forecast(table: pd.DataFrame, limits: pd.DataFrame) -> alt.Chart:
+def received_vs_forecast(
+    table: pd.DataFrame, limits: pd.DataFrame
+) -> alt.Chart | alt.LayerChart | alt.FacetChart:
     long = table.melt(
         id_vars=["Month", "Provisional"],
         value_vars=["Received", "Forecast"],
         var_name="Series",
         value_name="Value",
     )
-    chart = _series_lines(long, "Referrals")
+    chart: alt.Chart | alt.LayerChart | alt.FacetChart = _series_lines(long, "Referrals")
     if "Disputed" in table and table.Disputed.str.startswith("yes").any():
         chart = chart + disputed_marks(table)
     if limits.empty:

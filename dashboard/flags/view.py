@@ -71,7 +71,7 @@ def flag_table(flags: pd.DataFrame, titles: dict[str, str]) -> pd.DataFrame:
             "Respond by": pd.to_datetime(flags.respond_by).dt.strftime("%d %b %Y"),
             "Overdue": flags.overdue.map({True: "Overdue", False: "no"}),
             "Month": pd.to_datetime(flags.month).dt.strftime("%b %Y"),
-            "What is wrong": flags.category.map(lambda c: CATEGORIES.get(c, c).split(" (")[0]),
+            "What is wrong": flags.category.map(lambda c: (CATEGORIES.get(c) or c).split(" (")[0]),
             "Provider's count": flags.provider_count.astype(int),
             "Warehouse count": flags.warehouse_count.astype(int),
             "Provider": flags.provider_code,

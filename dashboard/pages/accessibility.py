@@ -1,18 +1,18 @@
 """Accessibility: the service's accessibility statement (WCAG 2.2 AA), in the GOV.UK style.
 
-The text lives in docs/accessibility.md and is rendered from there, so the page and the repository's
-document never differ. The document's own top heading is replaced by the page title. Needs no warehouse.
+The text lives beside this page in dashboard/pages/accessibility.md (package data, so an installed wheel
+has it too) and is rendered from there, so the page and the repository's document never differ. The document's own top heading is replaced by the page title. Needs no warehouse.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from importlib import resources
 
 import streamlit as st
 
 from warehouse.settings import Settings
 
-STATEMENT = Path(__file__).parents[2] / "docs" / "accessibility.md"
+STATEMENT = resources.files(__package__).joinpath("accessibility.md")
 
 
 def render(settings: Settings) -> None:
@@ -21,7 +21,7 @@ def render(settings: Settings) -> None:
         text = STATEMENT.read_text(encoding="utf-8")
     except FileNotFoundError:
         st.error(
-            "The accessibility statement (docs/accessibility.md) is missing from this installation. "
+            "The accessibility statement (dashboard/pages/accessibility.md) is missing from this installation. "
             "Ask the team that runs this service for a copy."
         )
         return

@@ -57,7 +57,9 @@ def render(settings: Settings) -> None:
 
 def _raise(settings, version, user, contracts: pd.DataFrame, titles: dict[str, str]) -> None:
     st.header("Raise a flag")
-    contract = st.selectbox("Contract", list(titles), format_func=titles.get, key="flag_contract")
+    contract = st.selectbox(
+        "Contract", list(titles), format_func=titles.__getitem__, key="flag_contract"
+    )
     months = data.query(version, "flag_months", contract=contract)
     if months.empty:
         st.info("This contract has no months with data yet.")
@@ -93,7 +95,7 @@ def _raise(settings, version, user, contracts: pd.DataFrame, titles: dict[str, s
         category = st.selectbox(
             "What is wrong",
             list(CATEGORIES),
-            format_func=CATEGORIES.get,
+            format_func=CATEGORIES.__getitem__,
             key=f"flag_category_{n}",
         )
         # No max_chars: the browser would silently ignore a longer paste. The store refuses it, saying so.

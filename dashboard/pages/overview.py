@@ -84,7 +84,7 @@ def _headline(head: pd.Series, before: pd.Series | None) -> None:
         return f"{'+' if change > 0 else '−'}{pounds(abs(change))} since the last version"
 
     last3 = f"{pd.Timestamp(head.last3_start):%b}–{pd.Timestamp(head.last_complete_month):%b %Y}"
-    cols = st.columns(3)
+    cols = list(st.columns(3))
     with cols[0]:
         figure(
             "Referrals received",
@@ -106,7 +106,7 @@ def _headline(head: pd.Series, before: pd.Series | None) -> None:
             delta("gap_pct", pct_points),
             "normal",
         )
-    cols = st.columns(4)
+    cols = list(st.columns(4))
     with cols[0]:
         figure(
             "Contracts in scope",

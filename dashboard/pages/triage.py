@@ -26,6 +26,7 @@ def render(settings: Settings) -> None:
     if version is None:
         return
     user = data.signed_in()
+    assert user is not None  # the frame signs in before it renders any page
     flags = flagview.visible(settings, version, user)
     contracts = data.query(version, "flag_contracts")
     titles = dict(zip(contracts.contract_ref, contracts.contract_label, strict=True))
@@ -68,7 +69,7 @@ def _filter(flags, titles):
         "Status",
         list(STATUSES),
         default=list(ACTIVE),
-        format_func=STATUSES.get,
+        format_func=STATUSES.__getitem__,
         key="triage_status",
     )
     flagged = sorted(set(flags.contract_ref))

@@ -77,7 +77,9 @@ def render(settings: Settings) -> None:
     )
 
     monthly = data.query(version, "volume_monthly", **chosen_params)
-    flags = flagview.visible(settings, version, data.signed_in())
+    user = data.signed_in()
+    assert user is not None  # the frame signs in before it renders any page
+    flags = flagview.visible(settings, version, user)
     active = flagview.disputed(flags, [one] if one else contracts.contract_ref)
     # The month-by-month table's rows added up, and the gap % of those sums, by the same query's formula.
     head = data.query(version, "volume_headline", **chosen_params).iloc[0]
@@ -209,10 +211,12 @@ def _drill_down(version, params: dict, flags: pd.DataFrame) -> None:
         st.info("No region has contracts in scope.")
         return
     regions = dict(zip(by_region.group_key, by_region.group_name, strict=True))
-    in_order = sorted(regions, key=regions.get)
+    in_order = sorted(regions, key=regions.__getitem__)
     urlstate.from_url("drill_region", "volume_drill_region", regions, "a region to drill into")
     urlstate.show_notices()
-    region = st.selectbox("Region", in_order, key="volume_drill_region", format_func=regions.get)
+    region = st.selectbox(
+        "Region", in_order, key="volume_drill_region", format_func=regions.__getitem__
+    )
     urlstate.to_url("drill_region", None if region == in_order[0] else region)
     contracts = data.query(
         version, "volume_gap_by", **{**params, "region": region}, group="contract"
@@ -227,7 +231,10 @@ def _drill_down(version, params: dict, flags: pd.DataFrame) -> None:
     urlstate.from_url("drill_contract", "volume_drill_contract", names, "a contract to drill into")
     urlstate.show_notices()
     contract = st.selectbox(
-        "Contract in this region", list(names), key="volume_drill_contract", format_func=names.get
+        "Contract in this region",
+        list(names),
+        key="volume_drill_contract",
+        format_func=names.__getitem__,
     )
     urlstate.to_url("drill_contract", None if contract == next(iter(names)) else contract)
     months = data.query(version, "volume_contract_months", contract=contract, since=params["since"])

@@ -29,10 +29,25 @@ EXTRACT_REGIONS = ("D",)
 # private subcontractors (a CRC, consultancies, a training company) and public bodies (probation
 # service, NHS trusts). Everyone else is voluntary.
 PRIVATE = frozenset(
-    "INGEUS_UK_LIMITED SEETEC_BUS_TECH_CTR_LTD MAXIMUS_UK KSS_CRC KAREN_MACKEY JUDAH_ARMANI INSPIRIT_T_D".split()
+    [
+        "INGEUS_UK_LIMITED",
+        "SEETEC_BUS_TECH_CTR_LTD",
+        "MAXIMUS_UK",
+        "KSS_CRC",
+        "KAREN_MACKEY",
+        "JUDAH_ARMANI",
+        "INSPIRIT_T_D",
+    ]
 )
 PUBLIC = frozenset(
-    "NWPS PS_EOE_HOUSING_SUPPORT PS_YATH_HOUSING GM_MH_NHS_FT PENNINE_CARE_NHS_FT DEVON_PARTNERSHIP_TRUST".split()
+    [
+        "NWPS",
+        "PS_EOE_HOUSING_SUPPORT",
+        "PS_YATH_HOUSING",
+        "GM_MH_NHS_FT",
+        "PENNINE_CARE_NHS_FT",
+        "DEVON_PARTNERSHIP_TRUST",
+    ]
 )
 # The North West story: three contracts clearly furthest below forecast.
 NORTH_WEST_SHORTFALL = {"PRJ_5556": 0.30, "PRJ_5639": 0.36, "PRJ_6532": 0.42}
@@ -392,17 +407,46 @@ BANDS = ("under_10k", "10k_100k", "100k_500k", "500k_1m", "1m_10m", "over_10m")
 SECTOR_SHARE = (0.28, 0.30, 0.24, 0.06, 0.08, 0.04)  # Clinks: 28% under £10k, 54% £10k-£500k
 # National charities among the primes and subcontractors (income over £10m a year).
 LARGE = frozenset(
-    "NACRO CATCH_22_CHARITY_LTD CHANGE_GROW_LIVE_LTD ST_MUNGOS SHELTER THE_FORWARD_TRUST ST_GILES_TRUST TURNING_POINT "
-    "WE_ARE_WITH_YOU LEONARD_CHESHIRE RETHINK_MI_LTD STEPCHANGE_DEBT_CHARITY THE_WISE_GROUP_LTD HUMANKIND "
-    "CHANGING_LIVES THIRTEEN_HOUSING_GROUP ACCORD_HOUSING_ASSOC THE_GROWTH_COMPANY_LTD ORMISTON_FAMILIES".split()
+    [
+        "NACRO",
+        "CATCH_22_CHARITY_LTD",
+        "CHANGE_GROW_LIVE_LTD",
+        "ST_MUNGOS",
+        "SHELTER",
+        "THE_FORWARD_TRUST",
+        "ST_GILES_TRUST",
+        "TURNING_POINT",
+        "WE_ARE_WITH_YOU",
+        "LEONARD_CHESHIRE",
+        "RETHINK_MI_LTD",
+        "STEPCHANGE_DEBT_CHARITY",
+        "THE_WISE_GROUP_LTD",
+        "HUMANKIND",
+        "CHANGING_LIVES",
+        "THIRTEEN_HOUSING_GROUP",
+        "ACCORD_HOUSING_ASSOC",
+        "THE_GROWTH_COMPANY_LTD",
+        "ORMISTON_FAMILIES",
+    ]
 )
-TOPICS = (
-    "Introducing the new probation region|How to join the Dynamic Framework|Women's services recommissioning|"
-    "Accommodation pathway and CAS3|Referral volumes: what providers are seeing|Working with people leaving prison|"
-    "Finance, benefit and debt commissioning|Dependency and recovery services|Supply chains and subcontracting|"
-    "Lived experience and co-production|Led by and for organisations|Full cost recovery and contract values|"
-    "Mentoring and peer support|Young adults on probation|Racial equality in probation|Annual review of commissioned services"
-).split("|")
+TOPICS = [
+    "Introducing the new probation region",
+    "How to join the Dynamic Framework",
+    "Women's services recommissioning",
+    "Accommodation pathway and CAS3",
+    "Referral volumes: what providers are seeing",
+    "Working with people leaving prison",
+    "Finance, benefit and debt commissioning",
+    "Dependency and recovery services",
+    "Supply chains and subcontracting",
+    "Lived experience and co-production",
+    "Led by and for organisations",
+    "Full cost recovery and contract values",
+    "Mentoring and peer support",
+    "Young adults on probation",
+    "Racial equality in probation",
+    "Annual review of commissioned services",
+]
 
 
 def organisations(c: pd.DataFrame, seed: int, total: int = 590) -> pd.DataFrame:

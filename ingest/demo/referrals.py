@@ -488,7 +488,7 @@ def write_referral_files(
 
 
 def money_text(v) -> str | None:
-    return None if v is None else f"£{int(round(v)):,}"
+    return None if v is None else f"£{round(v):,}"
 
 
 def _quarter_label(q: int) -> str:

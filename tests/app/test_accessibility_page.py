@@ -1,4 +1,4 @@
-"""The Accessibility page, run by Streamlit's AppTest: the statement from docs/accessibility.md."""
+"""The Accessibility page, run by Streamlit's AppTest: the statement from dashboard/pages/accessibility.md."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 from dashboard.pages.accessibility import statement_body
 
-STATEMENT = Path(__file__).parents[2] / "docs" / "accessibility.md"
+STATEMENT = Path(__file__).parents[2] / "dashboard" / "pages" / "accessibility.md"
 
 
 def page_text(at) -> str:
@@ -41,7 +41,7 @@ def test_statement_has_the_gov_uk_sections_and_date(small_warehouse, page):
 
 
 def test_page_shows_exactly_the_repository_document(tmp_path, page):
-    """The page renders docs/accessibility.md itself (less its top heading), so the two never differ."""
+    """The page renders dashboard/pages/accessibility.md itself (less its top heading), so the two never differ."""
     at = page("accessibility", tmp_path)
     document = STATEMENT.read_text(encoding="utf-8")
     assert page_text(at) == statement_body(document)

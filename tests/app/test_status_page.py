@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).parents[2] / "streamlit_app.py")
@@ -56,6 +57,7 @@ def test_status_lists_loaded_rows_and_filters_files(small_warehouse, page):
     assert "unknown.csv" in set(files["File"])
 
 
+@pytest.mark.slow  # starts `rpd ingest` and polls it (57 s on the loaded machine)
 def test_refresh_now_loads_landing_files_in_another_process(tmp_path, page):
     """The button starts a refresh in a separate process; the page says it is running, then what it
     loaded, the new version and its summary."""
@@ -139,6 +141,7 @@ def _wait_until_idle(settings) -> None:
     raise AssertionError("the refresh did not finish")
 
 
+@pytest.mark.slow  # starts `rpd ingest` and waits for it (42 s on the loaded machine)
 def test_ten_quick_presses_start_one_refresh_recorded_with_who_pressed(tmp_path, page):
     """Refresh now pressed once starts `rpd ingest`, recorded as started by the signed-in demo user
     (Naomi, national commissioner), and the button is disabled at once; nine more presses that got

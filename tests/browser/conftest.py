@@ -43,8 +43,6 @@ def screenshot(page, name: str, viewport: dict) -> None:
 
 PHONE = {"width": 390, "height": 844}
 
-pytestmark = pytest.mark.browser
-
 
 def _free_port() -> int:
     with socket.socket() as s:

@@ -87,6 +87,7 @@ def test_cli_ingest_completes_while_another_process_reads(tmp_path):
     assert result["seen"][-1][1] == 2 and result["final"] == 2
 
 
+@pytest.mark.slow  # starts a process holding the lock, then kills it
 def test_second_refresh_waits_then_gives_a_clear_error(tmp_path):
     """While one refresh holds the lock, another gives up after its timeout with a plain message."""
     settings = make_settings(tmp_path / "data", RPD_LOCK_TIMEOUT_SECONDS="0.2")
@@ -170,6 +171,7 @@ def test_old_versions_are_pruned(tmp_path):
     assert Warehouse.from_settings(settings).versions() == [3, 4]
 
 
+@pytest.mark.slow  # runs `rpd status` in a process of its own
 def test_status_command_lists_tables(tmp_path):
     """`rpd status` prints each table with its rows and the files received."""
     settings = make_settings(tmp_path / "data")

@@ -211,7 +211,7 @@ def test_full_disk_gives_a_plain_error_and_loses_nothing(base, tmp_path, when):
         capture_output=True,
         text=True,
         timeout=300,
-        preexec_fn=_no_bigger_than(limit),  # noqa: PLW1509 - no threads in this test process matter here
+        preexec_fn=_no_bigger_than(limit),
     )
     assert done.returncode == 1
     assert "Traceback" not in done.stderr

@@ -229,6 +229,7 @@ def test_broken_copy_is_rejected_with_its_reason_and_changes_nothing(
 
 
 # --- the command line ----------------------------------------------------------------------------
+@pytest.mark.slow  # runs `rpd ingest` in a process of its own
 def test_cli_exits_1_and_prints_why_a_file_was_rejected(tmp_path):
     """`rpd ingest` on broken files prints REJECTED with each reason and exits with status 1."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("RPD_")}

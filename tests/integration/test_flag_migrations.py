@@ -57,7 +57,8 @@ def _before_migrations(dialect: str) -> list[str]:
             for t in names
             for verb in ("update", "delete")
         ]
-    return tables + [
+    return [
+        *tables,
         """CREATE OR REPLACE FUNCTION flags_append_only() RETURNS trigger AS $$
            BEGIN RAISE EXCEPTION 'flags are append-only'; END $$ LANGUAGE plpgsql""",
         *[
@@ -181,9 +182,11 @@ def test_a_store_made_before_migrations_is_recognised_and_keeps_its_flags(url):
             == 2
         )
         store.review(RPD, 1, "resolved", "Added the fourth.", ["PRJ_0001"], now=RAISED)
-        with pytest.raises(sa.exc.DBAPIError, match="append-only"):
-            with store.engine.begin() as con:
-                con.execute(sa.text("DELETE FROM flag_event"))
+        with (
+            pytest.raises(sa.exc.DBAPIError, match="append-only"),
+            store.engine.begin() as con,
+        ):
+            con.execute(sa.text("DELETE FROM flag_event"))
         assert store.counts() == {"flags": 2, "events": 4}
     finally:
         store.engine.dispose()

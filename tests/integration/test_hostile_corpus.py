@@ -60,7 +60,7 @@ def tables(settings) -> dict[str, list[tuple]]:
 def run_id_column(settings, table: str) -> int | None:
     con = Warehouse.from_settings(settings).connect()
     try:
-        cols = [r[0] for r in con.execute(f'DESCRIBE "{table}"').fetchall()]  # noqa: S608
+        cols = [r[0] for r in con.execute(f'DESCRIBE "{table}"').fetchall()]
     finally:
         con.close()
     return cols.index("run_id") if "run_id" in cols else None
@@ -138,7 +138,7 @@ def test_the_corpus_is_complete():
     assert len(listed) == len(set(listed)), "a file is listed twice"
     assert on_disk == set(listed)
     assert len([c for c in CASES if c["outcome"] == "rejected"]) >= 40
-    assert SOURCES <= {c["source"] for c in CASES if c["outcome"] == "rejected"}
+    assert {c["source"] for c in CASES if c["outcome"] == "rejected"} >= SOURCES
     for case in CASES:
         assert case["outcome"] in ("rejected", "loaded") and case["why"], case["file"]
 

@@ -155,6 +155,7 @@ def test_every_download_goes_through_safe_csv():
                 assert "safe_csv(" in call, f"{path.name}: a CSV download without safe_csv"
 
 
+@pytest.mark.slow  # runs the rpd command in processes of its own
 def test_secrets_are_never_shown(access_warehouse, monkeypatch, tmp_path):
     """The hashing key and the flags address appear on no page, in no command's output, in no log."""
     secret_url = f"sqlite:///{tmp_path / 'flags-pw-hunter2.sqlite'}"

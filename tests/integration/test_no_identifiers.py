@@ -199,6 +199,10 @@ def leaks(data: Path) -> list[tuple[str, str, str]]:
     return found
 
 
+# Every test here reads what two real `rpd ingest` processes left and printed.
+pytestmark = pytest.mark.slow
+
+
 @pytest.fixture(scope="module")
 def ingested(tmp_path_factory) -> tuple[Path, str]:
     """A data folder after two runs of `rpd ingest`: the baseline, then every refused file."""

@@ -7,9 +7,12 @@ import stat
 import subprocess
 import sys
 
+import pytest
+
 from tests import builders as b
 
 
+@pytest.mark.slow  # a real `rpd ingest` process
 def test_a_real_run_leaves_nothing_readable_by_others(tmp_path):
     """`rpd ingest`, started with the usual umask 022 and no key (outside production, so it makes
     its own), leaves every file 0600 and every folder 0700: warehouse version, CURRENT, lock, flags
@@ -26,7 +29,7 @@ def test_a_real_run_leaves_nothing_readable_by_others(tmp_path):
         env=env,
         capture_output=True,
         text=True,
-        preexec_fn=lambda: os.umask(0o022),  # noqa: PLW1509 - no threads matter in the child here
+        preexec_fn=lambda: os.umask(0o022),
     )
     assert done.returncode == 1, done.stderr  # notes.csv is rejected
     assert "No hashing key is set (RPD_HASH_KEY or RPD_HASH_KEY_FILE), so one was made in" in (

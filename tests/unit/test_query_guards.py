@@ -33,7 +33,7 @@ def test_every_registered_query_declares_a_guard_its_sql_agrees_with():
 
 
 def test_a_by_contract_query_without_allowed_is_refused():
-    with pytest.raises(ValueError) as refused:
+    with pytest.raises(ValueError, match=r"^query mine is declared BY_CONTRACT") as refused:
         merged([module(mine=by_contract("SELECT contract_ref FROM mart_contract"))])
     assert str(refused.value) == (
         "query mine is declared BY_CONTRACT but its SQL does not take $allowed, "
@@ -52,7 +52,7 @@ def test_a_by_region_query_without_regions_is_refused():
 def test_a_national_query_that_takes_a_users_limit_is_refused(declare):
     """A query declared national but written with $allowed would be run with the parameter unbound."""
     sql = "SELECT contract_ref FROM mart_contract WHERE list_contains($allowed, contract_ref)"
-    with pytest.raises(ValueError) as refused:
+    with pytest.raises(ValueError, match=r"^query mine is declared") as refused:
         merged([module(mine=declare(sql))])
     assert str(refused.value) == (
         f"query mine is declared {declare(sql).guard.name} but its SQL takes $allowed: "
@@ -82,5 +82,5 @@ def test_a_query_without_a_declaration_is_refused():
 
 
 def test_a_name_defined_twice_is_refused():
-    with pytest.raises(ValueError, match="^query as_of is defined twice$"):
+    with pytest.raises(ValueError, match=r"^query as_of is defined twice$"):
         merged([module(as_of=public("SELECT 1")), module(as_of=public("SELECT 2"))])

@@ -63,7 +63,7 @@ def migrate(con: sa.Connection) -> list[str]:
         config = Config()  # no alembic.ini: everything it would say is here
         config.set_main_option("script_location", str(FOLDER))
         config.attributes.update(connection=con, done=done)
-        if VERSION_TABLE not in tables and _BEFORE_MIGRATIONS <= tables:
+        if VERSION_TABLE not in tables and tables >= _BEFORE_MIGRATIONS:
             command.stamp(config, FIRST)
         command.upgrade(config, "head")
     for name in done:
