@@ -46,7 +46,7 @@ db-deps:
 # stops the app.
 run: setup
 	$(BIN)/rpd demo --if-missing & demo=$$!; \
-	$(BIN)/streamlit run serve.py --server.headless=true --browser.gatherUsageStats=false & app=$$!; \
+	$(BIN)/streamlit run dashboard/server/serve.py --server.headless=true --browser.gatherUsageStats=false & app=$$!; \
 	trap 'kill $$demo $$app $$sched 2>/dev/null' EXIT; \
 	wait $$demo || exit 1; \
 	$(BIN)/rpd schedule & sched=$$!; \

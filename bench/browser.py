@@ -257,7 +257,7 @@ def measure(reps: int = 5) -> list[dict]:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         for rep in range(1, reps + 1):
             for target in ("bare", *PAGES):
-                script = "bench/bare_app.py" if target == "bare" else "serve.py"
+                script = "bench/bare_app.py" if target == "bare" else "dashboard/server/serve.py"
                 with server(script) as (url, up):
                     page, cold = open_page(browser, _address(url, target))
                     page.close()
@@ -271,7 +271,10 @@ def measure(reps: int = 5) -> list[dict]:
                 log(
                     f"rep {rep} {target:10}: up {up:5.2f} s, first draw {cold:5.2f} s cold, {warm:5.2f} s warm"
                 )
-        with server("bench/bare_app.py") as (bare_url, _), server("serve.py") as (url, _):
+        with (
+            server("bench/bare_app.py") as (bare_url, _),
+            server("dashboard/server/serve.py") as (url, _),
+        ):
             tabs = {"bare": open_page(browser, bare_url)[0]}
             tabs |= {name: open_page(browser, _address(url, name))[0] for name in PAGES}
             drill = open_page(browser, f"{url}/volume")[

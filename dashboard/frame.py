@@ -1,6 +1,6 @@
 """The app's frame: filters in the sidebar (shared by every page), then the chosen page.
 
-`dashboard/app.py` (the entry point) calls run(settings). Tests call run(settings, only="status") to
+`dashboard/server/app.py` (the entry point) calls run(settings). Tests call run(settings, only="status") to
 render one page with the same frame around it (AppTest cannot click through st.navigation's callable
 pages).
 """

@@ -74,9 +74,9 @@ def test_a_chart_is_built_once_for_the_same_rows_and_no_csv_is_made_until_asked(
 
 
 def test_the_server_imports_the_pages_before_the_first_reader():
-    """serve.py's lifespan hook imports the app, so the first session does not pay for it."""
+    """dashboard/server/serve.py's lifespan hook imports the app, so the first session does not pay for it."""
     code = (
-        "import asyncio, sys, serve\n"
+        "import asyncio, sys\nfrom dashboard.server import serve\n"
         "assert 'dashboard.frame' not in sys.modules\n"
         "async def main():\n"
         "    async with serve.lifespan(serve.app):\n"

@@ -77,7 +77,7 @@ def start_app(
             "-m",
             "streamlit",
             "run",
-            str(ROOT / "serve.py"),
+            str(ROOT / "dashboard" / "server" / "serve.py"),
             "--server.port",
             str(port),
             "--server.headless",

@@ -1,6 +1,7 @@
-"""The app's server: `streamlit run serve.py` (make run, the systemd unit, the browser tests and
-bench/browser.py). It serves streamlit_app.py through Streamlit's ASGI app (`st.App`), whose lifespan
-hook imports what every page needs before the server answers, so the first reader after a start does
+"""The app's server: `streamlit run dashboard/server/serve.py` (make run, the systemd unit, the browser
+tests and bench/browser.py; from an installed wheel, `streamlit run` this file in site-packages).
+It serves dashboard/server/app.py (the entry point `streamlit_app.py` runs in a checkout) through
+Streamlit's ASGI app (`st.App`), whose lifespan hook imports what every page needs before the server answers, so the first reader after a start does
 not wait for it (pandas, Altair, DuckDB and SQLAlchemy: 7 to 9 s on a busy machine)."""
 
 from __future__ import annotations
@@ -23,4 +24,5 @@ async def lifespan(_app):
     yield
 
 
-app = st.App("streamlit_app.py", lifespan=lifespan)
+# A relative script path is resolved beside this file, so this works from a checkout and a wheel.
+app = st.App("app.py", lifespan=lifespan)
