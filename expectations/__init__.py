@@ -22,14 +22,15 @@ __all__ = ["CheckContext", "CheckReport", "CheckResult", "build_data_docs", "val
 def validate(
     source: Source, frame: pd.DataFrame, ctx: CheckContext, docs_for: str | None = None
 ) -> CheckReport:
-    """Check a typed frame against its source's suite; with docs_for (a file id), keep it for the Data Docs."""
+    """Check a typed frame against its source's suite; with docs_for (a file id), the report carries the
+    result for the Data Docs (CheckReport.validation)."""
     from expectations import runner
 
     return runner.validate(source, frame, ctx, docs_for)
 
 
-def build_data_docs(folder: Path) -> Path | None:
-    """Write Great Expectations' Data Docs for the files checked since the last call; return index.html."""
+def build_data_docs(folder: Path, validations: list) -> Path | None:
+    """Write Great Expectations' Data Docs for the given CheckReport.validation results; return index.html."""
     from expectations import runner
 
-    return runner.build_data_docs(folder)
+    return runner.build_data_docs(folder, validations)

@@ -29,7 +29,6 @@ from great_expectations.data_context.types.resource_identifiers import (  # noqa
 
 from expectations import common, contracts, engagement, referrals, returns  # noqa: E402
 from expectations.patterns import masked  # noqa: E402
-from expectations.report import PENDING_DOCS as _PENDING  # noqa: E402
 from expectations.report import SAMPLE_LIMIT, CheckContext, CheckReport, CheckResult  # noqa: E402
 
 if TYPE_CHECKING:
@@ -112,7 +111,8 @@ def _raised(exception_info) -> str | None:
 def validate(
     source: Source, frame: pd.DataFrame, ctx: CheckContext, docs_for: str | None = None
 ) -> CheckReport:
-    """Run the source's suite. With docs_for (a file id), the result is also kept for build_data_docs()."""
+    """Run the source's suite. With docs_for (a file id), the report also carries Great Expectations'
+    result, with found values shown as the messages show them, for build_data_docs()."""
     suite, frame = build_suite(source, frame.reset_index(drop=True), ctx)
     frame = _nanosecond_dates(frame)
     result = _validate_by_columns(suite, frame)
@@ -145,9 +145,12 @@ def validate(
             )
         )
     found = _hide_tainted(found)
-    if docs_for is not None:
-        _keep_for_docs(result, source.name, docs_for, {r.column for r in found if r.hidden})
-    return CheckReport(source.name, len(frame), tuple(found))
+    kept = (
+        _for_docs(result, source.name, docs_for, {r.column for r in found if r.hidden})
+        if docs_for is not None
+        else None
+    )
+    return CheckReport(source.name, len(frame), tuple(found), validation=kept)
 
 
 def _validate_by_columns(suite: gx.ExpectationSuite, frame: pd.DataFrame):
@@ -257,9 +260,9 @@ def _text(value) -> str:
 _VALUE_KEYS = ("unexpected_list", "partial_unexpected_list")
 
 
-def _keep_for_docs(result, suite_name: str, file_id: str, hidden_columns: set) -> None:
-    """Keep a result for the run's Data Docs, with values of identifier-bearing columns hidden and
-    every other value shown as the messages show it (_show)."""
+def _for_docs(result, suite_name: str, file_id: str, hidden_columns: set) -> tuple:
+    """A result as the run's Data Docs show it, with its key: values of identifier-bearing columns
+    hidden and every other value shown as the messages show it (_show)."""
     for r in result.results:
         column = _display_column(
             r.expectation_config.kwargs.get("column") or r.expectation_config.kwargs.get("column_A")
@@ -279,18 +282,19 @@ def _keep_for_docs(result, suite_name: str, file_id: str, hidden_columns: set) -
         RunIdentifier(run_name=file_id.rsplit("-", 1)[0], run_time=dt.datetime.now(dt.UTC)),
         file_id,
     )
-    _PENDING.append((key, result))
+    return key, result
 
 
-def build_data_docs(folder: Path) -> Path | None:
-    """Render Great Expectations' Data Docs for the results kept since the last call into folder.
+def build_data_docs(folder: Path, validations: list) -> Path | None:
+    """Render Great Expectations' Data Docs for `validations` (CheckReport.validation of each file
+    checked in the run) into folder.
 
     Offline, the pages load their styles from CDNs and show unstyled; they are kept as the run's
     artefact, and the app shows the same results from the warehouse's own tables."""
-    if not _PENDING:
+    if not validations:
         return None
     context, _ = _context()
-    site = f"run-{len(_PENDING)}-{id(folder)}"
+    site = f"run-{len(validations)}-{id(folder)}"
     context.add_data_docs_site(
         site,
         {
@@ -304,12 +308,11 @@ def build_data_docs(folder: Path) -> Path | None:
     )
     store = context.validation_results_store
     try:
-        for key, result in _PENDING:
+        for key, result in validations:
             store.set(key, result)
         context.build_data_docs(site_names=[site])
     finally:
-        for key, _ in _PENDING:
+        for key, _ in validations:
             store.remove_key(key)
-        _PENDING.clear()
         context.delete_data_docs_site(site)
     return folder / "index.html"
