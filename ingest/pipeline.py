@@ -161,6 +161,7 @@ def refresh(
         with warehouse.refresh_lock(timeout, report.started_by):
             previous = warehouse.current()
             with warehouse.new_version() as con:
+                con.execute(f"SET memory_limit = '{settings.duckdb_memory_limit}'")
                 con.execute("BEGIN")
                 load_reference_data(con)
                 create_views(con)
@@ -419,7 +420,7 @@ def _check_and_load(
         return outcome
     ctx = check_context(con, settings.today_london)
     typed = with_lead_provider(source, to_typed(source, raw, key), ctx)
-    report = validate(source, typed, ctx, docs_for=file_id)
+    report = validate(source, typed, ctx, con=con, docs_for=file_id)
     run.validations.append(report.validation)
     outcome.checks_passed = sum(r.success for r in report.results)
     outcome.checks_failed = len(report.failed)
