@@ -115,6 +115,32 @@ def test_the_staging_table_is_dropped_once_checked(tmp_path):
         tables = con.execute("SELECT table_name FROM information_schema.tables").fetchall()
     assert tables == []
     assert not report.success  # every required cell is empty
+    assert report.validation is None  # no Data Docs asked for
+
+
+def test_the_result_for_the_data_docs_comes_back_with_the_report(tmp_path):
+    """Issue 15, item 4: each file's Great Expectations result is returned with its report (for the
+    run to hand to build_data_docs), not kept in a module-level list; nothing is built from none."""
+    from ingest.sources import source
+    from ingest.transform import to_typed
+
+    layout = source("forum_meetings")
+    ctx = runner.CheckContext(
+        today=dt.date(2026, 5, 31),
+        reference={"region_code": frozenset({"A"})},
+        categories_by_type={},
+        pcc_region={},
+    )
+    frame = to_typed(layout, pd.DataFrame({c.name: [""] for c in layout.kept}), b"key")
+    first = runner.validate(layout, frame, ctx, docs_for="20260531T000000Z-ab12-001")
+    second = runner.validate(layout, frame, ctx, docs_for="20260531T000000Z-ab12-002")
+    (key, result), (other_key, _) = first.validation, second.validation
+    assert (key.batch_identifier, other_key.batch_identifier) == (
+        "20260531T000000Z-ab12-001",
+        "20260531T000000Z-ab12-002",
+    )
+    assert len(result.results) == len(first.results)
+    assert not hasattr(runner, "_PENDING") and runner.build_data_docs(tmp_path, []) is None
 
 
 def test_the_app_side_never_imports_great_expectations_or_its_duckdb_driver():
