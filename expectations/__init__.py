@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from expectations.report import CheckContext, CheckReport, CheckResult
 
 if TYPE_CHECKING:
+    import duckdb
     import pandas as pd
 
     from ingest.sources import Source
@@ -20,16 +21,23 @@ __all__ = ["CheckContext", "CheckReport", "CheckResult", "build_data_docs", "val
 
 
 def validate(
-    source: Source, frame: pd.DataFrame, ctx: CheckContext, docs_for: str | None = None
+    source: Source,
+    frame: pd.DataFrame,
+    ctx: CheckContext,
+    *,
+    con: duckdb.DuckDBPyConnection | None = None,
+    docs_for: str | None = None,
 ) -> CheckReport:
-    """Check a typed frame against its source's suite; with docs_for (a file id), keep it for the Data Docs."""
+    """Check a typed frame against its source's suite, staged in a table of `con` (the run's new warehouse
+    version) and checked there by Great Expectations' SQL engine; with docs_for (a file id), the report
+    carries the result for the Data Docs (CheckReport.validation)."""
     from expectations import runner
 
-    return runner.validate(source, frame, ctx, docs_for)
+    return runner.validate(source, frame, ctx, con=con, docs_for=docs_for)
 
 
-def build_data_docs(folder: Path) -> Path | None:
-    """Write Great Expectations' Data Docs for the files checked since the last call; return index.html."""
+def build_data_docs(folder: Path, validations: list) -> Path | None:
+    """Write Great Expectations' Data Docs for the given CheckReport.validation results; return index.html."""
     from expectations import runner
 
-    return runner.build_data_docs(folder)
+    return runner.build_data_docs(folder, validations)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import great_expectations.expectations as gxe
 import pandas as pd
 
-from expectations.patterns import FORMULA, IDENTIFIER
+from expectations.patterns import FORMULA, IDENTIFIER, re2
 from expectations.report import UNREADABLE
 
 if TYPE_CHECKING:
@@ -30,10 +30,17 @@ TYPE_WORDS = {
 IDENTIFIERS = IDENTIFIER.pattern
 GIVEN = "__given"
 TEXT = "__text"
+# A key of several columns as one value, for ExpectColumnValuesToBeUnique: on SQL, Great Expectations'
+# ExpectCompoundColumnsToBeUnique gives no failing rows. Shown as no column (runner._display_column).
+KEY = "__key"
+_MISSING, _BETWEEN = "\x00", "\x1f"
 
 
 def rule(kind: type, text: str, *, show_values: bool = True, **kwargs) -> gxe.Expectation:
-    """An expectation with its plain-English rule attached."""
+    """An expectation with its plain-English rule attached. A regular expression (written for Python's
+    `re`, as everywhere else) is given as DuckDB runs the same match (patterns.re2)."""
+    if "regex" in kwargs:
+        kwargs["regex"] = re2(kwargs["regex"])
     return kind(meta={"rule": text, "show_values": show_values}, **kwargs)
 
 
@@ -50,7 +57,17 @@ def prepare(source: Source, frame: pd.DataFrame) -> pd.DataFrame:
             frame[column.target + TEXT] = frame[column.target].map(
                 lambda v: ";".join(v) if isinstance(v, list) else None
             )
+    if len(source.key) > 1:
+        frame[KEY] = compound_key(frame[list(source.key)])
     return frame
+
+
+def compound_key(parts: pd.DataFrame) -> pd.Series:
+    """Each row's key columns as one text, equal where every part is equal (an empty part equal to an
+    empty part, as pandas compares rows); empty where every part is (such rows are not checked)."""
+    text = parts.astype(str).where(parts.notna(), _MISSING)
+    key = text.iloc[:, 0].str.cat([text.iloc[:, n] for n in range(1, parts.shape[1])], sep=_BETWEEN)
+    return key.astype(object).where(parts.notna().any(axis=1), None)
 
 
 def shared_rules(source: Source, frame: pd.DataFrame) -> list[gxe.Expectation]:
@@ -114,9 +131,9 @@ def shared_rules(source: Source, frame: pd.DataFrame) -> list[gxe.Expectation]:
     else:
         rules.append(
             rule(
-                gxe.ExpectCompoundColumnsToBeUnique,
+                gxe.ExpectColumnValuesToBeUnique,
                 f"Each combination of {key_names} must appear only once in the file.",
-                column_list=list(source.key),
+                column=KEY,
                 show_values=False,
             )
         )

@@ -7,8 +7,20 @@ import re
 
 # A cell a spreadsheet would run as a formula: =..., +..., @..., or - followed by anything but a
 # plain number (-5, -1,200.50, -5%), a space or nothing: -A1 and -2+3 are formulas, and so is
-# -1+cmd|' /C calc'!A0, which runs a program.
-FORMULA = r"^\s*(?:[=+@]|-(?!\s|$|[\d.,]*\d[\d.,]*%?$))"
+# -1+cmd|' /C calc'!A0, which runs a program. Written without look-ahead, which DuckDB's regular
+# expressions (RE2) lack: after the -, a first character that is not a space, then something that
+# cannot be a plain number: a character no number has, no digit at all, something after the %, or
+# something after a new line (Python's $ also allows one final new line).
+_NOT_IN_NUMBER = r"[^\d.,%\n]"
+_ANY = "(?s:.)"  # any character, a new line too
+FORMULA = (
+    r"^\s*(?:[=+@]|-(?:"
+    rf"[^\s\d.,%]|\S{_ANY}*{_NOT_IN_NUMBER}"  # a character no number has
+    r"|[^\s\d][^\d]*$"  # no digit at all
+    rf"|(?:%|\S{_ANY}*%)(?:[^\n]|\n{_ANY})"  # something after the %
+    rf"|\S{_ANY}*\n{_ANY}"  # something after a new line
+    r"))"
+)
 NATIONAL_INSURANCE = r"(?:^|[^A-Za-z0-9])[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D](?:$|[^A-Za-z0-9])"
 CASE_REFERENCE = r"(?:^|[^A-Za-z0-9])[A-Z]\d{6}(?:$|[^A-Za-z0-9])"
 # In any capitals: people type "crn x123456" and "ab 12 34 56 c" too (the CRN column itself is upper-cased).
@@ -34,6 +46,44 @@ _KINDS = (
     (re.compile(DATE_OF_BIRTH), "that could be a date of birth"),
 )
 HIDDEN = "(hidden)"
+
+
+# Python's \s (Unicode white space: str.isspace, all below U+3001) spelled out for RE2, where \s is ASCII.
+_SPACE = "".join(f"\\x{{{n:x}}}" for n in range(0x3001) if chr(n).isspace())
+_TOKEN = re.compile(r"(\\.|\[|\]|\$)")
+
+
+_DIGITS = {"\\d": r"\p{Nd}", "\\D": r"\P{Nd}"}  # Python's \d is every Unicode digit
+
+
+def _space(token: str, in_class: bool, pattern: str) -> str:
+    """Python's \\s or \\S for RE2, whose \\s is ASCII only."""
+    if token == "\\s":
+        return _SPACE if in_class else f"[{_SPACE}]"
+    if in_class:
+        raise ValueError(f"\\S inside [...] cannot be written for RE2: {pattern}")
+    return f"[^{_SPACE}]"
+
+
+def re2(pattern: str) -> str:
+    """A pattern of Python's `re` written for DuckDB's regular expressions (RE2), matching the same text:
+    RE2's \\d and \\s are ASCII only (Python's take every Unicode digit and space, a no-break space
+    too), and RE2's $ does not allow the final new line that Python's allows. Look-around and
+    back-references, which RE2 lacks, are refused."""
+    if re.search(r"\(\?<?[=!]|\\[1-9]", pattern):
+        raise ValueError(f"RE2 has no look-around or back-references: {pattern}")
+    out, in_class = [], False
+    for token in _TOKEN.split(pattern):
+        if token in ("[", "]"):
+            in_class = token == "["
+        elif token in _DIGITS:
+            token = _DIGITS[token]
+        elif token in ("\\s", "\\S"):
+            token = _space(token, in_class, pattern)
+        elif token == "$" and not in_class:
+            token = r"(?:\n?$)"
+        out.append(token)
+    return "".join(out)
 
 
 def masked(text: str, what: str = "value") -> str:

@@ -8,9 +8,6 @@ from dataclasses import dataclass, field
 from expectations.patterns import is_masked
 
 SAMPLE_LIMIT = 200  # Great Expectations returns at most this many failing rows
-# Validation results kept for the run's Data Docs (filled by the runner, emptied when the docs are built
-# or a new run starts). Here rather than in the runner so that clearing it costs no import.
-PENDING_DOCS: list = []
 # Suffix of the helper column holding the text of cells that could not be read as their type.
 UNREADABLE = "__unreadable"
 
@@ -64,6 +61,8 @@ class CheckReport:
     source: str
     rows: int
     results: tuple[CheckResult, ...]
+    # Great Expectations' own result, for the run's Data Docs (runner.build_data_docs), when asked for.
+    validation: object = field(default=None, compare=False, repr=False)
 
     @property
     def success(self) -> bool:

@@ -1,4 +1,10 @@
-"""Runs a source's suite on a typed DataFrame with Great Expectations and returns a plain CheckReport.
+"""Runs a source's suite with Great Expectations' SQL engine on a DuckDB staging table and returns a
+plain CheckReport.
+
+The checked frame goes into a staging table through the run's own DuckDB connection (so it lives in
+the warehouse version being built, which is published only if the run succeeds) and is dropped as
+soon as it is checked. Great Expectations first asks each expectation only whether it passed, then
+asks for the failing rows of those that did not.
 
 This is the only module that talks to a Great Expectations context. Importing it costs seconds;
 `expectations.validate` imports it only when a file is actually checked.
@@ -17,19 +23,23 @@ from typing import TYPE_CHECKING
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
+import duckdb
 import great_expectations as gx
 import numpy as np
 import pandas as pd
+from duckdb_engine import ConnectionWrapper, CursorWrapper
+from duckdb_engine import Dialect as DuckDBDialect
 from great_expectations.core.run_identifier import RunIdentifier
 from great_expectations.data_context.types.base import ProgressBarsConfig
 from great_expectations.data_context.types.resource_identifiers import (
     ExpectationSuiteIdentifier,
     ValidationResultIdentifier,
 )
+from sqlalchemy.dialects import postgresql, registry
+from sqlalchemy.pool import NullPool
 
 from expectations import common, contracts, engagement, referrals, returns
 from expectations.patterns import masked
-from expectations.report import PENDING_DOCS as _PENDING
 from expectations.report import SAMPLE_LIMIT, CheckContext, CheckReport, CheckResult
 
 if TYPE_CHECKING:
@@ -62,12 +72,53 @@ SUITES: dict[str, tuple[Derive, Rules]] = {
 }
 
 
+# The table each file is checked in, inside the warehouse version being built; dropped once checked.
+STAGING = "check_staging"
+COMPLETE = {
+    "result_format": "COMPLETE",
+    "partial_unexpected_count": SAMPLE_LIMIT,
+    "unexpected_index_column_names": ["source_row"],
+    "return_unexpected_index_query": False,
+}
+
+
+class _SharedConnection(ConnectionWrapper):
+    """duckdb-engine's connection, on the pipeline's own open DuckDB connection: every SQLAlchemy cursor
+    is a real DuckDB cursor (`con.cursor()`) of it, so the same database is read (a second
+    `duckdb.connect` of the file in this process would fail) and the ROLLBACK SQLAlchemy issues when
+    Great Expectations closes a connection, before it has fetched the rows, cannot replace the
+    unfetched result (great_expectations #11579, duckdb_engine #1087; STACK-NOTES.md). Great
+    Expectations sees what the pipeline's connection has committed."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        super().__init__(con.cursor())  # closed by close(); the pipeline's connection never is
+        self._root = con
+
+    def cursor(self) -> CursorWrapper:
+        return CursorWrapper(self._root.cursor(), self)
+
+
+class DuckDBForGX(DuckDBDialect):
+    """duckdb-engine's dialect as Great Expectations recognises a dialect: by a `dialect` attribute,
+    here PostgreSQL's, so that regular expressions become `~` / `!~`, which DuckDB runs like PostgreSQL
+    (a match anywhere, RE2 syntax: see patterns.re2). A property, as SQLAlchemy's loader takes a class
+    attribute of that name for something else."""
+
+    supports_statement_cache = False  # as duckdb-engine's own dialect (said, not inherited)
+
+    @property
+    def dialect(self):
+        return postgresql.dialect
+
+
+registry.register("rpd_duckdb", __name__, "DuckDBForGX")
+
+
 @cache
 def _context():
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    asset = context.data_sources.add_pandas("received_files").add_dataframe_asset("file")
-    return context, asset.add_batch_definition_whole_dataframe("whole_file")
+    return context
 
 
 def build_suite(
@@ -110,24 +161,36 @@ def _raised(exception_info) -> str | None:
 
 
 def validate(
-    source: Source, frame: pd.DataFrame, ctx: CheckContext, docs_for: str | None = None
+    source: Source,
+    frame: pd.DataFrame,
+    ctx: CheckContext,
+    *,
+    con: duckdb.DuckDBPyConnection | None = None,
+    docs_for: str | None = None,
 ) -> CheckReport:
-    """Run the source's suite. With docs_for (a file id), the result is also kept for build_data_docs()."""
+    """Run the source's suite on the frame, staged in a table of `con` (the run's new warehouse version;
+    a private in-memory database without it). With docs_for (a file id), the report also carries Great
+    Expectations' result, with found values shown as the messages show them, for build_data_docs()."""
     suite, frame = build_suite(source, frame.reset_index(drop=True), ctx)
-    frame = _nanosecond_dates(frame)
-    result = _validate_by_columns(suite, frame)
-    rows = frame["source_row"]
+    own = con is None
+    con = duckdb.connect() if con is None else con
+    try:
+        _stage(con, frame, suite)
+        result = _validate_in_duckdb(suite, con)
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS {STAGING}")
+        if own:
+            con.close()
     found = []
     for r in result.results:
         config = r.expectation_config
         meta = config.meta or {}
         column = config.kwargs.get("column") or config.kwargs.get("column_A")
-        problem = _raised(r.exception_info)
-        if problem:
-            raise RuntimeError(f"check {config.type} on {column} could not run: {problem}")
         detail = r.result or {}
-        index = detail.get("unexpected_index_list") or []
-        values = detail.get("unexpected_list") or detail.get("partial_unexpected_list") or []
+        failing = sorted(
+            (d for d in detail.get("unexpected_index_list") or [] if isinstance(d, dict)),
+            key=lambda d: d["source_row"],
+        )[:SAMPLE_LIMIT]
         found.append(
             CheckResult(
                 check_type=config.type,
@@ -135,60 +198,101 @@ def validate(
                 rule=meta.get("rule", config.type),
                 success=bool(r.success),
                 rows_failing=int(detail.get("unexpected_count") or 0) if not r.success else 0,
-                failing_rows=tuple(
-                    int(rows.iloc[i]) for i in index[:SAMPLE_LIMIT] if isinstance(i, int)
-                ),
-                found_values=tuple(_show(v) for v in values[:SAMPLE_LIMIT])
+                failing_rows=tuple(int(d["source_row"]) for d in failing),
+                found_values=tuple(_show(_found(d, config.kwargs)) for d in failing)
                 if meta.get("show_values", True)
                 else (),
                 hidden=not meta.get("show_values", True),
             )
         )
     found = _hide_tainted(found)
-    if docs_for is not None:
-        _keep_for_docs(result, source.name, docs_for, {r.column for r in found if r.hidden})
-    return CheckReport(source.name, len(frame), tuple(found))
+    kept = (
+        _for_docs(result, source.name, docs_for, {r.column for r in found if r.hidden})
+        if docs_for is not None
+        else None
+    )
+    return CheckReport(source.name, len(frame), tuple(found), validation=kept)
 
 
-def _validate_by_columns(suite: gx.ExpectationSuite, frame: pd.DataFrame):
-    """Validate the suite as one result, but give each group of expectations only the columns it reads.
+def _found(failing_row: dict, kwargs) -> object:
+    """The value (a pair of values for a rule on two columns) a check found on a failing row."""
+    if kwargs.get("column_A"):
+        return (failing_row.get(kwargs["column_A"]), failing_row.get(kwargs["column_B"]))
+    return failing_row.get(kwargs.get("column"))
 
-    Great Expectations' pandas engine filters the whole batch frame, every column, for each expectation
-    (to drop the rows its column leaves empty), so on one wide frame the time grew with rows x columns x
-    expectations: at 90,652 referrals (58 columns, 79 expectations) that filtering took 5.7 of the
-    run's 19 seconds. Results come back in the order one whole-frame validation gives them."""
-    _, batch_definition = _context()
-    groups: dict[frozenset[str], list[int]] = {}
-    for n, expectation in enumerate(suite.expectations):
-        groups.setdefault(frozenset(_columns(expectation)), []).append(n)
-    found: dict[int, object] = {}
-    whole = None
-    for columns, members in groups.items():
-        expectations = [suite.expectations[n] for n in members]
-        batch = batch_definition.get_batch(
-            batch_parameters={"dataframe": frame[sorted(columns)] if columns else frame}
+
+def _stage(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, suite: gx.ExpectationSuite) -> None:
+    """The columns the suite reads, and each row's number in the file, as the staging table (committed:
+    Great Expectations reads through cursors of their own). Columns of Python objects are given their
+    type first, so that DuckDB does not guess it from a sample of the rows."""
+    columns = sorted({c for e in suite.expectations for c in _columns(e)} | {"source_row"})
+    staged = frame[columns].assign(
+        **{c: _typed(frame[c]) for c in columns if frame[c].dtype == object}
+    )
+    con.register("check_frame", staged)
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE {STAGING} AS SELECT * FROM check_frame")  # noqa: S608
+    finally:
+        con.unregister("check_frame")
+
+
+def _typed(column: pd.Series) -> pd.Series:
+    kind = pd.api.types.infer_dtype(column, skipna=True)
+    if kind in ("string", "empty"):
+        return column.astype(pd.StringDtype())
+    if kind == "boolean":
+        return column.astype("boolean")
+    if kind == "integer":
+        return column.astype("Int64")
+    if kind in ("floating", "mixed-integer-float"):
+        return column.astype("Float64")
+    return column
+
+
+def _validate_in_duckdb(suite: gx.ExpectationSuite, con: duckdb.DuckDBPyConnection):
+    """Validate the staging table: every expectation asked only whether it passed (result format
+    BOOLEAN_ONLY, which spares each passing expectation a query for its failing rows), then the
+    failing rows (COMPLETE, up to SAMPLE_LIMIT) only for those that did not. One result, in the order
+    one whole-suite validation gives."""
+    context = _context()
+    name = f"staging-{id(con)}"
+    source = context.data_sources.add_sql(
+        name,
+        connection_string="rpd_duckdb:///:memory:",
+        kwargs={"creator": lambda: _SharedConnection(con), "poolclass": NullPool},
+    )
+    try:
+        batch = (
+            source.add_table_asset(STAGING, table_name=STAGING)
+            .add_batch_definition_whole_table("whole_file")
+            .get_batch()
         )
-        result = batch.validate(
-            gx.ExpectationSuite(name=suite.name, expectations=expectations),
-            result_format={"result_format": "COMPLETE"},
-        )
-        in_order = [members[k] for k in _gx_order(expectations)]
-        for n, r in zip(in_order, result.results, strict=True):
-            if r.expectation_config.type != suite.expectations[n].expectation_type:
-                raise RuntimeError("Great Expectations returned results in an unexpected order")
-            found[n] = r
-        whole = whole or result
-    assert whole is not None, "a suite always has expectations"
-    whole.results = [found[n] for n in _gx_order(suite.expectations)]
-    passed = sum(bool(r.success) for r in whole.results)
-    whole.success = passed == len(whole.results)
-    whole.statistics = {
-        "evaluated_expectations": len(whole.results),
-        "successful_expectations": passed,
-        "unsuccessful_expectations": len(whole.results) - passed,
-        "success_percent": 100 * passed / len(whole.results) if whole.results else None,
-    }
+        whole = batch.validate(suite, result_format="BOOLEAN_ONLY")
+        order = _gx_order(suite.expectations)
+        _stop_if_raised(whole.results)
+        failed = [k for k, r in enumerate(whole.results) if not r.success]
+        if failed:
+            again = [suite.expectations[order[k]] for k in failed]
+            detail = batch.validate(
+                gx.ExpectationSuite(name=suite.name, expectations=again), result_format=COMPLETE
+            )
+            _stop_if_raised(detail.results)
+            for k, r in zip([failed[j] for j in _gx_order(again)], detail.results, strict=True):
+                if r.expectation_config.type != whole.results[k].expectation_config.type:
+                    raise RuntimeError("Great Expectations returned results in an unexpected order")
+                whole.results[k] = r
+    finally:
+        context.data_sources.delete(name)
     return whole
+
+
+def _stop_if_raised(results) -> None:
+    for r in results:
+        problem = _raised(r.exception_info)
+        if problem:
+            config = r.expectation_config
+            column = config.kwargs.get("column") or config.kwargs.get("column_A")
+            raise RuntimeError(f"check {config.type} on {column} could not run: {problem}")
 
 
 def _gx_order(expectations: list) -> list[int]:
@@ -199,24 +303,6 @@ def _gx_order(expectations: list) -> list[int]:
         column = expectation.configuration.kwargs.get("column")
         groups.setdefault(column if isinstance(column, str) else "_nocolumn", []).append(n)
     return [n for members in groups.values() for n in members]
-
-
-def _nanosecond_dates(frame: pd.DataFrame) -> pd.DataFrame:
-    """Date columns in nanoseconds where every value fits (years 1678 to 2261).
-
-    Great Expectations compares dates to a range row by row in Python unless the column is
-    datetime64[ns]; pandas 3 reads them as datetime64[us]. At 90,000 referrals that loop took 7.5
-    of the run's 28 seconds. A column with a date outside that span keeps its unit (and the slow path)."""
-    lo, hi = pd.Timestamp.min, pd.Timestamp.max
-    converted = {}
-    for name in frame.columns:
-        column = frame[name]
-        if not pd.api.types.is_datetime64_dtype(column.dtype) or column.dtype == "datetime64[ns]":
-            continue
-        first, last = column.min(), column.max()
-        if pd.isna(first) or (first >= lo and last <= hi):
-            converted[name] = column.astype("datetime64[ns]")
-    return frame.assign(**converted) if converted else frame
 
 
 def _hide_tainted(results: list[CheckResult]) -> list[CheckResult]:
@@ -231,7 +317,8 @@ def _hide_tainted(results: list[CheckResult]) -> list[CheckResult]:
 
 
 def _display_column(column: str | None) -> str | None:
-    return column.split("__")[0] if column else None
+    """A helper column's name shown as the file's column it is about (common.KEY as none)."""
+    return (column.split("__")[0] or None) if column else None
 
 
 def _show(value) -> str:
@@ -255,11 +342,12 @@ def _text(value) -> str:
 
 
 _VALUE_KEYS = ("unexpected_list", "partial_unexpected_list")
+_ROW_KEYS = ("unexpected_index_list", "partial_unexpected_index_list")
 
 
-def _keep_for_docs(result, suite_name: str, file_id: str, hidden_columns: set) -> None:
-    """Keep a result for the run's Data Docs, with values of identifier-bearing columns hidden and
-    every other value shown as the messages show it (_show)."""
+def _for_docs(result, suite_name: str, file_id: str, hidden_columns: set) -> tuple:
+    """A result as the run's Data Docs show it, with its key: values of identifier-bearing columns
+    hidden and every other value shown as the messages show it (_show)."""
     for r in result.results:
         column = _display_column(
             r.expectation_config.kwargs.get("column") or r.expectation_config.kwargs.get("column_A")
@@ -270,6 +358,15 @@ def _keep_for_docs(result, suite_name: str, file_id: str, hidden_columns: set) -
         for name in _VALUE_KEYS:
             if r.result.get(name):
                 r.result[name] = ["(hidden)" if hide else _show(v) for v in r.result[name]]
+        for name in _ROW_KEYS:  # each failing row's number, with the values it holds
+            if r.result.get(name):
+                r.result[name] = [
+                    {
+                        k: v if k == "source_row" else "(hidden)" if hide else _show(v)
+                        for k, v in d.items()
+                    }
+                    for d in r.result[name]
+                ]
         if hide:
             r.result.pop("partial_unexpected_counts", None)
         for count in r.result.get("partial_unexpected_counts") or []:
@@ -279,18 +376,19 @@ def _keep_for_docs(result, suite_name: str, file_id: str, hidden_columns: set) -
         RunIdentifier(run_name=file_id.rsplit("-", 1)[0], run_time=dt.datetime.now(dt.UTC)),
         file_id,
     )
-    _PENDING.append((key, result))
+    return key, result
 
 
-def build_data_docs(folder: Path) -> Path | None:
-    """Render Great Expectations' Data Docs for the results kept since the last call into folder.
+def build_data_docs(folder: Path, validations: list) -> Path | None:
+    """Render Great Expectations' Data Docs for `validations` (CheckReport.validation of each file
+    checked in the run) into folder.
 
     Offline, the pages load their styles from CDNs and show unstyled; they are kept as the run's
     artefact, and the app shows the same results from the warehouse's own tables."""
-    if not _PENDING:
+    if not validations:
         return None
-    context, _ = _context()
-    site = f"run-{len(_PENDING)}-{id(folder)}"
+    context = _context()
+    site = f"run-{len(validations)}-{id(folder)}"
     context.add_data_docs_site(
         site,
         {
@@ -304,12 +402,11 @@ def build_data_docs(folder: Path) -> Path | None:
     )
     store = context.validation_results_store
     try:
-        for key, result in _PENDING:
+        for key, result in validations:
             store.set(key, result)
         context.build_data_docs(site_names=[site])
     finally:
-        for key, _ in _PENDING:
+        for key, _ in validations:
             store.remove_key(key)
-        _PENDING.clear()
         context.delete_data_docs_site(site)
     return folder / "index.html"

@@ -30,7 +30,6 @@ import duckdb
 import pandas as pd
 
 from expectations.patterns import IDENTIFYING, quoted, scrubbed
-from expectations.report import PENDING_DOCS
 from ingest.identify import identify, normalise, personal_columns, resembled
 from ingest.load import check_context, record_checks, replace_rows, with_lead_provider
 from ingest.read import RejectedFile, read_table
@@ -78,6 +77,8 @@ class RunReport:
     version: int | None = None
     data_docs: Path | None = None
     failure: str | None = None
+    # Great Expectations' results of the files checked in this run, for its Data Docs.
+    validations: list = field(default_factory=list, repr=False)
 
     @property
     def rejected(self) -> list[FileOutcome]:
@@ -158,9 +159,9 @@ def refresh(
     timeout = settings.lock_timeout_seconds if lock_timeout is None else lock_timeout
     try:
         with warehouse.refresh_lock(timeout, report.started_by):
-            PENDING_DOCS.clear()  # results of an earlier run that died before its docs were built
             previous = warehouse.current()
             with warehouse.new_version() as con:
+                con.execute(f"SET memory_limit = '{settings.duckdb_memory_limit}'")
                 con.execute("BEGIN")
                 load_reference_data(con)
                 create_views(con)
@@ -316,12 +317,14 @@ def _write_summary(settings: Settings, report: RunReport, summary: str) -> None:
 
 def _data_docs(settings: Settings, report: RunReport) -> Path | None:
     """Great Expectations' Data Docs for the files checked in this run, kept under reports/RUN/."""
-    if not any(f.checks_passed or f.checks_failed for f in report.files):
+    if not report.validations:
         return None
     from expectations import build_data_docs
 
     try:
-        return build_data_docs(settings.dir("reports") / report.run_id / "data-docs")
+        return build_data_docs(
+            settings.dir("reports") / report.run_id / "data-docs", report.validations
+        )
     except Exception as e:  # noqa: BLE001 - the docs are an artefact; the run has already been published
         log.warning("Data Docs for run %s could not be written: %s", report.run_id, e)
         return None
@@ -418,7 +421,8 @@ def _check_and_load(
         return outcome
     ctx = check_context(con, settings.today_london)
     typed = with_lead_provider(source, to_typed(source, raw, key), ctx)
-    report = validate(source, typed, ctx, docs_for=file_id)
+    report = validate(source, typed, ctx, con=con, docs_for=file_id)
+    run.validations.append(report.validation)
     outcome.checks_passed = sum(r.success for r in report.results)
     outcome.checks_failed = len(report.failed)
     # The archive copy is written before loading: a file is loaded only if its copy is kept.

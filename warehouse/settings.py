@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
@@ -45,6 +46,16 @@ def _optional_path(value: str | None) -> Path | None:
 
 def _optional_date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
+
+
+def _memory_size(value: str) -> str:
+    """An amount of memory as DuckDB's memory_limit takes it (1GB, 1.5GiB, 512MB)."""
+    text = str(value).strip()
+    if not re.fullmatch(r"\d+(?:\.\d+)?\s*(?:[KMGT]i?B)", text, re.IGNORECASE):
+        raise SettingsError(
+            f"RPD_DUCKDB_MEMORY_LIMIT must be an amount of memory such as 1GB or 512MB, not {text!r}."
+        )
+    return text
 
 
 class SettingsError(ValueError):
@@ -109,6 +120,12 @@ class Settings:
         30,
         converter=float,
         help="How long `rpd ingest` waits for another refresh to finish before giving up.",
+    )
+    duckdb_memory_limit: str = environ.var(
+        "1GB",
+        converter=_memory_size,
+        help="Most memory DuckDB may use while a refresh reads and checks files (DuckDB's memory_limit, "
+        "such as 1GB or 512MB); past it DuckDB spills to disk beside the warehouse. See docs/operations.md.",
     )
     schedule: str = environ.var(
         "0 6 * * mon",

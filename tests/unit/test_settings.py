@@ -124,3 +124,28 @@ def test_relative_folders_are_made_absolute_once(tmp_path, monkeypatch):
         tmp_path / "in",
         tmp_path / "data" / "logs",
     )
+
+
+def test_duckdb_memory_limit_is_read_once_and_checked(tmp_path):
+    assert load_settings({"RPD_DATA_DIR": str(tmp_path)}).duckdb_memory_limit == "1GB"
+    given = {"RPD_DATA_DIR": str(tmp_path), "RPD_DUCKDB_MEMORY_LIMIT": "512MiB"}
+    assert load_settings(given).duckdb_memory_limit == "512MiB"
+    with pytest.raises(SettingsError, match="must be an amount of memory such as 1GB or 512MB"):
+        load_settings(given | {"RPD_DUCKDB_MEMORY_LIMIT": "1GB'; DROP TABLE x; --"})
+
+
+def test_a_refresh_runs_duckdb_within_the_memory_limit(tmp_path, monkeypatch):
+    """The refresh's own connection (the one its checks run on) has DuckDB's memory_limit set."""
+    from ingest import pipeline
+    from tests.conftest import make_settings
+
+    seen = []
+    real = pipeline.materialise
+
+    def spy(con):
+        seen.append(con.execute("SELECT current_setting('memory_limit')").fetchone()[0])
+        return real(con)
+
+    monkeypatch.setattr(pipeline, "materialise", spy)
+    pipeline.refresh(make_settings(tmp_path, RPD_DUCKDB_MEMORY_LIMIT="300MB"), [])
+    assert seen == ["286.1 MiB"]  # DuckDB shows 300 MB (300,000,000 bytes) in MiB
