@@ -503,19 +503,21 @@ def report(rows: list[dict], prepared: dict[str, Prepared], mode: str, how: str)
         "",
     ]
     paged = [s for s in sizes if median("page", s, "scan:warm") is not None]
-    header = (
-        "| Page | "
-        + " | ".join(f"{s} warm s | {s} cold s | {s} warm ÷ scan | {s} cold ÷ scan" for s in paged)
-        + " |"
-    )
-    lines += [header, "|---|" + "---|" * (4 * len(paged))]
     if paged != sizes:
-        lines.insert(
-            -2,
+        lines.append(
             f"Pages were not timed at {', '.join(s for s in sizes if s not in paged)} in this run: "
             "`rpd ingest` did not load the file there (see Ingest), so there was no warehouse to time.\n",
         )
-    for page in ["scan", *PAGES]:
+    if paged:
+        lines += [
+            "| Page | "
+            + " | ".join(
+                f"{s} warm s | {s} cold s | {s} warm ÷ scan | {s} cold ÷ scan" for s in paged
+            )
+            + " |",
+            "|---|" + "---|" * (4 * len(paged)),
+        ]
+    for page in ["scan", *PAGES] if paged else []:
         cells = []
         for s in paged:
             warm, cold, scan = (

@@ -130,3 +130,24 @@ def _page(size: str, what: str, seconds: float) -> dict:
         "seconds": seconds,
         "status": "ok",
     }
+
+
+def test_report_says_why_pages_were_not_timed_and_draws_no_empty_table():
+    """Only 10M measured, ours stopped: the Pages section says why in words, with no table."""
+    facts = {"scale": 78.4, "files": {"organisations.csv": 607}}
+    prepared = {"10M": run.Prepared("10M", None, None, 8_890_934, 3 * 2**30, None, facts)}  # type: ignore[arg-type]
+    rows = [
+        {**_ingest("10M", "limit", 31.7), "load_1min": 0.3},
+        {
+            **_ingest("10M", "ours", 7.7, "stopped: over the 6 GiB memory cap", 3071),
+            "load_1min": 0.3,
+        },
+    ]
+    text = run.report(rows, prepared, "quick", "Run by hand.")
+    pages = text[text.index("## Pages") : text.index("## Growth")]
+    assert (
+        "Pages were not timed at 10M in this run: `rpd ingest` did not load the file there (see "
+        "Ingest), so there was no warehouse to time." in pages
+    )
+    assert "| Page |" not in pages
+    assert "| 10M | 8,890,934 | 1 | 31.7 | stopped: over the 6 GiB memory cap |" in text
