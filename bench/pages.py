@@ -112,7 +112,15 @@ PAGES: dict[str, list[Q]] = {
             SCOPE,
             sets={"quarter": lambda f: f.quarter.iloc[0] if len(f) else None},
         ),
+        Q(
+            "subsidy_headline",
+            SCOPE,
+            sets={"quarter": lambda f: f.quarter.iloc[0] if len(f) else None},
+        ),
         Q("subsidy_split", {**SCOPE, "quarter": Ref("quarter")}),
+        Q("subsidy_state_overlap", {**SCOPE, "quarter": Ref("quarter")}),
+        Q("subsidy_supply_chain", FILTERED),
+        Q("subsidy_expectations", FILTERED),
         Q("subsidy_risk", SCOPE),
         Q("subsidy_unfunded_demand", FILTERED),
         Q("subsidy_contract_quarters", FILTERED),
@@ -135,8 +143,23 @@ PAGES: dict[str, list[Q]] = {
             )
         ),
     ],
+    # Supply chains (dashboard/pages/supply_chain.py): only the region filter applies.
+    "supply_chain": [
+        AS_OF,
+        *(
+            Q(name, {"region": region})
+            for region in (None, "D")  # all regions, then one (Wales)
+            for name in (
+                "supply_chain_diversity",
+                "supply_chain_contradictions",
+                "recommissioning_contracts",
+                "recommissioning_outreach",
+            )
+        ),
+    ],
     "status": [
         AS_OF,
+        Q("supply_chain_disagreements"),
         Q("loaded_tables"),
         Q("recent_files", positional=(["loaded", "rejected", "skipped"],)),
         Q("failed_checks"),

@@ -6,8 +6,11 @@
 Data: the demo generator (`ingest.demo.landing.write_demo_files`) at a referral scale chosen per size, written
 once under data/bench/<size>/ and reused. The measured file is the performance-report shape of all
 English regions in one CSV (the demo writes one file per region; Wales sends the other shape, which is
-loaded with the other files into the starting warehouse). Every measured program runs as its own
-process; its peak memory is the kernel's maximum resident set size of that process (os.wait4).
+loaded with the other files into the starting warehouse), loaded by one `rpd ingest` at every size.
+Every measured program runs as its own process; its peak memory is the kernel's maximum resident set
+size of that process (os.wait4). Every process the benchmark starts may use at most MEMORY_CAP of
+address space (RLIMIT_AS, set in the child), so a program that does not fit fails there, cleanly, and
+is reported as not finishing, instead of taking the shared machine's memory.
 Not part of `make test`; CI does not run it.
 """
 
@@ -20,6 +23,7 @@ import json
 import math
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -36,14 +40,21 @@ HASH_KEY = "bench-key-not-secret"
 # the performance-report shape (the measured file).
 SIZES = {"10k": 0.0784, "100k": 0.784, "1M": 7.84, "10M": 78.4}
 QUICK = ("10k", "100k", "1M")
-# Sizes whose demo register the contract checks reject start from a smaller size's warehouse.
-BASE_FROM = {"10M": "1M"}
-# A measured process is stopped above this resident size (the machine is shared) or after this long.
-MEMORY_GUARD = 8 * 2**30
+# Every process started here may use at most this much address space (RLIMIT_AS, set in the child: the
+# machine is shared); a measured one is also stopped after GUARD seconds.
+MEMORY_CAP = 6 * 2**30
 TIME_GUARD = 900.0
-GUARD = {"seconds": TIME_GUARD}  # --time-guard
-# From this many rows each program runs once, and the page timings use a warehouse loaded one region
-# file at a time (prepared once, cached), since one `rpd ingest` of every region does not fit.
+GUARD = {"seconds": TIME_GUARD, "memory": MEMORY_CAP}  # --time-guard, --memory-cap
+# Words a process that ran out of its address space leaves in its output: Python's MemoryError, DuckDB's
+# "Out of Memory Error", C++'s std::bad_alloc, pyarrow's and the C library's "Cannot allocate memory".
+OUT_OF_MEMORY = (
+    "MemoryError",
+    "Out of Memory",
+    "bad_alloc",
+    "Cannot allocate memory",
+    "out of memory",
+)
+# From this many rows each program runs once.
 LARGE = 5_000_000
 PYTHON = sys.executable
 
@@ -68,47 +79,54 @@ def child_env(data_dir: Path | None = None) -> dict[str, str]:
     return env
 
 
+def _capped() -> None:
+    """In the child, before it runs: its address space may not exceed the memory cap."""
+    resource.setrlimit(resource.RLIMIT_AS, (GUARD["memory"], GUARD["memory"]))
+
+
+def run_capped(cmd: list[str], env: dict[str, str], **kwargs) -> subprocess.CompletedProcess:
+    """A process that prepares data (not measured), under the same memory cap."""
+    return subprocess.run(cmd, env=env, cwd=ROOT, check=True, preexec_fn=_capped, **kwargs)
+
+
 @dataclass
 class Measured:
     seconds: float
     peak_rss: int  # bytes
-    status: str  # ok | failed (exit N) | stopped: ...
+    status: str  # ok | failed (exit N) | stopped: ... (did not finish within the time guard or memory cap)
     output: str = ""
 
 
 def measure(cmd: list[str], env: dict[str, str], log_file: Path) -> Measured:
-    """Run cmd as a fresh process; wall time, its own peak RSS, and a guard on memory and time."""
+    """Run cmd as a fresh process under the memory cap; wall time, its own peak RSS, and a time guard."""
     start = time.perf_counter()
     with log_file.open("w") as out:
-        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+        proc = subprocess.Popen(
+            cmd, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, preexec_fn=_capped
+        )
         stopped = ""
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
-            rss = _rss(proc.pid)
-            if not stopped and rss > MEMORY_GUARD:
-                stopped = f"stopped: over {MEMORY_GUARD / 2**30:.0f} GiB resident"
-                proc.kill()
-            elif not stopped and time.perf_counter() - start > GUARD["seconds"]:
+            if not stopped and time.perf_counter() - start > GUARD["seconds"]:
                 stopped = f"stopped: over {GUARD['seconds']:.0f} s"
                 proc.kill()
             time.sleep(0.05)
     seconds = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
     text = log_file.read_text(errors="replace")
-    outcome = stopped or ("ok" if proc.returncode == 0 else f"failed (exit {proc.returncode})")
+    outcome = stopped or (
+        "ok" if proc.returncode == 0 else outcome_of_failure(proc.returncode, text)
+    )
     return Measured(seconds, usage.ru_maxrss * 1024, outcome, text)
 
 
-def _rss(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
+def outcome_of_failure(returncode: int, output: str) -> str:
+    """A failed run's status: stopped by the memory cap when its output says it ran out of memory."""
+    if any(words in output for words in OUT_OF_MEMORY):
+        return f"stopped: over the {GUARD['memory'] / 2**30:.0f} GiB memory cap"
+    return f"failed (exit {returncode})"
 
 
 # ---- Data, written once --------------------------------------------------------------------------
@@ -131,7 +149,12 @@ def prepare(size: str) -> Prepared:
     scale = SIZES[size]
     if ready.exists():
         facts = json.loads(ready.read_text())
-        if facts.get("scale") == scale and facts.get("today") == TODAY.isoformat():
+        # (a starting warehouse copied from a smaller size, "base_from", was an earlier workaround: rebuilt)
+        if (
+            facts.get("scale") == scale
+            and facts.get("today") == TODAY.isoformat()
+            and not facts.get("base_from")
+        ):
             return _prepared(size, folder, facts)
     files = folder / "files"
     referrals = folder / "referrals.csv"
@@ -143,7 +166,7 @@ def prepare(size: str) -> Prepared:
     log(f"{size}: writing demo files at scale {scale} (once; reused by later runs)")
     shutil.rmtree(folder, ignore_errors=True)
     started = time.perf_counter()
-    subprocess.run(
+    run_capped(
         [
             PYTHON,
             "-c",
@@ -153,9 +176,7 @@ def prepare(size: str) -> Prepared:
             TODAY.isoformat(),
             str(scale),
         ],
-        env=child_env(),
-        check=True,
-        cwd=ROOT,
+        child_env(),
     )
     generated = time.perf_counter() - started
     parts = sorted(files.glob("referrals_performance_report_*.csv"))
@@ -176,34 +197,32 @@ def prepare(size: str) -> Prepared:
 def _load_base(
     size: str, folder: Path, parts: list[Path], rows: int, generated: float | None
 ) -> Prepared:
-    """The starting warehouse: every demo file but the measured referrals, through `rpd ingest`.
-
-    From scale ~75 the demo's register gives a contract a volume band above the register rule's
-    100,000 (found by this benchmark at 10M rows), so the register and everything that needs it are
-    rejected; such a size starts from the warehouse of the size in BASE_FROM instead."""
+    """The starting warehouse: every demo file but the measured referrals, through `rpd ingest` (the
+    demo's register keeps to the register's rules at every scale: ingest.demo.landing.VOLUME_LIMIT)."""
     files = folder / "files"
     base = folder / "base"
-    if size in BASE_FROM:
-        smaller = prepare(BASE_FROM[size])
-        log(f"{size}: starting from the {BASE_FROM[size]} warehouse (see BASE_FROM)")
-        shutil.copytree(smaller.base, base)
-    else:
-        others = [p for p in sorted(files.iterdir()) if p not in parts]
-        log(f"{size}: loading the {len(others)} other demo files into the starting warehouse")
-        subprocess.run(
-            [str(Path(PYTHON).parent / "rpd"), "ingest", *map(str, others)],
-            env=child_env(base),
-            check=True,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-        )
+    others = [p for p in sorted(files.iterdir()) if p not in parts]
+    log(f"{size}: loading the {len(others)} other demo files into the starting warehouse")
+    # Wales's weekly extract (11% of the referrals) in a run of its own, after the files it refers to:
+    # one run reads all its files before loading any, and the extract is the one large file.
+    extract = [p for p in others if p.name.startswith("referrals_weekly_extract")]
+    for batch in ([p for p in others if p not in extract], extract):
+        output = run_capped(
+            [str(Path(PYTHON).parent / "rpd"), "ingest", *map(str, batch)],
+            child_env(base),
+            stdout=subprocess.PIPE,
+            text=True,
+        ).stdout
+        if f"{len(batch)} loaded" not in output:
+            raise SystemExit(
+                f"{size}: the starting warehouse did not load every file:\n{output[-3000:]}"
+            )
     facts = {
         "scale": SIZES[size],
         "today": TODAY.isoformat(),
         "rows": rows,
         "bytes": (folder / "referrals.csv").stat().st_size,
         "generate_seconds": generated,
-        "base_from": BASE_FROM.get(size),
         "files": {p.name: _lines(p) - 1 for p in sorted(files.iterdir()) if p.suffix == ".csv"},
     }
     (folder / "ready.json").write_text(json.dumps(facts, indent=1))
@@ -308,28 +327,6 @@ def ingest_runs(p: Prepared, repeats: int, rows_out: list[dict]) -> Path | None:
                 loaded = keep
     shutil.rmtree(work, ignore_errors=True)
     return loaded
-
-
-def loaded_by_region(p: Prepared) -> Path:
-    """The warehouse with every referral loaded, one `rpd ingest` per region file (each a fraction
-    of the whole), for sizes where one file of every region does not fit: built once, cached."""
-    target = p.folder / "loaded-by-region"
-    if (target / "ready").exists():
-        return target
-    shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(p.base, target)
-    parts = sorted((p.folder / "files").glob("referrals_performance_report_*.csv"))
-    for n, part in enumerate(parts, start=1):
-        log(f"{p.size}: loading {part.name} for the page timings ({n}/{len(parts)})")
-        subprocess.run(
-            [str(Path(PYTHON).parent / "rpd"), "ingest", str(part)],
-            env=child_env(target),
-            check=True,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-        )
-    (target / "ready").touch()
-    return target
 
 
 # ---- Pages -------------------------------------------------------------------------------------
@@ -471,8 +468,11 @@ def report(rows: list[dict], prepared: dict[str, Prepared], mode: str, how: str)
         "Wall time of a fresh process, median of the repetitions (seconds); each ratio is the median of the ratios within one repetition (the programs ran one after the other); peak resident memory of that process.",
         "*limit*: DuckDB `read_csv` of the file into a table, no checks. *ours*: `rpd ingest` of the file "
         "into a copy of the starting warehouse, every check included (and the sanitised copy, Data Docs and "
-        "publish). *naive*: `pandas.read_csv`, the same Great Expectations suite (`expectations.validate`), "
-        "then the frame inserted into DuckDB.",
+        "publish). *naive*: `pandas.read_csv`, the product's own suite for the file (the same "
+        "expectations, built from `expectations/`) validated by Great Expectations' pandas engine on the whole "
+        "frame in one call, then the frame inserted into DuckDB. Every process may use at most "
+        f"{GUARD['memory'] / 2**30:.0f} GiB of address space and {GUARD['seconds']:.0f} s; a program that "
+        "did not finish within them is shown as stopped, with the time it ran.",
         "",
         "| Size | Rows | Runs | limit s | ours s | naive s | ours ÷ limit | ours ÷ naive | ours peak MiB | limit peak MiB | naive peak MiB |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
@@ -503,18 +503,21 @@ def report(rows: list[dict], prepared: dict[str, Prepared], mode: str, how: str)
         "",
     ]
     paged = [s for s in sizes if median("page", s, "scan:warm") is not None]
-    header = (
-        "| Page | "
-        + " | ".join(f"{s} warm s | {s} cold s | {s} warm ÷ scan | {s} cold ÷ scan" for s in paged)
-        + " |"
-    )
-    lines += [header, "|---|" + "---|" * (4 * len(paged))]
     if paged != sizes:
-        lines.insert(
-            -2,
-            f"Pages were not timed at {', '.join(s for s in sizes if s not in paged)} in this run.\n",
+        lines.append(
+            f"Pages were not timed at {', '.join(s for s in sizes if s not in paged)} in this run: "
+            "`rpd ingest` did not load the file there (see Ingest), so there was no warehouse to time.\n",
         )
-    for page in ["scan", *PAGES]:
+    if paged:
+        lines += [
+            "| Page | "
+            + " | ".join(
+                f"{s} warm s | {s} cold s | {s} warm ÷ scan | {s} cold ÷ scan" for s in paged
+            )
+            + " |",
+            "|---|" + "---|" * (4 * len(paged)),
+        ]
+    for page in ["scan", *PAGES] if paged else []:
         cells = []
         for s in paged:
             warm, cold, scan = (
@@ -708,10 +711,10 @@ def main() -> None:
         help=f"stop a measured process after this many seconds (default {TIME_GUARD:.0f})",
     )
     parser.add_argument(
-        "--no-region-pages",
-        action="store_true",
-        help="at sizes where `rpd ingest` of the whole file does not fit, skip the page timings rather "
-        "than load the region files one by one (slow the first time; cached)",
+        "--memory-cap",
+        type=float,
+        default=MEMORY_CAP / 2**30,
+        help=f"address space each process may use, GiB (RLIMIT_AS; default {MEMORY_CAP / 2**30:.0f})",
     )
     parser.add_argument(
         "--no-browser",
@@ -729,10 +732,11 @@ def main() -> None:
     parser.add_argument(
         "--prepare",
         action="store_true",
-        help="only write the data of the sizes chosen (and, from 5M rows, the warehouse the page timings use)",
+        help="only write the data of the sizes chosen (the demo files and the starting warehouse)",
     )
     args = parser.parse_args()
     GUARD["seconds"] = args.time_guard
+    GUARD["memory"] = int(args.memory_cap * 2**30)
 
     from bench.pages import check_coverage
     from dashboard.queries import all_queries
@@ -747,15 +751,13 @@ def main() -> None:
     DATA.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     # Compile every module once, so no measured process pays for it.
-    subprocess.run(
+    run_capped(
         [
             PYTHON,
             "-c",
             "import duckdb, pandas, great_expectations, ingest.pipeline, expectations.runner",
         ],
-        env=child_env(),
-        check=True,
-        cwd=ROOT,
+        child_env(),
     )
     rows: list[dict] = []
     prepared: dict[str, Prepared] = {}
@@ -772,23 +774,17 @@ def main() -> None:
         return
     if args.prepare:
         for size in sizes:
-            p = prepare(size)
-            if p.rows >= LARGE:
-                loaded_by_region(p)
+            prepare(size)
         return
     for size in sizes:
         p = prepared[size] = prepare(size)
         log(f"{size}: {p.rows:,} rows in {p.referrals.relative_to(ROOT)}")
         repeats = args.repeats if p.rows < LARGE else 1
         loaded = ingest_runs(p, repeats, rows)
-        if (
-            loaded is None
-            and args.no_region_pages
-            and not (p.folder / "loaded-by-region" / "ready").exists()
-        ):
-            log(f"{size}: page timings skipped (--no-region-pages)")
+        if loaded is None:
+            log(f"{size}: page timings skipped: `rpd ingest` did not load the file")
         else:
-            page_runs(p, loaded or loaded_by_region(p), args.page_repeats, rows)
+            page_runs(p, loaded, args.page_repeats, rows)
         took = (time.perf_counter() - started) / 60
         how = (
             f"Run by `make bench{' QUICK=1' if args.quick else ''}` (`python -m bench.run "

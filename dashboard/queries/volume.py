@@ -32,6 +32,43 @@ _MONTHLY = f"""
     FROM mart_volume_gap g JOIN ({_CHOSEN}) c USING (contract_ref)
 """
 
+
+def _timeliness_counts(month: str) -> str:
+    """The counts of mart_timeliness_days for the chosen contracts since $since, added up per `month` (t.month,
+    or NULL for the whole period), step and working days, each with `upto`: the referrals timed up to and
+    including its working days, and `timed`: those timed at all (working days not NULL), in its month and step."""
+    return f"""
+        WITH days AS (
+            SELECT {month} AS month, t.step, t.working_days, CAST(sum(t.referrals) AS BIGINT) AS n
+            FROM mart_timeliness_days t JOIN ({_CHOSEN}) c USING (contract_ref)
+            WHERE t.month >= CAST($since AS DATE)
+            GROUP BY ALL
+        ),
+        counted AS (
+            SELECT *, sum(n) OVER (PARTITION BY month, step ORDER BY working_days NULLS LAST) AS upto,
+                      sum(n) FILTER (WHERE working_days IS NOT NULL) OVER (PARTITION BY month, step) AS timed
+            FROM days
+        )
+    """
+
+
+def _median(step: str) -> str:
+    """The exact median working days of a step from the counts of _timeliness_counts, as DuckDB's median()
+    of one row per referral gives it: the mean of the values at positions (timed - 1) // 2 and timed // 2
+    (from 0, in order of working days; the same position when timed is odd), NULL when none is timed.
+    The value at position k is the least working days whose `upto` exceeds k."""
+    at = "min(d.working_days) FILTER (WHERE d.step = '{step}' AND d.upto > {k})"
+    return f"({at.format(step=step, k='(d.timed - 1) // 2')} + {at.format(step=step, k='d.timed // 2')}) / 2"
+
+
+# What the timeliness queries show, from the rows of _timeliness_counts (each referral is counted once per step).
+_COUNT = "CAST(coalesce(sum(d.n) FILTER (WHERE {}), 0) AS BIGINT)"
+_REFERRALS = _COUNT.format("d.step = 'arranged'")
+_ARRANGED = _COUNT.format("d.step = 'arranged' AND d.working_days IS NOT NULL")
+_ATTENDED = _COUNT.format("d.step = 'attended' AND d.working_days IS NOT NULL")
+_WITHIN_10 = _COUNT.format("d.step = 'attended' AND d.working_days <= 10")
+_PCT_WITHIN_10 = f"100.0 * {_WITHIN_10} / nullif({_ATTENDED}, 0)"
+
 QUERIES = {
     "volume_contracts": by_contract(f"""
         SELECT contract_ref, intervention_title, contract_label, region_name, lot, lead_provider_name
@@ -126,29 +163,21 @@ QUERIES = {
     # Timeliness per month of referral: median working days to the first assessment arranged and attended,
     # and the share of attended first assessments within 10 working days.
     "volume_timeliness": by_contract(f"""
-        SELECT t.month, count(*) AS referrals,
-               count(t.working_days_to_arranged) AS arranged,
-               median(t.working_days_to_arranged) AS median_days_to_arranged,
-               count(t.working_days_to_attended) AS attended,
-               median(t.working_days_to_attended) AS median_days_to_attended,
-               count(*) FILTER (WHERE t.within_10_working_days) AS attended_within_10,
-               100.0 * count(*) FILTER (WHERE t.within_10_working_days) / nullif(count(t.working_days_to_attended), 0)
-                   AS pct_within_10,
-               t.month = any_value(a.provisional_month) AS is_provisional
-        FROM mart_referral_timeliness t JOIN ({_CHOSEN}) c USING (contract_ref), mart_data_as_of a
-        WHERE t.month >= CAST($since AS DATE)
-        GROUP BY t.month ORDER BY t.month
+        {_timeliness_counts("t.month")}
+        SELECT d.month, {_REFERRALS} AS referrals,
+               {_ARRANGED} AS arranged, {_median("arranged")} AS median_days_to_arranged,
+               {_ATTENDED} AS attended, {_median("attended")} AS median_days_to_attended,
+               {_WITHIN_10} AS attended_within_10, {_PCT_WITHIN_10} AS pct_within_10,
+               d.month = any_value(a.provisional_month) AS is_provisional
+        FROM counted d, mart_data_as_of a
+        GROUP BY d.month ORDER BY d.month
     """),
     # The same over the whole period (medians of all referrals, not of the monthly medians).
     "volume_timeliness_total": by_contract(f"""
-        SELECT count(*) AS referrals,
-               median(t.working_days_to_arranged) AS median_days_to_arranged,
-               median(t.working_days_to_attended) AS median_days_to_attended,
-               count(t.working_days_to_attended) AS attended,
-               count(*) FILTER (WHERE t.within_10_working_days) AS attended_within_10,
-               100.0 * count(*) FILTER (WHERE t.within_10_working_days) / nullif(count(t.working_days_to_attended), 0)
-                   AS pct_within_10
-        FROM mart_referral_timeliness t JOIN ({_CHOSEN}) c USING (contract_ref)
-        WHERE t.month >= CAST($since AS DATE)
+        {_timeliness_counts("NULL")}
+        SELECT {_REFERRALS} AS referrals,
+               {_median("arranged")} AS median_days_to_arranged, {_median("attended")} AS median_days_to_attended,
+               {_ATTENDED} AS attended, {_WITHIN_10} AS attended_within_10, {_PCT_WITHIN_10} AS pct_within_10
+        FROM counted d
     """),
 }

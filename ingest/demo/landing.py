@@ -72,6 +72,12 @@ LATER_ANNUAL = {
 }
 UNIT_COST = {ACC: 2_250, ETE: 1_900, PWB: 1_400, WOMEN: 2_300, DNR: 2_100, FBD: 1_150, MTR: 1_450}
 SESSIONS = {ACC: 4, ETE: 5, PWB: 6, WOMEN: 7, DNR: 6, FBD: 3, MTR: 6}
+# The register's rule: a contract's indicative volume, cap and band limits are at most 100,000 referrals a year
+# (expectations/contracts.py, docs/data-contracts.md). No real contract comes near it (the whole day-one award
+# was about £195m for 110 contracts, the largest known £5.9m: under 10,000 referrals a year even at the
+# lowest unit cost here), so a register figure above it is a mistake; volumes scaled up for benchmarks
+# (about 78 times for 10 million referrals) are held to it rather than writing a register the checks refuse.
+VOLUME_LIMIT = 100_000
 
 
 def write_demo_files(
@@ -247,7 +253,7 @@ def build_contracts(today: dt.date, seed: int, scale: float) -> pd.DataFrame:
         np.array([UNIT_COST[lot] for lot in c["lot"]]) * rng.lognormal(0, 0.1, n), 600, 2_500
     )
     c["volume"] = c["annual_value"] / unit * scale  # referrals a year expected at this scale
-    c["indicative_annual_volume"] = np.maximum(1, np.round(c["volume"])).astype(np.int64)
+    c["indicative_annual_volume"] = np.clip(np.round(c["volume"]), 1, VOLUME_LIMIT).astype(np.int64)
     c["cap_share"] = rng.uniform(1.10, 1.25, n)
     c["three_bands"] = rng.random(n) < 0.5
 
@@ -287,6 +293,8 @@ def register_rows(c: pd.DataFrame) -> pd.DataFrame:
             ]
             for k in range(1, len(upto)):
                 upto[k] = max(upto[k], upto[k - 1] + 1)
+            # Within the register's limit, still rising: the top band at the limit, each below one less.
+            upto = [min(u, VOLUME_LIMIT - (len(upto) - 1 - k)) for k, u in enumerate(upto)]
             bands = [(u, round(pay * p)) for u, (_, p) in zip(upto, shares, strict=True)]
             if upto[0] < 1:
                 bands = bands[1:]
@@ -312,7 +320,9 @@ def register_rows(c: pd.DataFrame) -> pd.DataFrame:
                 "end_date": None if pd.isna(r.end) else r.end.date(),
                 "annual_value_gbp": money_text(pay),
                 "indicative_annual_volume": v,
-                "annual_volume_cap": None if bands else max(v + 1, round(v * r.cap_share)),
+                "annual_volume_cap": None
+                if bands
+                else min(max(v + 1, round(v * r.cap_share)), VOLUME_LIMIT),
                 **band_cols,
             }
         )

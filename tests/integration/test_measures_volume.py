@@ -192,6 +192,26 @@ def test_timeliness_per_referral_in_working_days(con):
     ]
 
 
+def test_timeliness_counts_per_working_day_stored_at_publish(con):
+    """mart_timeliness_days, stored as a table: A's six June referrals, arranged after 0 (twice) and 1 working
+    days and 3 not yet; attended after 10 and 11, 4 not yet."""
+    assert con.execute(
+        "SELECT table_type FROM information_schema.tables WHERE table_name = 'mart_timeliness_days'"
+    ).fetchall() == [("BASE TABLE",)]
+    rows = con.execute(
+        "SELECT step, working_days, referrals FROM mart_timeliness_days "
+        "WHERE contract_ref = 'PRJ_000A' AND month = DATE '2026-06-01'"
+    ).fetchall()
+    assert rows == [
+        ("arranged", 0, 2),
+        ("arranged", 1, 1),
+        ("arranged", None, 3),
+        ("attended", 10, 1),
+        ("attended", 11, 1),
+        ("attended", None, 4),
+    ]
+
+
 def test_timeliness_query_medians_and_share_within_10(con):
     """For A since January: median 0 working days to arrange, 10.5 to attend, 50% of attended within 10."""
     total = run(

@@ -12,10 +12,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ingest.demo.landing import write_demo_files
+from ingest.demo.landing import build_contracts, register_rows, write_demo_files
 from ingest.sources import source
 
 TODAY = dt.date(2026, 5, 20)
+TODAY_BENCH = dt.date(2026, 11, 20)  # bench/run.py's day
 END_OF_TODAY = pd.Timestamp(TODAY) + pd.Timedelta(days=1)
 LIFECYCLE = [  # (later, earlier): the later step is never before the earlier one
     ("date_saa_first_arranged", "date_referral_received"),
@@ -281,3 +282,27 @@ def test_contracts_have_bands_or_a_cap_never_both(register):
         assert limits == sorted(set(limits)) and pays == sorted(pays)
         holding = next(k for k, limit in enumerate(limits) if volume.iloc[i] <= limit)
         assert pays[holding] == value.iloc[i]
+
+
+@pytest.mark.parametrize("scale", [78.4, 150.0])
+def test_register_keeps_to_the_register_rule_at_benchmark_scales(scale):
+    """At the benchmark's 10M-row scale (78.4) one contract's third band would reach 106,263 referrals a year,
+    and at 150 indicative volumes pass 100,000: every volume figure stays within the register's rule (1 to
+    100,000) and each band's limit still rises. At 78.4 only that band is held, at 100,000 (band 2: 89,915)."""
+    register = register_rows(build_contracts(TODAY_BENCH, 20210626, scale))
+    figures = [
+        "indicative_annual_volume",
+        "annual_volume_cap",
+        *(f"band_{k}_upto" for k in (1, 2, 3)),
+    ]
+    values = register[figures].apply(pd.to_numeric)
+    assert values.stack().dropna().between(1, 100_000).all()
+    limits = values[[f"band_{k}_upto" for k in (1, 2, 3)]]
+    assert ((limits.diff(axis=1).iloc[:, 1:] > 0) | limits.iloc[:, 1:].isna()).all().all()
+    if scale == 78.4:
+        held = register[values["band_3_upto"] == 100_000]
+        assert len(held) == 1
+        assert (int(held.band_2_upto.iloc[0]), int(held.indicative_annual_volume.iloc[0])) == (
+            89_915,
+            81_741,
+        )
