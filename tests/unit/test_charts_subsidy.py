@@ -6,19 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.charts.subsidy import (
-    adds_up,
-    demand_bars,
-    demand_table,
-    overlap_table,
-    quarter_table,
-    quarterly_lines,
-    reasons_list,
-    risk_table,
-    split_table,
-    state_bars,
-    state_table,
-)
+from dashboard.charts import subsidy as charts
 
 HEAD = pd.Series(
     {
@@ -35,7 +23,7 @@ HEAD = pd.Series(
 
 
 def test_state_table_gives_count_share_and_pounds():
-    table = state_table(HEAD)
+    table = charts.state_table(HEAD)
     assert list(table.State) == ["Under-funded", "Subsidised", "Gap not covered"]
     assert list(table.Contracts) == [5, 4, 3]
     assert list(table["Share of contracts returned (%)"]) == [25.0, 20.0, 15.0]  # of 20
@@ -43,7 +31,7 @@ def test_state_table_gives_count_share_and_pounds():
 
 
 def test_the_combinations_add_up_as_documented():
-    overlap = overlap_table(
+    overlap = charts.overlap_table(
         pd.DataFrame(
             {
                 "money_state": [
@@ -62,7 +50,7 @@ def test_the_combinations_add_up_as_documented():
         "Under-funded, partly covered",
     ]
     # under-funded 5 = 2 + 1 + 2; subsidised 4 = 1 + 2 + 1; gap not covered 3 = 2 + 1
-    assert adds_up(HEAD, overlap) == (
+    assert charts.adds_up(HEAD, overlap) == (
         "Under-funded 5 = 2 + 1 + 2; subsidised 4 = 1 + 2 + 1; gap not covered 3 = 2 + 1; "
         "all combinations add up to the 20 contracts that returned."
     )
@@ -83,17 +71,17 @@ def test_quarter_table_rounds_pounds_and_marks_the_provisional_quarter():
             "is_provisional": [False, False, True],
         }
     )
-    table = quarter_table(quarters)
+    table = charts.quarter_table(quarters)
     assert list(table["Shortfall (£)"]) == [100.0, 0.0, 2_001.0]
     assert list(table.Provisional) == ["no", "no", "yes"]
-    spec = quarterly_lines(table).to_dict()
+    spec = charts.quarterly_lines(table).to_dict()
     assert spec["height"] == 300
     (data,) = spec["datasets"].values()
     assert len(data) == 6  # three quarters, two measures
 
 
 def test_risk_reasons_are_listed_in_full_and_escaped():
-    risk = risk_table(
+    risk = charts.risk_table(
         pd.DataFrame(
             {
                 "contract_label": ["A (PRJ_1)", "B *bold* (PRJ_2)", "C (PRJ_3)"],
@@ -106,7 +94,7 @@ def test_risk_reasons_are_listed_in_full_and_escaped():
     )
     assert list(risk.Rank) == [1, 2, 3]
     assert list(risk.Contract) == ["A (PRJ_1)", "B *bold* (PRJ_2)", "C (PRJ_3)"]
-    assert reasons_list(risk).splitlines()[2:] == [
+    assert charts.reasons_list(risk).splitlines()[2:] == [
         r"1. **A \(PRJ\_1\)**: under\-funded in 3 of 4 quarters",
         r"2. **B \*bold\* \(PRJ\_2\)**: subsidised",
         r"3. **C \(PRJ\_3\)**: no return",
@@ -126,18 +114,18 @@ def test_split_table_gives_each_state_as_count_share_and_pounds():
             "uncovered_gbp": [0.0, 3.0, 0.0],
         }
     )
-    table = split_table(split, "Provider sector")
+    table = charts.split_table(split, "Provider sector")
     assert list(table["Provider sector"]) == ["Small", "Large", "Specialist"]
     assert list(table["Under-funded (%)"]) == [25.0, 20.0, 0.0]
     assert list(table["Subsidised (£)"]) == [5.0, 0.0, 8.0]
-    spec = state_bars(table, label="Provider sector").to_dict()
+    spec = charts.state_bars(table, label="Provider sector").to_dict()
     (data,) = spec["datasets"].values()
     assert [row["Label"] for row in data[:3]] == ["1 of 4", "2 of 10", "0 of 5"]
     assert spec["height"] == max(120, 3 * 22 * 3)
 
 
 def test_unfunded_demand_names_each_contract_year_largest_first():
-    demand = demand_table(
+    demand = charts.demand_table(
         pd.DataFrame(
             {
                 "contract_label": ["A (PRJ_1)", "B (PRJ_2)", "C (PRJ_3)"],
@@ -159,6 +147,6 @@ def test_unfunded_demand_names_each_contract_year_largest_first():
         "C (PRJ_3), year 1",
     ]
     assert list(demand.From) == ["01 Jun 2025", "01 Jul 2025", "01 Jan 2026"]
-    spec = demand_bars(demand).to_dict()
+    spec = charts.demand_bars(demand).to_dict()
     (data,) = spec["datasets"].values()
     assert [row["Label"] for row in data] == ["20", "10", "5 so far"]

@@ -7,19 +7,7 @@ import datetime as dt
 
 import pandas as pd
 
-from dashboard.charts.volume import (
-    band_limits,
-    band_table,
-    cumulative_lines,
-    cumulative_table,
-    gap_bars,
-    gap_by_month,
-    group_table,
-    monthly_table,
-    received_vs_forecast,
-    timeliness_lines,
-    timeliness_table,
-)
+from dashboard.charts import volume as charts
 
 MONTHS = [dt.date(2026, 8, 1), dt.date(2026, 9, 1), dt.date(2026, 10, 1)]
 
@@ -45,7 +33,7 @@ def _layers(spec: dict) -> list[dict]:
 
 
 def test_monthly_table_names_months_and_rounds_to_one_place():
-    table = monthly_table(_monthly())
+    table = charts.monthly_table(_monthly())
     assert list(table.columns) == [
         "Month",
         "Received",
@@ -69,7 +57,7 @@ def test_cumulative_table_keeps_the_running_totals():
             "is_provisional": [False, False, None],
         }
     )
-    table = cumulative_table(cumulative)
+    table = charts.cumulative_table(cumulative)
     assert list(table["Received to date"]) == [12, 21, 25]
     assert list(table["Forecast to date"]) == [10.0, 20.0, 25.6]
     assert list(table.Provisional) == ["no", "no", "no"]  # unknown is not provisional
@@ -84,7 +72,7 @@ def test_band_limits_are_a_twelfth_of_each_yearly_limit():
             "annual_volume_cap": [360, 360, 360],
         }
     )
-    limits = band_limits(bands)
+    limits = charts.band_limits(bands)
     assert list(limits.Limit) == ["Band 1 limit", "Band 2 limit"]
     assert list(limits["Per month"]) == [10.0, 20.0]
 
@@ -98,8 +86,11 @@ def test_a_contract_without_bands_shows_its_cap():
             "annual_volume_cap": [600] * 3,
         }
     )
-    assert band_limits(bands).to_dict("list") == {"Limit": ["Volume cap"], "Per month": [50.0]}
-    assert band_limits(pd.DataFrame()).empty
+    assert charts.band_limits(bands).to_dict("list") == {
+        "Limit": ["Volume cap"],
+        "Per month": [50.0],
+    }
+    assert charts.band_limits(pd.DataFrame()).empty
 
 
 def test_band_table_lists_only_contract_years():
@@ -115,7 +106,7 @@ def test_band_table_lists_only_contract_years():
             "is_provisional": [False, True, False],
         }
     )
-    table = band_table(bands)
+    table = charts.band_table(bands)
     assert list(table["Contract year"]) == [1, 2]
     assert list(table.From) == ["01 Jun 2024", "01 Jun 2025"]
     assert list(table.Band) == [1, 2]
@@ -134,10 +125,10 @@ def test_group_table_is_labelled_by_the_group_chosen():
             "has_provisional": [True, False, False],
         }
     )
-    table = group_table(groups, "Region")
+    table = charts.group_table(groups, "Region")
     assert list(table.columns[:3]) == ["Region", "Contracts", "Received"]
     assert list(table["Gap %"]) == [-25.0, 0.0, 9.8]
-    spec = gap_bars(table, "Region").to_dict()
+    spec = charts.gap_bars(table, "Region").to_dict()
     bars = _layers(spec)[0]
     assert bars["encoding"]["color"]["scale"]["domain"] == [
         "Below forecast",
@@ -166,23 +157,23 @@ def test_timeliness_table_keeps_both_medians():
             "is_provisional": [False, False, True],
         }
     )
-    table = timeliness_table(months)
+    table = charts.timeliness_table(months)
     assert list(table["Median working days to arranged"]) == [4.0, 5.5, 2.0]
     assert table["% within 10 working days"].isna().tolist() == [False, False, True]
-    spec = timeliness_lines(table).to_dict()
+    spec = charts.timeliness_lines(table).to_dict()
     texts = [leaf for leaf in _layers(spec) if leaf["mark"].get("type") == "text"]
     assert any(t["encoding"]["text"].get("field") == "label" for t in texts)  # "10 working days"
 
 
 def test_received_against_forecast_marks_disputed_months_and_band_limits():
-    table = monthly_table(_monthly())
+    table = charts.monthly_table(_monthly())
     table["Disputed"] = ["no", "yes (flag 7)", "no"]
     limits = pd.DataFrame({"Limit": ["Band 1 limit"], "Per month": [10.0]})
-    spec = received_vs_forecast(table, limits).to_dict()
+    spec = charts.received_vs_forecast(table, limits).to_dict()
     marks = [leaf["mark"]["type"] for leaf in _layers(spec)]
     # lines, points, the "provisional" word; the disputed rule and word; the band line and its name
     assert marks == ["line", "point", "text", "rule", "text", "rule", "text"]
-    without = received_vs_forecast(monthly_table(_monthly()), pd.DataFrame())
+    without = charts.received_vs_forecast(charts.monthly_table(_monthly()), pd.DataFrame())
     assert [leaf["mark"]["type"] for leaf in _layers(without.to_dict())] == [
         "line",
         "point",
@@ -191,7 +182,7 @@ def test_received_against_forecast_marks_disputed_months_and_band_limits():
 
 
 def test_cumulative_and_recent_charts_draw_every_month():
-    cumulative = cumulative_table(
+    cumulative = charts.cumulative_table(
         pd.DataFrame(
             {
                 "month": MONTHS,
@@ -201,12 +192,12 @@ def test_cumulative_and_recent_charts_draw_every_month():
             }
         )
     )
-    x = _layers(cumulative_lines(cumulative).to_dict())[0]["encoding"]["x"]
+    x = _layers(charts.cumulative_lines(cumulative).to_dict())[0]["encoding"]["x"]
     # the long frame's months (once per series) give the axis its order
     assert list(dict.fromkeys(x["sort"])) == ["Aug 2026", "Sep 2026", "Oct 2026"]
-    recent = monthly_table(_monthly())
+    recent = charts.monthly_table(_monthly())
     recent.insert(
         0, "Period", ["3 months before", "Last 3 complete months", "Last 3 complete months"]
     )
-    bars = _layers(gap_by_month(recent).to_dict())[0]
+    bars = _layers(charts.gap_by_month(recent).to_dict())[0]
     assert bars["encoding"]["color"]["scale"]["range"] == ["#000000", "#0072B2"]
