@@ -15,6 +15,16 @@ from expectations import common, runner
 from expectations.report import SAMPLE_LIMIT
 
 
+def _meetings_context() -> runner.CheckContext:
+    """What the forum-meeting checks need to know: one region, A, and the day of the check."""
+    return runner.CheckContext(
+        today=dt.date(2026, 5, 31),
+        reference={"region_code": frozenset({"A"})},
+        categories_by_type={},
+        pcc_region={},
+    )
+
+
 @pytest.fixture
 def con():
     with duckdb.connect() as connection:
@@ -102,12 +112,7 @@ def test_the_staging_table_is_dropped_once_checked(tmp_path):
     from ingest.transform import to_typed
 
     layout = source("forum_meetings")
-    ctx = runner.CheckContext(
-        today=dt.date(2026, 5, 31),
-        reference={"region_code": frozenset({"A"})},
-        categories_by_type={},
-        pcc_region={},
-    )
+    ctx = _meetings_context()
     with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
         raw = pd.DataFrame({c.name: ["", ""] for c in layout.kept})
         frame = to_typed(layout, raw, b"key")
@@ -125,12 +130,7 @@ def test_the_result_for_the_data_docs_comes_back_with_the_report(tmp_path):
     from ingest.transform import to_typed
 
     layout = source("forum_meetings")
-    ctx = runner.CheckContext(
-        today=dt.date(2026, 5, 31),
-        reference={"region_code": frozenset({"A"})},
-        categories_by_type={},
-        pcc_region={},
-    )
+    ctx = _meetings_context()
     frame = to_typed(layout, pd.DataFrame({c.name: [""] for c in layout.kept}), b"key")
     first = runner.validate(layout, frame, ctx, docs_for="20260531T000000Z-ab12-001")
     second = runner.validate(layout, frame, ctx, docs_for="20260531T000000Z-ab12-002")
