@@ -4,10 +4,12 @@ labels and counts shown and downloaded (plain DataFrames and strings; no Streaml
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from dashboard import data
-from dashboard.flags.store import ACTIVE, CATEGORIES, FOUND_IN, STATUSES, FlagStore
+from dashboard.flags.store import ACTIVE, CATEGORIES, FOUND_IN, STATUSES, ContractFacts, FlagStore
 from warehouse.access import User
 from warehouse.connection import Version
 from warehouse.settings import Settings
@@ -110,6 +112,25 @@ def history_table(events: pd.DataFrame) -> pd.DataFrame:
 def contract_titles(contracts: pd.DataFrame) -> dict[str, str]:
     """Each contract's label by its reference, from rows of the flag_contracts query."""
     return dict(zip(contracts.contract_ref, contracts.contract_label, strict=True))
+
+
+def month_counts(months: pd.DataFrame) -> dict[dt.date, int]:
+    """Referrals received by month (a date, the first of the month), from rows of the flag_months query."""
+    return dict(zip(pd.to_datetime(months.month).dt.date, months.received, strict=True))
+
+
+def contract_facts(
+    contract: pd.DataFrame, warehouse_count: int, warehouse_references, version: int
+) -> ContractFacts:
+    """What the warehouse says of a contract and month, as a raised flag records it: `contract` is the
+    contract's one row of the flag_contracts query."""
+    return ContractFacts(
+        region_code=contract.region_code.iloc[0],
+        lead_provider_code=contract.lead_provider_code.iloc[0],
+        warehouse_count=warehouse_count,
+        warehouse_references=tuple(warehouse_references),
+        version=version,
+    )
 
 
 def status_counts(flags: pd.DataFrame) -> dict[str, int]:

@@ -1,12 +1,23 @@
-"""What the flag pages show of flags (dashboard/flags/view.py), on three-row frames: contract labels, the
-triage page's three figures, a flag as offered for review and the reconciliation in one line. Values
-worked out by hand. (The queue and the flag table are checked in tests/unit/test_access_and_flags.py.)"""
+"""What the flag pages show of flags (dashboard/flags/view.py), on small frames: contract labels, the
+months offered with their counts, what a raised flag records of the warehouse, the triage page's three
+figures, a flag as offered for review and the reconciliation in one line. Values worked out by hand.
+(The queue and the flag table are checked in tests/unit/test_access_and_flags.py.)"""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
-from dashboard.flags.view import contract_titles, flag_label, reconciliation_line, status_counts
+from dashboard.flags.store import ContractFacts
+from dashboard.flags.view import (
+    contract_facts,
+    contract_titles,
+    flag_label,
+    month_counts,
+    reconciliation_line,
+    status_counts,
+)
 
 
 def _flags() -> pd.DataFrame:
@@ -59,4 +70,32 @@ def test_reconciliation_line_counts_each_side_and_says_none():
     )
     assert reconciliation_line(references) == (
         "only in your list: 2; only in the warehouse: 0; in both: 1"
+    )
+
+
+def test_month_counts_by_the_first_of_each_month_newest_first():
+    months = pd.DataFrame(
+        {
+            "month": pd.to_datetime(["2026-10-01", "2026-09-01", "2026-08-01"]),
+            "received": [14, 0, 9],
+        }
+    )
+    assert month_counts(months) == {
+        dt.date(2026, 10, 1): 14,
+        dt.date(2026, 9, 1): 0,
+        dt.date(2026, 8, 1): 9,
+    }
+
+
+def test_contract_facts_record_the_contracts_region_lead_and_the_warehouses_references():
+    row = pd.DataFrame(
+        {"contract_ref": ["PRJ_1"], "region_code": ["B"], "lead_provider_code": ["LANCSW"]}
+    )
+    references = pd.Series(["AB1234AC", "AB1234AD", "AB1234AE"], name="referral_ref")
+    assert contract_facts(row, 3, references, 7) == ContractFacts(
+        region_code="B",
+        lead_provider_code="LANCSW",
+        warehouse_count=3,
+        warehouse_references=("AB1234AC", "AB1234AD", "AB1234AE"),
+        version=7,
     )
