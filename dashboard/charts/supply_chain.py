@@ -7,7 +7,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from dashboard.charts import OKABE_ITO, bar_axis, bar_height, fit_width, wrap_label
+from dashboard.charts import OKABE_ITO, bar_axis, bar_height, fit_width, shown_as, wrap_label
 
 
 def _n(count: int, one: str, many: str) -> str:
@@ -85,17 +85,19 @@ def headlines(rows: pd.DataFrame) -> list[str]:
 
 
 def diversity_table(rows: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame(
+    shares = ("known_pct", "supply_chain_pct", "lead_pct")
+    return shown_as(
+        rows.assign(**{share: rows[share].round(1) for share in shares}),
         {
-            "Kind of organisation": rows.segment_name,
-            "Known in the region": rows.known,
-            "Leads": rows.leads,
-            "Subcontractors": rows.subcontractors,
-            "In the supply chain": rows.supply_chain,
-            "Share of known (%)": rows.known_pct.round(1),
-            "Share of the supply chain (%)": rows.supply_chain_pct.round(1),
-            "Share of leads (%)": rows.lead_pct.round(1),
-        }
+            "segment_name": "Kind of organisation",
+            "known": "Known in the region",
+            "leads": "Leads",
+            "subcontractors": "Subcontractors",
+            "supply_chain": "In the supply chain",
+            "known_pct": "Share of known (%)",
+            "supply_chain_pct": "Share of the supply chain (%)",
+            "lead_pct": "Share of leads (%)",
+        },
     )
 
 
@@ -145,44 +147,47 @@ ROLE_WORDS = {"lead": "a lead", "subcontractor": "a subcontractor", "none": "in 
 
 def contradictions_table(found: pd.DataFrame) -> pd.DataFrame:
     """The organisations whose own in_supply_chain answer differs from the contract register's."""
-    return pd.DataFrame(
+    return shown_as(
+        found.assign(derived_role=found.derived_role.map(ROLE_WORDS)),
         {
-            "Organisation": found.org_name,
-            "Id": found.org_id,
-            "Says it is in a supply chain": found.stated,
-            "Register says": found.derived_role.map(ROLE_WORDS),
-            "Contracts it leads": found.contracts_led,
-            "Contracts it subcontracts on": found.contracts_subcontracted,
-        }
+            "org_name": "Organisation",
+            "org_id": "Id",
+            "stated": "Says it is in a supply chain",
+            "derived_role": "Register says",
+            "contracts_led": "Contracts it leads",
+            "contracts_subcontracted": "Contracts it subcontracts on",
+        },
     )
 
 
 def ending_table(contracts: pd.DataFrame) -> pd.DataFrame:
     """The contracts ending within the horizon, each with how many organisations to reach first."""
-    return pd.DataFrame(
+    return shown_as(
+        contracts.assign(end_date=pd.to_datetime(contracts.end_date).dt.strftime("%d %b %Y")),
         {
-            "Contract": contracts.contract_ref,
-            "Service": contracts.intervention_title,
-            "Lot": contracts.lot,
-            "Lead provider": contracts.lead_provider_name,
-            "Ends": pd.to_datetime(contracts.end_date).dt.strftime("%d %b %Y"),
-            "Months left": contracts.months_left,
-            "Service categories": contracts.service_categories,
-            "Organisations to reach": contracts.organisations_to_reach,
-        }
+            "contract_ref": "Contract",
+            "intervention_title": "Service",
+            "lot": "Lot",
+            "lead_provider_name": "Lead provider",
+            "end_date": "Ends",
+            "months_left": "Months left",
+            "service_categories": "Service categories",
+            "organisations_to_reach": "Organisations to reach",
+        },
     )
 
 
 def outreach_table(outreach: pd.DataFrame) -> pd.DataFrame:
     """The organisations to reach before each contract is let again: one row per contract and organisation."""
-    return pd.DataFrame(
+    return shown_as(
+        outreach,
         {
-            "Contract": outreach.contract_ref,
-            "Organisation": outreach.org_name,
-            "Id": outreach.org_id,
-            "Income": outreach.income_band,
-            "Specialisms": outreach.specialisms,
-            "On the Dynamic Framework": outreach.on_dynamic_framework,
-            "Works in": outreach.works_in,
-        }
+            "contract_ref": "Contract",
+            "org_name": "Organisation",
+            "org_id": "Id",
+            "income_band": "Income",
+            "specialisms": "Specialisms",
+            "on_dynamic_framework": "On the Dynamic Framework",
+            "works_in": "Works in",
+        },
     )

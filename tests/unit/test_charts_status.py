@@ -8,12 +8,7 @@ import datetime as dt
 
 import pandas as pd
 
-from dashboard.charts.status import (
-    disagreement_warning,
-    freshness_list,
-    freshness_table,
-    running_note,
-)
+from dashboard.charts import status as charts
 from tests.conftest import make_settings
 from warehouse.connection import RunningRefresh
 
@@ -38,7 +33,7 @@ def _table(tmp_path) -> pd.DataFrame:
             "files_rejected": [0, 2, 1],
         }
     )
-    return freshness_table(found, settings, NOW)
+    return charts.freshness_table(found, settings, NOW)
 
 
 def test_each_kind_of_file_is_fresh_by_its_own_timetable(tmp_path):
@@ -59,7 +54,7 @@ def test_freshness_list_says_each_kind_of_file_in_a_line(tmp_path):
     """File names are escaped as text (not read as Markdown); no rejection is not mentioned."""
     # The third line (a kind of file never loaded) is left out: it shows its missing last file as
     # '(nan)', a fault of the page before this move, to be fixed apart from it.
-    assert freshness_list(_table(tmp_path)).splitlines()[:2] == [
+    assert charts.freshness_list(_table(tmp_path)).splitlines()[:2] == [
         r"- **contract register**: up to date. Last loaded 02 Nov 2026 07:00 (register\.xlsx).",
         "- **referrals**: No new file since the refresh due Mon 30 Nov 06:00. Last loaded "
         r"23 Nov 2026 07:00 (ref\_2026\.csv); 2 file(s) rejected.",
@@ -69,19 +64,19 @@ def test_freshness_list_says_each_kind_of_file_in_a_line(tmp_path):
 def test_running_note_says_since_when_and_who_when_known():
     """11:40 UTC on 30 November is 11:40 in London."""
     since = dt.datetime(2026, 11, 30, 11, 40, tzinfo=dt.UTC)
-    assert running_note(RunningRefresh(since, "Ada (administrator)")) == (
+    assert charts.running_note(RunningRefresh(since, "Ada (administrator)")) == (
         "A refresh is running now since 11:40 on Mon 30 Nov, started by Ada (administrator), so "
         "Refresh now is unavailable until it has finished. The new data appears here when it has."
     )
-    assert running_note(RunningRefresh(None, None)).startswith(
+    assert charts.running_note(RunningRefresh(None, None)).startswith(
         "A refresh is running now, so Refresh now"
     )
 
 
 def test_disagreement_warning_agrees_with_its_count():
-    assert disagreement_warning(1).startswith(
+    assert charts.disagreement_warning(1).startswith(
         "1 organisation in the organisations file says in_supply_chain"
     )
-    assert disagreement_warning(1200).startswith(
+    assert charts.disagreement_warning(1200).startswith(
         "1,200 organisations in the organisations file say in_supply_chain"
     )

@@ -8,14 +8,7 @@ import math
 
 import pandas as pd
 
-from dashboard.charts.supply_chain import (
-    contradictions_table,
-    diversity_table,
-    ending_table,
-    headlines,
-    outreach_table,
-    share_bars,
-)
+from dashboard.charts import supply_chain as charts
 
 
 def _diversity(segments: dict[str, dict]) -> pd.DataFrame:
@@ -48,7 +41,7 @@ def test_headlines_count_leads_in_words_one_and_many():
             "over_1m": {"leads": 1, "lead_pct": 25.0},
         }
     )
-    assert headlines(rows) == [
+    assert charts.headlines(rows) == [
         "3 Welsh organisations lead a contract in Wales; 1 Welsh organisation is a subcontractor.",
         "No organisation led by and for racially minoritised people is a subcontractor; 2 lead a contract.",
         "2 women's specialist organisations are subcontractors; 1 leads a contract.",
@@ -58,7 +51,7 @@ def test_headlines_count_leads_in_words_one_and_many():
 
 
 def test_diversity_table_rounds_shares_to_one_place():
-    table = diversity_table(
+    table = charts.diversity_table(
         _diversity(
             {
                 "all": {"segment_name": "All organisations", "known": 7, "known_pct": 100.0},
@@ -83,7 +76,7 @@ def test_share_bars_leave_out_all_organisations_and_label_each_bar_with_its_seri
             "Share of the supply chain (%)": [100.0, 25.0, math.nan],
         }
     )
-    spec = share_bars(table).to_dict()
+    spec = charts.share_bars(table).to_dict()
     (data,) = spec["datasets"].values()
     # Two kinds, two bars each: the known shares first, then the supply chain's; no share shown as '–'.
     assert [row["Label"] for row in data] == [
@@ -95,54 +88,52 @@ def test_share_bars_leave_out_all_organisations_and_label_each_bar_with_its_seri
     assert spec["height"] == 160  # two one-line kinds are shorter than the least height
 
 
+def _rows(columns: str, *rows: tuple) -> pd.DataFrame:
+    return pd.DataFrame(list(rows), columns=columns.split())
+
+
 def test_contradictions_table_says_the_registers_role_in_words():
-    table = contradictions_table(
-        pd.DataFrame(
-            {
-                "org_name": ["A", "B", "C"],
-                "org_id": ["O1", "O2", "O3"],
-                "stated": ["no", "no", "yes"],
-                "derived_role": ["lead", "subcontractor", "none"],
-                "contracts_led": [2, 0, 0],
-                "contracts_subcontracted": [0, 1, 0],
-            }
+    table = charts.contradictions_table(
+        _rows(
+            "org_name org_id stated derived_role contracts_led contracts_subcontracted",
+            ("A", "O1", "no", "lead", 2, 0),
+            ("B", "O2", "no", "subcontractor", 0, 1),
+            ("C", "O3", "yes", "none", 0, 0),
         )
     )
     assert list(table["Register says"]) == ["a lead", "a subcontractor", "in no supply chain"]
-    assert list(table.columns)[:3] == ["Organisation", "Id", "Says it is in a supply chain"]
+    assert list(table.columns) == [
+        "Organisation",
+        "Id",
+        "Says it is in a supply chain",
+        "Register says",
+        "Contracts it leads",
+        "Contracts it subcontracts on",
+    ]
 
 
 def test_ending_table_gives_each_end_date_in_words():
-    table = ending_table(
-        pd.DataFrame(
-            {
-                "contract_ref": ["PRJ_1", "PRJ_2", "PRJ_3"],
-                "intervention_title": ["Accommodation", "ETE", "Women"],
-                "lot": ["Lot 1", "Lot 2", "Lot 1"],
-                "lead_provider_name": ["P", "Q", "R"],
-                "end_date": pd.to_datetime(["2027-06-25", "2028-01-01", "2028-05-10"]),
-                "months_left": [7, 13, 18],
-                "service_categories": ["Accommodation", "ETE", "Women"],
-                "organisations_to_reach": [1, 0, 4],
-            }
+    table = charts.ending_table(
+        _rows(
+            "contract_ref intervention_title lot lead_provider_name end_date months_left "
+            "service_categories organisations_to_reach",
+            ("PRJ_1", "Accommodation", "Lot 1", "P", "2027-06-25", 7, "Accommodation", 1),
+            ("PRJ_2", "ETE", "Lot 2", "Q", "2028-01-01", 13, "ETE", 0),
+            ("PRJ_3", "Women", "Lot 1", "R", "2028-05-10", 18, "Women", 4),
         )
     )
     assert list(table.Ends) == ["25 Jun 2027", "01 Jan 2028", "10 May 2028"]
     assert list(table["Organisations to reach"]) == [1, 0, 4]
+    assert list(table.columns)[:5] == ["Contract", "Service", "Lot", "Lead provider", "Ends"]
 
 
 def test_outreach_table_keeps_one_row_per_contract_and_organisation():
-    table = outreach_table(
-        pd.DataFrame(
-            {
-                "contract_ref": ["PRJ_1", "PRJ_1", "PRJ_2"],
-                "org_name": ["A", "B", "A"],
-                "org_id": ["O1", "O2", "O1"],
-                "income_band": ["under £10k", "£10k-£100k", "under £10k"],
-                "specialisms": ["", "women", ""],
-                "on_dynamic_framework": ["no", "yes", "no"],
-                "works_in": ["Accommodation", "Accommodation", "ETE"],
-            }
+    table = charts.outreach_table(
+        _rows(
+            "contract_ref org_name org_id income_band specialisms on_dynamic_framework works_in",
+            ("PRJ_1", "A", "O1", "under £10k", "", "no", "Accommodation"),
+            ("PRJ_1", "B", "O2", "£10k-£100k", "women", "yes", "Accommodation"),
+            ("PRJ_2", "A", "O1", "under £10k", "", "no", "ETE"),
         )
     )
     assert list(table.Contract) == ["PRJ_1", "PRJ_1", "PRJ_2"]

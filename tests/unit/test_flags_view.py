@@ -9,15 +9,8 @@ import datetime as dt
 
 import pandas as pd
 
+from dashboard.flags import view as flagview
 from dashboard.flags.store import ContractFacts
-from dashboard.flags.view import (
-    contract_facts,
-    contract_titles,
-    flag_label,
-    month_counts,
-    reconciliation_line,
-    status_counts,
-)
 
 
 def _flags() -> pd.DataFrame:
@@ -39,7 +32,7 @@ def test_contract_titles_are_labels_by_reference():
             "contract_label": ["Accommodation (PRJ_1)", "ETE (PRJ_2)", "Women (PRJ_3)"],
         }
     )
-    assert contract_titles(contracts) == {
+    assert flagview.contract_titles(contracts) == {
         "PRJ_1": "Accommodation (PRJ_1)",
         "PRJ_2": "ETE (PRJ_2)",
         "PRJ_3": "Women (PRJ_3)",
@@ -48,17 +41,20 @@ def test_contract_titles_are_labels_by_reference():
 
 def test_status_counts_leave_resolved_flags_out():
     """One open (and overdue), one under review; the resolved flag 8 is in no figure."""
-    assert status_counts(_flags()) == {"Open": 1, "Under review": 1, "Overdue": 1}
+    assert flagview.status_counts(_flags()) == {"Open": 1, "Under review": 1, "Overdue": 1}
 
 
 def test_a_flag_is_offered_by_its_contract_label_month_and_status():
     """A contract with no label (not among the titles) is named by its reference."""
     titles = {"PRJ_1": "Accommodation (PRJ_1)"}
     assert (
-        flag_label(_flags(), 3, titles) == "Flag 3: Accommodation (PRJ_1), May 2026 (open, overdue)"
+        flagview.flag_label(_flags(), 3, titles)
+        == "Flag 3: Accommodation (PRJ_1), May 2026 (open, overdue)"
     )
-    assert flag_label(_flags(), 5, titles) == "Flag 5: PRJ_2, Sep 2026 (under review)"
-    assert flag_label(_flags(), 8, titles) == ("Flag 8: Accommodation (PRJ_1), Oct 2026 (resolved)")
+    assert flagview.flag_label(_flags(), 5, titles) == "Flag 5: PRJ_2, Sep 2026 (under review)"
+    assert flagview.flag_label(_flags(), 8, titles) == (
+        "Flag 8: Accommodation (PRJ_1), Oct 2026 (resolved)"
+    )
 
 
 def test_reconciliation_line_counts_each_side_and_says_none():
@@ -68,7 +64,7 @@ def test_reconciliation_line_counts_each_side_and_says_none():
             "found_in": ["provider_only", "both", "provider_only"],
         }
     )
-    assert reconciliation_line(references) == (
+    assert flagview.reconciliation_line(references) == (
         "only in your list: 2; only in the warehouse: 0; in both: 1"
     )
 
@@ -80,7 +76,7 @@ def test_month_counts_by_the_first_of_each_month_newest_first():
             "received": [14, 0, 9],
         }
     )
-    assert month_counts(months) == {
+    assert flagview.month_counts(months) == {
         dt.date(2026, 10, 1): 14,
         dt.date(2026, 9, 1): 0,
         dt.date(2026, 8, 1): 9,
@@ -92,7 +88,7 @@ def test_contract_facts_record_the_contracts_region_lead_and_the_warehouses_refe
         {"contract_ref": ["PRJ_1"], "region_code": ["B"], "lead_provider_code": ["LANCSW"]}
     )
     references = pd.Series(["AB1234AC", "AB1234AD", "AB1234AE"], name="referral_ref")
-    assert contract_facts(row, 3, references, 7) == ContractFacts(
+    assert flagview.contract_facts(row, 3, references, 7) == ContractFacts(
         region_code="B",
         lead_provider_code="LANCSW",
         warehouse_count=3,
