@@ -1,9 +1,13 @@
 """Plain-English definitions of every term and measure shown on screen (the Glossary page and the
-help text beside each figure read from here, so they never disagree)."""
+help text beside each figure read from here, so they never disagree), and the Glossary page's pure half:
+its search and its table (tests/unit/test_glossary.py checks them on three terms)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -400,3 +404,28 @@ TERMS: dict[str, Term] = {
 
 def term(name: str) -> Term:
     return TERMS[name]
+
+
+def alphabetical(terms: Iterable[Term]) -> list[Term]:
+    return sorted(terms, key=lambda t: t.name.casefold())
+
+
+def matching(query: str, terms: Iterable[Term] | None = None) -> list[Term]:
+    """Terms (every term in TERMS unless given) whose name or definition contains the query, ignoring
+    case, in alphabetical order; every term for an empty query."""
+    needle = query.casefold()
+    return alphabetical(
+        t
+        for t in (TERMS.values() if terms is None else terms)
+        if needle in t.name.casefold() or needle in t.definition.casefold()
+    )
+
+
+def as_table(terms: list[Term]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Term": [t.name for t in terms],
+            "Definition": [t.definition for t in terms],
+            "How it is worked out": [t.formula or "" for t in terms],
+        }
+    )

@@ -86,6 +86,11 @@ def categorical(field: str, title: str | None = None, domain: list | None = None
     }
 
 
+def shown_as(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """A table of the frame's columns under the names shown, in the order given ({column: name shown})."""
+    return pd.DataFrame({shown: frame[column] for column, shown in columns.items()})
+
+
 def ranked_bars(
     frame: pd.DataFrame, *, label: str, value: str, value_title: str, fmt: str = ",.0f"
 ) -> alt.Chart:

@@ -1,12 +1,15 @@
-"""Flags for the pages: the store for this app, the flags the signed-in user may see, and the tables
-shown and downloaded (plain DataFrames; no Streamlit below `store` and `visible`)."""
+"""Flags for the pages: the store for this app, the flags the signed-in user may see, and the tables,
+labels and counts shown and downloaded (plain DataFrames and strings; no Streamlit below `store` and
+`visible`). tests/unit/test_flags_view.py checks the labels and counts on three-row frames."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pandas as pd
 
 from dashboard import data
-from dashboard.flags.store import ACTIVE, CATEGORIES, FOUND_IN, STATUSES, FlagStore
+from dashboard.flags.store import ACTIVE, CATEGORIES, FOUND_IN, STATUSES, ContractFacts, FlagStore
 from warehouse.access import User
 from warehouse.connection import Version
 from warehouse.settings import Settings
@@ -104,3 +107,53 @@ def history_table(events: pd.DataFrame) -> pd.DataFrame:
             "Response": events.response,
         }
     )
+
+
+def contract_titles(contracts: pd.DataFrame) -> dict[str, str]:
+    """Each contract's label by its reference, from rows of the flag_contracts query."""
+    return dict(zip(contracts.contract_ref, contracts.contract_label, strict=True))
+
+
+def month_counts(months: pd.DataFrame) -> dict[dt.date, int]:
+    """Referrals received by month (a date, the first of the month), from rows of the flag_months query."""
+    return dict(zip(pd.to_datetime(months.month).dt.date, months.received, strict=True))
+
+
+def contract_facts(
+    contract: pd.DataFrame, warehouse_count: int, warehouse_references, version: int
+) -> ContractFacts:
+    """What the warehouse says of a contract and month, as a raised flag records it: `contract` is the
+    contract's one row of the flag_contracts query."""
+    return ContractFacts(
+        region_code=contract.region_code.iloc[0],
+        lead_provider_code=contract.lead_provider_code.iloc[0],
+        warehouse_count=warehouse_count,
+        warehouse_references=tuple(warehouse_references),
+        version=version,
+    )
+
+
+def status_counts(flags: pd.DataFrame) -> dict[str, int]:
+    """The triage page's three figures: flags open, under review, and active but overdue."""
+    active = flags[flags.status.isin(ACTIVE)]
+    return {
+        "Open": int((flags.status == "open").sum()),
+        "Under review": int((flags.status == "under_review").sum()),
+        "Overdue": int(active.overdue.sum()),
+    }
+
+
+def flag_label(flags: pd.DataFrame, flag_id, titles: dict[str, str]) -> str:
+    """A flag as offered for review: 'Flag 3: <contract label>, May 2026 (open, overdue)'."""
+    row = flags[flags.flag_id == flag_id].iloc[0]
+    overdue = ", overdue" if row.overdue else ""
+    return (
+        f"Flag {flag_id}: {titles.get(row.contract_ref, row.contract_ref)}, {row.month:%b %Y} "
+        f"({STATUSES[row.status].lower()}{overdue})"
+    )
+
+
+def reconciliation_line(references: pd.DataFrame) -> str:
+    """The reconciliation's counts in one line: 'only in your list: 2; only in the warehouse: 0; ...'."""
+    counts = reconciliation_counts(references)
+    return "; ".join(f"{label.lower()}: {n:,}" for label, n in counts.items())

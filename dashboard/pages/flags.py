@@ -17,7 +17,6 @@ from dashboard.flags.store import (
     MAX_REFERENCE_MB,
     MAX_REFERENCES,
     STATUSES,
-    ContractFacts,
     FlagError,
     NewFlag,
     provider_references,
@@ -50,7 +49,7 @@ def render(settings: Settings) -> None:
             "to flag. If you hold a contract, ask the RPD team to check the contract register."
         )
         return
-    titles = dict(zip(contracts.contract_ref, contracts.contract_label, strict=True))
+    titles = flagview.contract_titles(contracts)
     _raise(settings, version, user, contracts, titles)
     _mine(settings, version, user, titles)
 
@@ -64,7 +63,7 @@ def _raise(settings, version, user, contracts: pd.DataFrame, titles: dict[str, s
     if months.empty:
         st.info("This contract has no months with data yet.")
         return
-    counts = dict(zip(pd.to_datetime(months.month).dt.date, months.received, strict=True))
+    counts = flagview.month_counts(months)
     month = st.selectbox(
         "Month",
         list(counts),
@@ -159,13 +158,7 @@ def _save(
         warehouse_refs = data.query(
             version, "flag_month_references", contract=contract, month=month
         ).referral_ref
-        facts = ContractFacts(
-            region_code=row.region_code.iloc[0],
-            lead_provider_code=row.lead_provider_code.iloc[0],
-            warehouse_count=warehouse_count,
-            warehouse_references=tuple(warehouse_refs),
-            version=version.number,
-        )
+        facts = flagview.contract_facts(row, warehouse_count, warehouse_refs, version.number)
         flag_id = flagview.store(settings).raise_flag(
             user,
             NewFlag(

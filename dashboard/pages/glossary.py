@@ -1,15 +1,14 @@
 """Glossary: every term and measure shown on screen, in plain English, with how each figure is worked out.
 
 Each term is a heading whose anchor is `Term.anchor`, so any page can link to `/glossary#<anchor>`.
-The page reads only `dashboard.glossary.TERMS`: it needs no warehouse.
+The page reads only `dashboard.glossary.TERMS` (and its search and table there): it needs no warehouse.
 """
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
-from dashboard.glossary import TERMS, Term
+from dashboard.glossary import TERMS, alphabetical, as_table, matching
 from dashboard.layout import note, safe_csv
 from dashboard.text import md
 from warehouse.settings import Settings
@@ -49,27 +48,3 @@ def render(settings: Settings) -> None:
         st.markdown(t.definition)
         if t.formula:
             st.markdown(f"**How it is worked out:** {t.formula}")
-
-
-def alphabetical(terms) -> list[Term]:
-    return sorted(terms, key=lambda t: t.name.casefold())
-
-
-def matching(query: str) -> list[Term]:
-    """Terms whose name or definition contains the query, ignoring case; every term for an empty query."""
-    needle = query.casefold()
-    return alphabetical(
-        t
-        for t in TERMS.values()
-        if needle in t.name.casefold() or needle in t.definition.casefold()
-    )
-
-
-def as_table(terms: list[Term]) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "Term": [t.name for t in terms],
-            "Definition": [t.definition for t in terms],
-            "How it is worked out": [t.formula or "" for t in terms],
-        }
-    )

@@ -5,16 +5,20 @@ from __future__ import annotations
 import datetime as dt
 
 import duckdb
-import pandas as pd
 import streamlit as st
 
 from dashboard import actions, data
+from dashboard.charts.status import (
+    disagreement_warning,
+    finished_note,
+    freshness_list,
+    freshness_table,
+    running_note,
+)
 from dashboard.layout import csv_download, note, start
 from dashboard.text import md
-from warehouse import timetable
-from warehouse.connection import RunningRefresh
 from warehouse.settings import LONDON, Settings
-from warehouse.status import FinishedRun, last_failure, last_run
+from warehouse.status import last_failure, last_run
 
 OUTCOMES = {"Loaded": "loaded", "Rejected": "rejected", "Skipped (already loaded)": "skipped"}
 POLL_SECONDS = 2  # how often the page looks whether a running refresh has finished
@@ -65,12 +69,7 @@ def disagreements(version) -> None:
         return  # a version published before supply chains were read from the register
     if found:
         st.header("Warnings")
-        st.warning(
-            f"{found:,} organisation{'s' if found != 1 else ''} in the organisations file "
-            f"{'say' if found != 1 else 'says'} in_supply_chain is yes or no, but the contract register "
-            "says otherwise for the provider codes given. The register's answer is used. The Supply chains "
-            "page lists them; correct the organisations file or the register."
-        )
+        st.warning(disagreement_warning(found))
 
 
 def refreshes(settings: Settings, version) -> None:
@@ -146,28 +145,6 @@ def _progress(settings: Settings) -> None:
     st.rerun(scope="app")
 
 
-def finished_note(run: FinishedRun) -> str:
-    """'The refresh started 11:40 has finished: 1 file loaded, 2 rejected, 0 skipped (already loaded).'"""
-    started = f"{run.started_at.astimezone(LONDON):%H:%M on %a %d %b}"
-    if not (run.loaded or run.rejected or run.skipped):
-        return f"The refresh started {started} has finished: no file was waiting in the landing folder."
-    return (
-        f"The refresh started {started} has finished: {run.loaded} file{'s' * (run.loaded != 1)} "
-        f"loaded, {run.rejected} rejected, {run.skipped} skipped (already loaded). "
-        "The tables below show the new data."
-    )
-
-
-def running_note(running: RunningRefresh) -> str:
-    """The plain note shown (and Refresh now disabled) while any process refreshes."""
-    since = f" since {running.since.astimezone(LONDON):%H:%M on %a %d %b}" if running.since else ""
-    who = f", started by {running.started_by}" if running.started_by else ""
-    return (
-        f"A refresh is running now{since}{who}, so Refresh now is unavailable until it has "
-        "finished. The new data appears here when it has."
-    )
-
-
 def freshness(settings: Settings, version) -> None:
     """Each kind of file: when one last loaded, and whether one has come since its refresh was due."""
     st.header("Freshness of each kind of file")
@@ -175,42 +152,13 @@ def freshness(settings: Settings, version) -> None:
     if found.empty:
         st.info("No file has been received yet.")
         return
-    now = dt.datetime.now(LONDON)
-    rows = []
-    for r in found.itertuples():
-        # NaT (a kind of file only ever rejected) is a datetime too, and has no time zone to convert.
-        loaded = (
-            r.last_loaded_at
-            if isinstance(r.last_loaded_at, dt.datetime) and not pd.isna(r.last_loaded_at)
-            else None
-        )
-        state = timetable.freshness(loaded, timetable.schedule_for(settings, r.source), now)
-        rows.append(
-            {
-                "Kind of file": r.source.replace("_", " "),
-                "Last loaded": f"{loaded.astimezone(LONDON):%d %b %Y %H:%M}" if loaded else "never",
-                "Last file": r.last_file or "",
-                "Files rejected": int(r.files_rejected),
-                "Freshness": state,
-            }
-        )
-    table = pd.DataFrame(rows)
-    stale = [row for row in rows if row["Freshness"] != "Up to date"]
+    table = freshness_table(found, settings, dt.datetime.now(LONDON))
+    stale = int((table.Freshness != "Up to date").sum())
     if stale:
         st.warning(
-            f"{len(stale)} kind(s) of file have not arrived since their refresh was due: see below."
+            f"{stale} kind(s) of file have not arrived since their refresh was due: see below."
         )
-    # A list rather than a table: five columns would scroll sideways on a phone, out of keyboard reach.
-    st.markdown(
-        "\n".join(
-            f"- **{row['Kind of file']}**: {row['Freshness'].lower() if row['Freshness'] == 'Up to date' else row['Freshness']}. "
-            f"Last loaded {row['Last loaded']}"
-            + (f" ({md(row['Last file'])})" if row["Last file"] else "")
-            + (f"; {row['Files rejected']} file(s) rejected" if row["Files rejected"] else "")
-            + "."
-            for row in rows
-        )
-    )
+    st.markdown(freshness_list(table))
     csv_download(table, "freshness.csv")
     docs = sorted(settings.dir("reports").glob("*/data-docs/index.html"))
     if docs:

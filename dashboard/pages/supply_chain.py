@@ -4,12 +4,18 @@ Queries in dashboard/queries/supply_chain.py; measures in warehouse/sql/065, 105
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from dashboard import data, scope, urlstate
-from dashboard.charts import OKABE_ITO, bar_axis, bar_height, fit_width, wrap_label
+from dashboard.charts.supply_chain import (
+    contradictions_table,
+    diversity_table,
+    ending_table,
+    headlines,
+    outreach_table,
+    share_bars,
+)
 from dashboard.glossary import term
 from dashboard.layout import begin, chart_with_table, csv_download, figure, note
 from warehouse.settings import Settings
@@ -74,16 +80,7 @@ def contradictions(version, params: dict) -> None:
         "These organisations' own in_supply_chain answer differs from what the contract register says for "
         "their provider codes. The register's answer is used everywhere in this service."
     )
-    shown = pd.DataFrame(
-        {
-            "Organisation": found.org_name,
-            "Id": found.org_id,
-            "Says it is in a supply chain": found.stated,
-            "Register says": found.derived_role.map(ROLE_WORDS),
-            "Contracts it leads": found.contracts_led,
-            "Contracts it subcontracts on": found.contracts_subcontracted,
-        }
-    )
+    shown = contradictions_table(found)
     st.dataframe(shown, hide_index=True, width="stretch")
     csv_download(shown, "supply-chain-disagreements.csv")
 
@@ -120,18 +117,7 @@ def horizon(version, params: dict, as_of, where: str) -> None:
         "come to one of the region's forums, work in one of its service categories and are not already in "
         "its supply chain: the outreach list before the next competition."
     )
-    table = pd.DataFrame(
-        {
-            "Contract": contracts.contract_ref,
-            "Service": contracts.intervention_title,
-            "Lot": contracts.lot,
-            "Lead provider": contracts.lead_provider_name,
-            "Ends": pd.to_datetime(contracts.end_date).dt.strftime("%d %b %Y"),
-            "Months left": contracts.months_left,
-            "Service categories": contracts.service_categories,
-            "Organisations to reach": contracts.organisations_to_reach,
-        }
-    )
+    table = ending_table(contracts)
     st.dataframe(table, hide_index=True, width="stretch")
     csv_download(table, "contracts-ending-soon.csv")
 
@@ -151,156 +137,6 @@ def horizon(version, params: dict, as_of, where: str) -> None:
             "forum or is already in the supply chain."
         )
         return
-    listed = pd.DataFrame(
-        {
-            "Contract": shown.contract_ref,
-            "Organisation": shown.org_name,
-            "Id": shown.org_id,
-            "Income": shown.income_band,
-            "Specialisms": shown.specialisms,
-            "On the Dynamic Framework": shown.on_dynamic_framework,
-            "Works in": shown.works_in,
-        }
-    )
+    listed = outreach_table(shown)
     st.dataframe(listed, hide_index=True, width="stretch")
     csv_download(listed, "recommissioning-outreach.csv")
-
-
-ROLE_WORDS = {"lead": "a lead", "subcontractor": "a subcontractor", "none": "in no supply chain"}
-
-
-# ---- DataFrame -> text and chart (no Streamlit below) -----------------------------------------------
-
-
-def _n(count: int, one: str, many: str) -> str:
-    """'1 organisation is', '3 organisations are', 'No organisation is'."""
-    count = int(count)
-    return f"{'No' if count == 0 else count} {one if count <= 1 else many}"
-
-
-def _pct(value) -> str:
-    return "–" if pd.isna(value) else f"{value:.0f}%"
-
-
-def headlines(rows: pd.DataFrame) -> list[str]:
-    """Plain sentences for one region, each read from that region's rows of mart_supply_chain_diversity
-    (the rows the table beside them shows): no figure is worked out twice."""
-    by = rows.set_index("segment")
-    region = rows.region_name.iloc[0]
-    out = []
-    if "welsh" in by.index:
-        w = by.loc["welsh"]
-        lead = (
-            f"No Welsh organisation leads a contract in {region}"
-            if w.leads == 0
-            else f"{_n(w.leads, 'Welsh organisation leads', 'Welsh organisations lead')} a contract in {region}"
-        )
-        out.append(
-            f"{lead}; {_n(w.subcontractors, 'Welsh organisation is a subcontractor', 'Welsh organisations are subcontractors')}."
-        )
-    for segment, one, many in (
-        (
-            "racially_minoritised_led",
-            "organisation led by and for racially minoritised people",
-            "organisations led by and for racially minoritised people",
-        ),
-        ("women", "women's specialist organisation", "women's specialist organisations"),
-    ):
-        s = by.loc[segment]
-        leads = int(s.leads)
-        out.append(
-            f"{_n(s.subcontractors, one + ' is a subcontractor', many + ' are subcontractors')}; "
-            + (
-                "none leads a contract."
-                if leads == 0
-                else f"{leads} lead{'s' if leads == 1 else ''} a contract."
-            )
-        )
-    small, all_, big = by.loc["small"], by.loc["all"], by.loc["over_1m"]
-    if all_.known == 0:
-        out.append(f"No organisation in the organisations register works in {region}.")
-    else:
-        out.append(
-            f"{_pct(small.known_pct)} of the {int(all_.known):,} known organisations are small (income "
-            "under £100k); "
-            + (
-                f"{_pct(small.supply_chain_pct)} of the supply chain is."
-                if all_.supply_chain
-                else "no organisation of the register is in the region's supply chain."
-            )
-        )
-    if all_.leads:
-        out.append(
-            f"{_pct(big.lead_pct)} of the organisations leading contracts have income over £1m "
-            f"({int(big.leads)} of {int(all_.leads)})."
-        )
-    else:
-        out.append(f"No organisation of the register leads a contract in {region}.")
-    missing = int(all_.providers_not_in_register)
-    if missing:
-        out.append(
-            f"{_n(missing, 'provider', 'providers')} in the region's supply chains "
-            f"{'is' if missing == 1 else 'are'} not in the organisations register (private or public bodies, "
-            "or organisations not yet registered), so not counted above."
-        )
-    return out
-
-
-def diversity_table(rows: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "Kind of organisation": rows.segment_name,
-            "Known in the region": rows.known,
-            "Leads": rows.leads,
-            "Subcontractors": rows.subcontractors,
-            "In the supply chain": rows.supply_chain,
-            "Share of known (%)": rows.known_pct.round(1),
-            "Share of the supply chain (%)": rows.supply_chain_pct.round(1),
-            "Share of leads (%)": rows.lead_pct.round(1),
-        }
-    )
-
-
-SERIES = ["Share of known (%)", "Share of the supply chain (%)"]
-SERIES_WORDS = {SERIES[0]: "known", SERIES[1]: "supply chain"}
-
-
-def share_bars(table: pd.DataFrame) -> alt.Chart:
-    """Per kind of organisation, two bars: its share of known organisations and of the supply chain. Each
-    bar is labelled with its series and value, so the two are told apart without colour."""
-    kinds = [k for k in table["Kind of organisation"] if k != "All organisations"]
-    long = table[table["Kind of organisation"] != "All organisations"].melt(
-        id_vars=["Kind of organisation"], value_vars=SERIES, var_name="Measure", value_name="Share"
-    )
-    long["Label"] = (
-        long["Measure"].map(SERIES_WORDS)
-        + " "
-        + long["Share"].map(lambda v: "–" if pd.isna(v) else f"{v:.0f}%")
-    )
-    long["_label"] = long["Kind of organisation"].map(wrap_label)
-    base = alt.Chart(long).encode(
-        y=bar_axis("_label", [wrap_label(k) for k in kinds]),
-        yOffset=alt.YOffset("Measure:N", sort=SERIES),
-        # room past 100 for the value labels, but no tick past 100: a share never exceeds it
-        x=alt.X(
-            "Share:Q",
-            title="Share (%)",
-            scale=alt.Scale(domain=[0, 115]),
-            axis=alt.Axis(values=list(range(0, 101, 10))),
-        ),
-        tooltip=[
-            alt.Tooltip("Kind of organisation:N"),
-            alt.Tooltip("Measure:N"),
-            alt.Tooltip("Share:Q", format=".0f"),
-        ],
-    )
-    bars = base.mark_bar().encode(
-        color=alt.Color(
-            "Measure:N",
-            scale=alt.Scale(domain=SERIES, range=OKABE_ITO[:2]),
-            title=None,
-            legend=alt.Legend(orient="bottom", labelLimit=300),
-        )
-    )
-    text = base.mark_text(align="left", dx=3).encode(text="Label:N")
-    return fit_width(bars + text).properties(height=max(160, 40 * len(kinds), bar_height(kinds)))

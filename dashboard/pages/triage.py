@@ -29,7 +29,7 @@ def render(settings: Settings) -> None:
     assert user is not None  # the frame signs in before it renders any page
     flags = flagview.visible(settings, version, user)
     contracts = data.query(version, "flag_contracts")
-    titles = dict(zip(contracts.contract_ref, contracts.contract_label, strict=True))
+    titles = flagview.contract_titles(contracts)
     st.write(
         "Flags raised by providers on the contracts you oversee. Each needs a response within "
         f"{settings.flag_response_days} working days (weekends and bank holidays not counted)."
@@ -42,14 +42,14 @@ def render(settings: Settings) -> None:
             "No flags have been raised on your contracts. When a provider raises one it appears here."
         )
         return
-    active = flags[flags.status.isin(ACTIVE)]
+    counts = flagview.status_counts(flags)
     cols = st.columns(3)
     with cols[0]:
-        figure("Open", f"{(flags.status == 'open').sum():,}", "Flag")
+        figure("Open", f"{counts['Open']:,}", "Flag")
     with cols[1]:
-        figure("Under review", f"{(flags.status == 'under_review').sum():,}", "Flag")
+        figure("Under review", f"{counts['Under review']:,}", "Flag")
     with cols[2]:
-        figure("Overdue", f"{int(active.overdue.sum()):,}", "Overdue flag")
+        figure("Overdue", f"{counts['Overdue']:,}", "Overdue flag")
 
     st.header("Queue")
     shown = _filter(flags, titles)
@@ -116,7 +116,7 @@ def _review(settings, version, user, flags, titles) -> None:
     flag_id = st.selectbox(
         "Flag",
         list(flags.flag_id),
-        format_func=lambda i: _label(flags, i, titles),
+        format_func=lambda i: flagview.flag_label(flags, i, titles),
         key="triage_flag",
     )
     urlstate.to_url("flag", None if flag_id == flags.flag_id.iloc[0] else str(flag_id))
@@ -133,10 +133,8 @@ def _review(settings, version, user, flags, titles) -> None:
     allowed = data.allowed_contracts(version, user)
     references = store.references(user, int(flag_id), allowed)
     if not references.empty:
-        counts = flagview.reconciliation_counts(references)
         st.markdown(
-            "**Their list compared with ours:** "
-            + "; ".join(f"{label.lower()}: {n:,}" for label, n in counts.items())
+            "**Their list compared with ours:** " + flagview.reconciliation_line(references)
         )
         table = flagview.reconciliation_table(references)
         st.dataframe(table, hide_index=True, width="stretch")
@@ -175,12 +173,3 @@ def _review(settings, version, user, flags, titles) -> None:
         )
         st.session_state[FORM] = n + 1
         st.rerun()
-
-
-def _label(flags, flag_id, titles) -> str:
-    row = flags[flags.flag_id == flag_id].iloc[0]
-    overdue = ", overdue" if row.overdue else ""
-    return (
-        f"Flag {flag_id}: {titles.get(row.contract_ref, row.contract_ref)}, {row.month:%b %Y} "
-        f"({STATUSES[row.status].lower()}{overdue})"
-    )

@@ -7,9 +7,8 @@ import io
 import pandas as pd
 import pytest
 
-from dashboard.glossary import TERMS
+from dashboard.glossary import TERMS, alphabetical, as_table
 from dashboard.layout import safe_csv
-from dashboard.pages.glossary import alphabetical, as_table
 
 
 def headings(at) -> list[str]:

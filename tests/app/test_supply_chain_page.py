@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboard.pages.supply_chain import diversity_table, headlines
+from dashboard.charts.supply_chain import diversity_table, headlines
 from warehouse.connection import Warehouse
 
 

@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from dashboard.pages.supply_chain import diversity_table, headlines
+from dashboard.charts.supply_chain import diversity_table, headlines
 from dashboard.queries import all_queries
 from ingest.pipeline import refresh
 from tests import builders as b

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from dashboard.pages.status import finished_note
+from dashboard.charts.status import finished_note
 from warehouse.settings import LONDON
 from warehouse.status import FinishedRun, last_run
 
