@@ -63,7 +63,8 @@ def freshness_table(found: pd.DataFrame, settings: Settings, now: dt.datetime) -
             {
                 "Kind of file": r.source.replace("_", " "),
                 "Last loaded": f"{loaded.astimezone(LONDON):%d %b %Y %H:%M}" if loaded else "never",
-                "Last file": r.last_file or "",
+                # A kind of file only ever rejected has no last file (NaN from DuckDB, which is truthy).
+                "Last file": "" if pd.isna(r.last_file) else r.last_file,
                 "Files rejected": int(r.files_rejected),
                 "Freshness": state,
             }
