@@ -12,6 +12,7 @@ This is the only module that talks to a Great Expectations context. Importing it
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import datetime as dt
 import logging
@@ -35,6 +36,7 @@ from great_expectations.data_context.types.resource_identifiers import (
     ExpectationSuiteIdentifier,
     ValidationResultIdentifier,
 )
+from sqlalchemy import TryCast
 from sqlalchemy.dialects import postgresql, registry
 from sqlalchemy.pool import NullPool
 
@@ -112,6 +114,25 @@ class DuckDBForGX(DuckDBDialect):
 
 
 registry.register("rpd_duckdb", __name__, "DuckDBForGX")
+
+
+def _detach_duckdb_engine_from_sqlalchemy() -> None:
+    """At exit, take back the compile hook duckdb-engine hangs on SQLAlchemy's TryCast class when it is
+    imported (`@compiles(TryCast, "duckdb")`), so that nothing of DuckDB stays alive past the
+    interpreter's shutdown.
+
+    Once Great Expectations is imported (its sqlalchemy.orm and jsonschema-specifications imports
+    together), CPython leaves SQLAlchemy's classes alive at shutdown, which is harmless; through that
+    hook they keep duckdb-engine's module, hence `duckdb`'s own objects, alive too, and DuckDB's
+    bindings (nanobind) then print "nanobind: leaked N instances" to stderr at the exit of every
+    process that checked a file. It is not ours to hold: no connection, cursor, engine or context of a
+    check survives it (nor does a bare `import great_expectations, duckdb_engine` exit quietly)."""
+    dispatcher = TryCast.__dict__.get("_compiler_dispatcher")
+    if dispatcher is not None:
+        dispatcher.specs.pop("duckdb", None)
+
+
+atexit.register(_detach_duckdb_engine_from_sqlalchemy)
 
 
 @cache
