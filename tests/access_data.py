@@ -22,8 +22,7 @@ from tests import builders as b
 CONTRACTS = {
     "NW_WOMEN": dict(
         region_code="B",
-        contract_type_code="WOS",
-        service_categories="Accommodation;Emotional Wellbeing",
+        **b.WOMENS_SERVICE,
         intervention_title="Women's Services Lancashire",
         lead_provider_code="LANCASHIRE_WOMEN",
         lead_provider_name="Lancashire Women",
@@ -37,8 +36,7 @@ CONTRACTS = {
     ),
     "EM_WOMEN": dict(
         region_code="F",
-        contract_type_code="WOS",
-        service_categories="Accommodation;Emotional Wellbeing",
+        **b.WOMENS_SERVICE,
         intervention_title="Women's Services Nottinghamshire",
         lead_provider_code="NOTT_WOMENS_CENTRE",
         lead_provider_name="Nottingham Women's Centre",

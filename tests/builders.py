@@ -47,14 +47,20 @@ NO_BANDS = {
 }
 
 
+# Overrides for b.contract() that make it a women's service.
+WOMENS_SERVICE = {
+    "contract_type_code": "WOS",
+    "service_categories": "Accommodation;Emotional Wellbeing",
+}
+
+
 def women_contract(**over) -> dict:
     """A second contract, PRJ_0002: a women's service in Cheshire led by Women Org, with a volume cap
     and no bands (the second contract of the small warehouse and of the hostile corpus's baseline)."""
     return (
         contract(
             contract_ref="PRJ_0002",
-            contract_type_code="WOS",
-            service_categories="Accommodation;Emotional Wellbeing",
+            **WOMENS_SERVICE,
             pcc_area_codes="cheshire",
             lead_provider_code="WOMEN",
             lead_provider_name="Women Org",
