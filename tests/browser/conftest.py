@@ -62,6 +62,25 @@ def browser():
         b.close()
 
 
+def streamlit_run(script: Path, port: int, *args: str) -> list[str]:
+    """The command serving `script` headless on `port` with Streamlit's own options `args` (the app
+    here; bench/browser.py starts its pages the same way)."""
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        *args,
+    ]
+
+
 def start_app(
     data_dir: Path,
     env: dict[str, str] | None = None,
@@ -72,20 +91,7 @@ def start_app(
     port = port or _free_port()
     env = os.environ | {"RPD_DATA_DIR": str(data_dir), "RPD_HASH_KEY": HASH_KEY} | (env or {})
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "dashboard" / "server" / "serve.py"),
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-            *args,
-        ],
+        streamlit_run(ROOT / "dashboard" / "server" / "serve.py", port, *args),
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
