@@ -108,21 +108,23 @@ def start_app(
     raise RuntimeError("the app did not start within 60 s")
 
 
-@pytest.fixture(scope="session")
-def app_url(small_warehouse):
-    proc, url = start_app(small_warehouse.data_dir)
+def _served(data_dir: Path):
+    """The app's address while it serves the warehouse in data_dir; stopped afterwards."""
+    proc, url = start_app(data_dir)
     yield url
     proc.terminate()
     proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def app_url(small_warehouse):
+    yield from _served(small_warehouse.data_dir)
 
 
 @pytest.fixture(scope="session")
 def demo_url(demo_warehouse):
     """The app on the demo warehouse, shared by every browser test that reads the demo."""
-    proc, url = start_app(demo_warehouse.data_dir)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    yield from _served(demo_warehouse.data_dir)
 
 
 def idle(page) -> None:
