@@ -26,7 +26,6 @@ import argparse
 import csv
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -86,12 +85,6 @@ def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def env() -> dict[str, str]:
     from bench.run import child_env
 
@@ -131,22 +124,12 @@ def region_names() -> list[str]:
 @contextmanager
 def server(script: str):
     """`streamlit run script` on a free port; yields (url, seconds until /_stcore/health answered)."""
+    from tests.browser.conftest import _free_port, streamlit_run
+
     port = _free_port()
     started = time.perf_counter()
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / script),
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
+        streamlit_run(ROOT / script, port),
         cwd=ROOT,
         env=env(),
         stdout=subprocess.DEVNULL,

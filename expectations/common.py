@@ -44,6 +44,12 @@ def rule(kind: type, text: str, *, show_values: bool = True, **kwargs) -> gxe.Ex
     return kind(meta={"rule": text, "show_values": show_values}, **kwargs)
 
 
+def empty(column: str, text: str, *, show_values: bool = True) -> gxe.Expectation:
+    """The rule `text`, broken by every row whose helper column `column` is filled in (with what was
+    found wrong, or a mark where showing the values would not help)."""
+    return rule(gxe.ExpectColumnValuesToBeNull, text, column=column, show_values=show_values)
+
+
 def prepare(source: Source, frame: pd.DataFrame) -> pd.DataFrame:
     """Helper columns the shared rules read: which required cells were given, and list columns as text."""
     frame = frame.copy()
@@ -86,11 +92,10 @@ def shared_rules(source: Source, frame: pd.DataFrame) -> list[gxe.Expectation]:
             )
         if target + UNREADABLE in frame:
             rules.append(
-                rule(
-                    gxe.ExpectColumnValuesToBeNull,
+                empty(
+                    target + UNREADABLE,
                     f"Every value in '{name}' must be {TYPE_WORDS[column.type]}.",
                     show_values=not column.identifier,
-                    column=target + UNREADABLE,
                 )
             )
         text_column = (

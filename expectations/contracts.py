@@ -7,7 +7,7 @@ import datetime as dt
 import great_expectations.expectations as gxe
 import pandas as pd
 
-from expectations.common import between, in_order, in_set, listed_outside, rule
+from expectations.common import between, empty, in_order, in_set, listed_outside, rule
 from expectations.report import UNREADABLE, CheckContext
 
 SECTORS = ("voluntary", "private", "public")
@@ -74,29 +74,25 @@ def rules(ctx: CheckContext) -> list[gxe.Expectation]:
             ctx.reference["contract_type_code"],
             "a contract type of the referral service",
         ),
-        rule(
-            gxe.ExpectColumnValuesToBeNull,
+        empty(
+            "service_categories__not_for_type",
             "Every service category must belong to the contract type (rule V5 of the referral service).",
-            column="service_categories__not_for_type",
         ),
         in_set(
             "region_code", "region_code", ctx.reference["region_code"], "a probation region code"
         ),
-        rule(
-            gxe.ExpectColumnValuesToBeNull,
+        empty(
+            "pcc_area_codes__unknown",
             "Every PCC area in 'pcc_area_codes' must be a known PCC area code.",
-            column="pcc_area_codes__unknown",
         ),
-        rule(
-            gxe.ExpectColumnValuesToBeNull,
+        empty(
+            "pcc_area_codes__outside_region",
             "Every PCC area in 'pcc_area_codes' must lie in the contract's region.",
-            column="pcc_area_codes__outside_region",
         ),
         in_set("lead_provider_sector", "lead_provider_sector", SECTORS, "one of"),
-        rule(
-            gxe.ExpectColumnValuesToBeNull,
+        empty(
+            "subcontractor_codes__comma",
             "'subcontractor_codes' must be provider codes separated by semicolons (;), not commas.",
-            column="subcontractor_codes__comma",
         ),
         in_order("end_date", "start_date", "end_date", "start_date"),
         rule(
@@ -109,22 +105,19 @@ def rules(ctx: CheckContext) -> list[gxe.Expectation]:
         between("annual_value_gbp", "annual_value_gbp", 1, 100_000_000, ""),
         between("indicative_annual_volume", "indicative_annual_volume", 1, 100_000),
         between("annual_volume_cap", "annual_volume_cap", 1, 100_000),
-        rule(
-            gxe.ExpectColumnValuesToBeNull,
+        empty(
+            "bands__and_cap",
             "A contract has either volume bands or 'annual_volume_cap', not both.",
-            column="bands__and_cap",
             show_values=False,
         ),
-        rule(
-            gxe.ExpectColumnValuesToBeNull,
+        empty(
+            "bands__gap",
             "Volume bands must start at band 1 and leave no band out in between.",
-            column="bands__gap",
             show_values=False,
         ),
-        rule(
-            gxe.ExpectColumnValuesToBeNull,
+        empty(
+            "bands__incomplete",
             "Each volume band needs both its upper limit and its payment.",
-            column="bands__incomplete",
             show_values=False,
         ),
         *[between(f"band_{n}_upto", f"band_{n}_upto", 1, 100_000) for n in (1, 2, 3)],

@@ -7,7 +7,7 @@ import datetime as dt
 import great_expectations.expectations as gxe
 import pandas as pd
 
-from expectations.common import in_set, listed_outside, not_after, rule
+from expectations.common import empty, in_set, listed_outside, not_after, rule
 from expectations.report import CheckContext
 
 INCOME_BANDS = ("under_10k", "10k_100k", "100k_500k", "500k_1m", "1m_10m", "over_10m")
@@ -63,27 +63,23 @@ def organisation_rules(ctx: CheckContext) -> list[gxe.Expectation]:
             regex=ORG_ID,
         ),
         in_set("income_band", "income_band", INCOME_BANDS, "one of"),
-        rule(
-            gxe.ExpectColumnValuesToBeNull,
+        empty(
+            "specialisms__unknown",
             f"Every specialism must be one of: {', '.join(SPECIALISMS)}.",
-            column="specialisms__unknown",
         ),
-        rule(
-            gxe.ExpectColumnValuesToBeNull,
+        empty(
+            "regions_served__unknown",
             "Every region in 'regions_served' must be a probation region code (A to L).",
-            column="regions_served__unknown",
         ),
-        rule(
-            gxe.ExpectColumnValuesToBeNull,
+        empty(
+            "provider_codes__unknown",
             "Every code in 'provider_code' and 'provider_codes' must be the lead or a subcontractor of a "
             "contract in the contract register (load the register first, or correct the code).",
-            column="provider_codes__unknown",
         ),
-        rule(
-            gxe.ExpectColumnValuesToBeNull,
+        empty(
+            "service_categories__unknown",
             "Every service category in 'service_categories' must be one of the referral service's "
             "service categories (see the service categories reference list).",
-            column="service_categories__unknown",
         ),
     ]
 

@@ -8,7 +8,7 @@ import great_expectations.expectations as gxe
 import numpy as np
 import pandas as pd
 
-from expectations.common import between, in_order, in_set, not_after, rule
+from expectations.common import between, empty, in_order, in_set, not_after, rule
 from expectations.report import CheckContext
 
 # Referral reference (rule V12): 2 letters without I or O, 4 digits, 2 letters of the contract type.
@@ -150,10 +150,9 @@ def rules(ctx: CheckContext, shape: str, names: dict[str, str]) -> list[gxe.Expe
             )
             for later, earlier in LIFECYCLE
         ],
-        rule(
-            gxe.ExpectColumnValuesToBeNull,
+        empty(
+            "end_reason__mismatch",
             f"When an end was requested ('{n('end_requested_at')}'), its reason must be given, and only then.",
-            column="end_reason__mismatch",
             show_values=False,
         ),
         in_set("end_state", n("end_state"), END_STATES, "one of"),
@@ -204,10 +203,9 @@ def rules(ctx: CheckContext, shape: str, names: dict[str, str]) -> list[gxe.Expe
             )
         )
         found.append(
-            rule(
-                gxe.ExpectColumnValuesToBeNull,
+            empty(
+                "end_reason__code_mismatch",
                 f"'{n('end_reason_code')}' and '{n('end_reason_description')}' must be a code and its own description.",
-                column="end_reason__code_mismatch",
             )
         )
         found.append(

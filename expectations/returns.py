@@ -7,7 +7,7 @@ import datetime as dt
 import great_expectations.expectations as gxe
 import pandas as pd
 
-from expectations.common import between, in_order, in_set, rule
+from expectations.common import between, empty, in_order, in_set, rule
 from expectations.report import CheckContext
 
 
@@ -57,11 +57,10 @@ def _quarter_rules(ctx: CheckContext) -> list[gxe.Expectation]:
             or_equal=True,
             ignore_row_if="either_value_is_missing",
         ),
-        rule(
-            gxe.ExpectColumnValuesToBeNull,
+        empty(
+            "provider__outside_chain",
             "'provider_code' must be the contract's lead provider or one of its subcontractors in the "
             "contract register (leave it empty for the lead provider).",
-            column="provider__outside_chain",
         ),
     ]
 

@@ -22,8 +22,7 @@ from tests import builders as b
 CONTRACTS = {
     "NW_WOMEN": dict(
         region_code="B",
-        contract_type_code="WOS",
-        service_categories="Accommodation;Emotional Wellbeing",
+        **b.WOMENS_SERVICE,
         intervention_title="Women's Services Lancashire",
         lead_provider_code="LANCASHIRE_WOMEN",
         lead_provider_name="Lancashire Women",
@@ -37,8 +36,7 @@ CONTRACTS = {
     ),
     "EM_WOMEN": dict(
         region_code="F",
-        contract_type_code="WOS",
-        service_categories="Accommodation;Emotional Wellbeing",
+        **b.WOMENS_SERVICE,
         intervention_title="Women's Services Nottinghamshire",
         lead_provider_code="NOTT_WOMENS_CENTRE",
         lead_provider_name="Nottingham Women's Centre",
@@ -108,6 +106,21 @@ def words_of(contract: str) -> list[str]:
     return [contract, c["intervention_title"], c["lead_provider_name"], *REFERRALS[contract]]
 
 
+def referral_rows() -> list[dict]:
+    """One performance-report row for each reference of REFERRALS, numbered from 1 in that order, sent
+    by its contract's lead provider."""
+    rows = []
+    for contract, refs in REFERRALS.items():
+        lead = CONTRACTS[contract]["lead_provider_code"]
+        for ref in refs:
+            rows.append(
+                b.referral(
+                    len(rows) + 1, referral_ref=ref, contract_ref=contract, organisation_id=lead
+                )
+            )
+    return rows
+
+
 def build_access_warehouse(root: Path):
     """The warehouse above, built through the real ingest in root/data (the access_warehouse fixture)."""
     from ingest.pipeline import refresh
@@ -119,15 +132,7 @@ def build_access_warehouse(root: Path):
         "contracts",
         [b.contract(contract_ref=ref, **over) for ref, over in CONTRACTS.items()],
     )
-    n = 0
-    rows = []
-    for contract, refs in REFERRALS.items():
-        for ref in refs:
-            n += 1
-            lead = CONTRACTS[contract]["lead_provider_code"]
-            rows.append(
-                b.referral(n, referral_ref=ref, contract_ref=contract, organisation_id=lead)
-            )
+    rows = referral_rows()
     b.write_csv(files / "referrals.csv", "referrals_performance_report", rows)
     b.write_csv(
         files / "organisations.csv",
@@ -140,4 +145,4 @@ def build_access_warehouse(root: Path):
     settings = make_settings(root / "data")
     report = refresh(settings, [files])
     assert not report.rejected, [f.message for f in report.rejected]
-    return SmallWarehouse(root / "data", settings, contracts=4, referrals=n)
+    return SmallWarehouse(root / "data", settings, contracts=4, referrals=len(rows))

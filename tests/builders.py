@@ -47,6 +47,32 @@ NO_BANDS = {
 }
 
 
+# Overrides for b.contract() that make it a women's service.
+WOMENS_SERVICE = {
+    "contract_type_code": "WOS",
+    "service_categories": "Accommodation;Emotional Wellbeing",
+}
+
+
+def women_contract(**over) -> dict:
+    """A second contract, PRJ_0002: a women's service in Cheshire led by Women Org, with a volume cap
+    and no bands (the second contract of the small warehouse and of the hostile corpus's baseline)."""
+    return (
+        contract(
+            contract_ref="PRJ_0002",
+            **WOMENS_SERVICE,
+            pcc_area_codes="cheshire",
+            lead_provider_code="WOMEN",
+            lead_provider_name="Women Org",
+            annual_value_gbp="£120,000",
+            indicative_annual_volume="120",
+            annual_volume_cap="140",
+            **NO_BANDS,
+        )
+        | over
+    )
+
+
 def referral(n: int = 1, **over) -> dict:
     """A completed referral received on 2026-05-04, lifecycle in order."""
     row = {

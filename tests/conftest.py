@@ -112,24 +112,7 @@ def small_warehouse(tmp_path_factory) -> SmallWarehouse:
     b.write_csv(
         files / "contracts.csv",
         "contracts",
-        [
-            b.contract(),
-            b.contract(
-                contract_ref="PRJ_0002",
-                contract_type_code="WOS",
-                service_categories="Accommodation;Emotional Wellbeing",
-                pcc_area_codes="cheshire",
-                lead_provider_code="WOMEN",
-                lead_provider_name="Women Org",
-                annual_value_gbp="£120,000",
-                indicative_annual_volume="120",
-                annual_volume_cap="140",
-                band_1_upto="",
-                band_1_payment_gbp="",
-                band_2_upto="",
-                band_2_payment_gbp="",
-            ),
-        ],
+        [b.contract(), b.women_contract()],
     )
     b.write_csv(
         files / "referrals.csv",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests import builders as b
-from tests.access_data import CONTRACTS, ORGANISATIONS, REFERRALS
+from tests.access_data import CONTRACTS, ORGANISATIONS, referral_rows
 
 PLANTED_HOST = "rpd-planted.invalid"
 PAYLOAD = (
@@ -37,14 +37,7 @@ def build_markup_warehouse(root: Path):
         "contracts",
         [b.contract(contract_ref=ref, **over) for ref, over in contracts.items()],
     )
-    rows, n = [], 0
-    for contract, refs in REFERRALS.items():
-        for ref in refs:
-            n += 1
-            lead = contracts[contract]["lead_provider_code"]
-            rows.append(
-                b.referral(n, referral_ref=ref, contract_ref=contract, organisation_id=lead)
-            )
+    rows = referral_rows()  # NW_ACC's lead provider is still ACME: only its name carries markup
     b.write_csv(files / "referrals.csv", "referrals_performance_report", rows)
     names = {**{r: name for r, (_, name) in ORGANISATIONS.items()}, "B": ORGANISATION}
     b.write_csv(
@@ -73,4 +66,4 @@ def build_markup_warehouse(root: Path):
     settings = make_settings(root / "data")
     report = refresh(settings, [files])
     assert not report.rejected, [f.message for f in report.rejected]
-    return SmallWarehouse(root / "data", settings, contracts=4, referrals=n)
+    return SmallWarehouse(root / "data", settings, contracts=4, referrals=len(rows))

@@ -14,7 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -337,17 +338,7 @@ class FlagStore:
                         for r, where in matched.rows
                     ],
                 )
-            con.execute(
-                flag_event.insert().values(
-                    flag_id=flag_id,
-                    at=now,
-                    by_user=user.id,
-                    by_name=user.name,
-                    by_role=user.role,
-                    status="open",
-                    response="",
-                )
-            )
+            con.execute(_event(flag_id, now, user, "open", ""))
         return int(flag_id)
 
     def review(
@@ -383,17 +374,7 @@ class FlagStore:
                     + " or ".join(STATUSES[s].lower() for s in NEXT[current])
                     + f", not {STATUSES.get(status, status).lower()}."
                 )
-            con.execute(
-                flag_event.insert().values(
-                    flag_id=flag_id,
-                    at=now,
-                    by_user=user.id,
-                    by_name=user.name,
-                    by_role=user.role,
-                    status=status,
-                    response=response,
-                )
-            )
+            con.execute(_event(flag_id, now, user, status, response))
 
     # --- reads --------------------------------------------------------------------------------
 
@@ -446,8 +427,7 @@ class FlagStore:
         self, user: User, flag_id: int, allowed_contracts: list[str] | None
     ) -> pd.DataFrame:
         """Every event of one flag, oldest first (who, when, status, response)."""
-        with self.engine.connect() as con:
-            self._require_visible(con, user, flag_id, allowed_contracts)
+        with self._one_flag(user, flag_id, allowed_contracts) as con:
             events = pd.DataFrame(
                 con.execute(
                     sa.select(flag_event)
@@ -464,8 +444,7 @@ class FlagStore:
         self, user: User, flag_id: int, allowed_contracts: list[str] | None
     ) -> pd.DataFrame:
         """The reconciliation saved with a flag: reference and where it was found."""
-        with self.engine.connect() as con:
-            self._require_visible(con, user, flag_id, allowed_contracts)
+        with self._one_flag(user, flag_id, allowed_contracts) as con:
             return pd.DataFrame(
                 con.execute(
                     sa.select(flag_reference.c.reference, flag_reference.c.found_in)
@@ -474,6 +453,13 @@ class FlagStore:
                 ).all(),
                 columns=["reference", "found_in"],
             )
+
+    @contextmanager
+    def _one_flag(self, user: User, flag_id: int, allowed: list[str] | None) -> Iterator:
+        """A connection for reading one flag, once the user is known to see it (else AccessRefused)."""
+        with self.engine.connect() as con:
+            self._require_visible(con, user, flag_id, allowed)
+            yield con
 
     @staticmethod
     def _require_visible(con, user: User, flag_id: int, allowed: list[str] | None) -> None:
@@ -491,6 +477,19 @@ class FlagStore:
                     sa.select(sa.func.count()).select_from(flag_event)
                 ).scalar_one(),
             }
+
+
+def _event(flag_id: int, at: dt.datetime, user: User, status: str, response: str):
+    """The audit row: `user` moved flag `flag_id` to `status` at `at`, with `response`."""
+    return flag_event.insert().values(
+        flag_id=flag_id,
+        at=at,
+        by_user=user.id,
+        by_name=user.name,
+        by_role=user.role,
+        status=status,
+        response=response,
+    )
 
 
 _SETUP_LOCK = -20_261_223  # flag ids, the other lock keys, are positive

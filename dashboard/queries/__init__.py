@@ -58,6 +58,15 @@ INCOME_BAND = """CASE o.income_band WHEN 'under_10k' THEN 'Under £10k' WHEN '10
     WHEN '100k_500k' THEN '£100k to £500k' WHEN '500k_1m' THEN '£500k to £1m' WHEN '1m_10m' THEN '£1m to £10m'
     WHEN 'over_10m' THEN 'Over £10m' ELSE o.income_band END"""
 
+# Kinds of organisation (segments of the engagement and supply-chain marts) that both the Engagement
+# coverage and the Supply chains pages show, in the order shown.
+ORGANISATION_KINDS = {
+    "small": "Small (income under £100k)",
+    "women": "Women's specialist",
+    "racially_minoritised_led": "Led by and for racially minoritised people",
+    "welsh": "Welsh organisations (Wales only)",
+}
+
 
 class Guard(Enum):
     """How a named query is guarded, declared with its SQL: who may run it, and which of the user's

@@ -6,16 +6,20 @@ applies (the lot, lead provider and PCC area filters do not). $as_of is the data
 
 from __future__ import annotations
 
-from dashboard.queries import IN_REGION, INCOME_BAND, by_region, case_label, case_order
+from dashboard.queries import (
+    IN_REGION,
+    INCOME_BAND,
+    ORGANISATION_KINDS,
+    by_region,
+    case_label,
+    case_order,
+)
 
 _REGION = IN_REGION
 
 SEGMENTS = {
     "all": "All known organisations",
-    "small": "Small (income under £100k)",
-    "women": "Women's specialist",
-    "racially_minoritised_led": "Led by and for racially minoritised people",
-    "welsh": "Welsh organisations (Wales only)",
+    **ORGANISATION_KINDS,
     "not_on_framework": "Not on the Dynamic Framework",
     "in_supply_chain": "In a supply chain",
     "not_in_supply_chain": "Not in a supply chain",

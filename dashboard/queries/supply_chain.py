@@ -11,6 +11,7 @@ from dashboard.queries import (
     ALLOWED,
     IN_REGION,
     INCOME_BAND,
+    ORGANISATION_KINDS,
     by_contract,
     by_region,
     case_label,
@@ -26,10 +27,7 @@ SEGMENTS = {
     "10k_100k": "Income £10k to £100k",
     "100k_1m": "Income £100k to £1m",
     "over_1m": "Income over £1m",
-    "small": "Small (income under £100k)",
-    "women": "Women's specialist",
-    "racially_minoritised_led": "Led by and for racially minoritised people",
-    "welsh": "Welsh organisations (Wales only)",
+    **ORGANISATION_KINDS,
 }
 _LABEL = case_label("d.segment", SEGMENTS)
 _ORDER = case_order("d.segment", SEGMENTS)

@@ -386,16 +386,19 @@ def _columns(
     }
 
 
+def _same_fact(extract: str, report: str) -> dict[str, str]:
+    """The columns of `extract` that hold under another name what a column of `report` holds (their
+    TOML files load both into the same warehouse column): the extract's name -> the report's."""
+    into = {c.to or c.name: c.name for c in reversed(source(report).columns)}
+    return {
+        c.name: into[c.to or c.name]
+        for c in source(extract).columns
+        if into.get(c.to or c.name, c.name) != c.name
+    }
+
+
 # Weekly-extract column -> the performance-report column holding the same fact.
-EXTRACT_FROM = {
-    "crs_contract_reference": "contract_ref",
-    "outcomes_progress": "outcomes_achieved",
-    "date_intervention_ended": "end_requested_by_pp_at",
-    "intervention_end_reason": "referral_end_state",
-    "date_end_of_service_report_submitted": "date_eosr_submitted",
-    "intervention_end_reason_description": "end_requested_by_pp_reason",
-    "intervention_concluded_at": "concluded_at",
-}
+EXTRACT_FROM = _same_fact("referrals_weekly_extract", "referrals_performance_report")
 
 
 def write_referral_files(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.rendered import as_text
+
 
 def _page(name: str) -> None:
     # Runs as the app script: imports happen inside, as AppTest executes this function's source.
@@ -32,3 +34,12 @@ def page(monkeypatch):
         return at.run()
 
     return make
+
+
+def no_contract_in_scope(at: AppTest) -> str:
+    """Choose filters that match no contract (the North East and Mentoring) on the page `at` has run,
+    insist it runs them without an exception, and give the first notice shown, as read on screen."""
+    at.sidebar.selectbox(key="f_region").set_value("A").run()
+    at.sidebar.selectbox(key="f_lot").set_value("Mentoring").run()
+    assert not at.exception
+    return as_text(at.info[0].value)

@@ -62,6 +62,25 @@ def browser():
         b.close()
 
 
+def streamlit_run(script: Path, port: int, *args: str) -> list[str]:
+    """The command serving `script` headless on `port` with Streamlit's own options `args` (the app
+    here; bench/browser.py starts its pages the same way)."""
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        *args,
+    ]
+
+
 def start_app(
     data_dir: Path,
     env: dict[str, str] | None = None,
@@ -72,20 +91,7 @@ def start_app(
     port = port or _free_port()
     env = os.environ | {"RPD_DATA_DIR": str(data_dir), "RPD_HASH_KEY": HASH_KEY} | (env or {})
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "dashboard" / "server" / "serve.py"),
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-            *args,
-        ],
+        streamlit_run(ROOT / "dashboard" / "server" / "serve.py", port, *args),
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -102,21 +108,23 @@ def start_app(
     raise RuntimeError("the app did not start within 60 s")
 
 
-@pytest.fixture(scope="session")
-def app_url(small_warehouse):
-    proc, url = start_app(small_warehouse.data_dir)
+def _served(data_dir: Path):
+    """The app's address while it serves the warehouse in data_dir; stopped afterwards."""
+    proc, url = start_app(data_dir)
     yield url
     proc.terminate()
     proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def app_url(small_warehouse):
+    yield from _served(small_warehouse.data_dir)
 
 
 @pytest.fixture(scope="session")
 def demo_url(demo_warehouse):
     """The app on the demo warehouse, shared by every browser test that reads the demo."""
-    proc, url = start_app(demo_warehouse.data_dir)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    yield from _served(demo_warehouse.data_dir)
 
 
 def idle(page) -> None:

@@ -27,16 +27,26 @@ def serious_violations(page) -> list[str]:
     return found
 
 
+def renders_accessibly(
+    browser, url: str, title: str, name: str, viewport: dict, key_text: str | None = None
+) -> None:
+    """The page at `url` shows `title` (and `key_text`, if given), no error, and has no serious or
+    critical axe violation; its screenshot is saved as `name`."""
+    page = open_page(browser, url, viewport)
+    assert page.locator("h1").first.inner_text() == title
+    assert page.locator('[data-testid="stException"]').count() == 0
+    if key_text is not None:
+        expect(page.get_by_text(key_text).first).to_be_visible(timeout=30_000)
+    assert serious_violations(page) == []
+    screenshot(page, name, viewport)
+    page.close()
+
+
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 @pytest.mark.parametrize("path", list(PAGES))
 def test_page_renders_accessibly(browser, app_url, path, viewport):
     """The page shows its title, no error, and has no serious or critical axe violation."""
-    page = open_page(browser, f"{app_url}/{path}", viewport)
-    assert page.locator("h1").first.inner_text() == PAGES[path]
-    assert page.locator('[data-testid="stException"]').count() == 0
-    assert serious_violations(page) == []
-    screenshot(page, path, viewport)
-    page.close()
+    renders_accessibly(browser, f"{app_url}/{path}", PAGES[path], path, viewport)
 
 
 def test_status_figures_equal_the_warehouse(browser, app_url, small_warehouse):

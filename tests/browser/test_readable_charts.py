@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from dashboard.pages.volume import NO_ASSESSMENT_DATES
-from tests.browser.conftest import DESKTOP, PHONE, idle, open_page, screenshot, start_app
+from tests.browser.conftest import DESKTOP, PHONE, idle, open_page, screenshot
 from tests.browser.test_pages import serious_violations
 from warehouse.connection import Warehouse
 
@@ -42,22 +42,14 @@ _READ_CHART = """
 """
 
 
-@pytest.fixture(scope="module")
-def demo_app(demo_warehouse):
-    proc, url = start_app(demo_warehouse.data_dir)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
-
-
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
-def test_every_contract_bar_label_is_drawn_in_full(browser, demo_app, demo_warehouse, viewport):
+def test_every_contract_bar_label_is_drawn_in_full(browser, demo_url, demo_warehouse, viewport):
     con = Warehouse.from_settings(demo_warehouse.settings).connect()
     expected = {r[0] for r in con.execute(_NORTH_WEST).fetchall()}
     con.close()
     assert len(expected) >= 11  # the North West of the demo: the case the issue counted
 
-    page = open_page(browser, f"{demo_app}/volume?user=demo-rpd-north-west", viewport)
+    page = open_page(browser, f"{demo_url}/volume?user=demo-rpd-north-west", viewport)
     page.get_by_test_id("stRadioGroup").get_by_text("Contract", exact=True).click()
     idle(page)
     title = "Volume gap by contract"
@@ -73,18 +65,18 @@ def test_every_contract_bar_label_is_drawn_in_full(browser, demo_app, demo_wareh
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
-def test_wales_volume_page_explains_missing_timeliness_accessibly(browser, demo_app, viewport):
-    page = open_page(browser, f"{demo_app}/volume?user=demo-rpd-wales", viewport)
+def test_wales_volume_page_explains_missing_timeliness_accessibly(browser, demo_url, viewport):
+    page = open_page(browser, f"{demo_url}/volume?user=demo-rpd-wales", viewport)
     assert page.locator('[data-testid="stException"]').count() == 0
     expect(page.get_by_text(NO_ASSESSMENT_DATES)).to_be_visible(timeout=30_000)
     assert serious_violations(page) == []
     page.close()
 
 
-def test_region_named_in_the_url_and_its_code_still_accepted(browser, demo_app):
+def test_region_named_in_the_url_and_its_code_still_accepted(browser, demo_url):
     """A region's code in a shared link is still understood, and the address then names the region."""
     for asked, shown in (("D", "Wales"), (urllib.parse.quote("North West"), "North West")):
-        page = open_page(browser, f"{demo_app}/volume?region={asked}", DESKTOP)
+        page = open_page(browser, f"{demo_url}/volume?region={asked}", DESKTOP)
         region = page.get_by_test_id("stSidebar").get_by_role("combobox", name="Region")
         expect(region).to_have_value(shown)
         name = "(\\+|%20)".join(re.escape(word) for word in shown.split(" "))

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, PHONE, open_page, screenshot
-from tests.browser.test_pages import serious_violations
+from tests.browser.conftest import DESKTOP, PHONE, open_page
+from tests.browser.test_pages import renders_accessibly
 
 PAGES = {"glossary": "Glossary", "accessibility": "Accessibility"}  # url path -> title
 
@@ -16,12 +16,7 @@ PAGES = {"glossary": "Glossary", "accessibility": "Accessibility"}  # url path -
 @pytest.mark.parametrize("path", list(PAGES))
 def test_reference_page_renders_accessibly(browser, app_url, path, viewport):
     """The page shows its title, no error, and has no serious or critical axe violation."""
-    page = open_page(browser, f"{app_url}/{path}", viewport)
-    assert page.locator("h1").first.inner_text() == PAGES[path]
-    assert page.locator('[data-testid="stException"]').count() == 0
-    assert serious_violations(page) == []
-    screenshot(page, path, viewport)
-    page.close()
+    renders_accessibly(browser, f"{app_url}/{path}", PAGES[path], path, viewport)
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])

@@ -6,18 +6,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, PHONE, open_page, start_app
+from tests.browser.conftest import DESKTOP, PHONE, open_page
 from tests.browser.test_pages import serious_violations
 from tests.browser.test_subsidy_engagement_pages import metric
 from warehouse.connection import Warehouse
-
-
-@pytest.fixture(scope="module")
-def demo_url(demo_warehouse):
-    proc, url = start_app(demo_warehouse.data_dir)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])

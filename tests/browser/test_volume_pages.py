@@ -4,10 +4,9 @@ warehouse, no serious accessibility problem, and screenshots for the README."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, PHONE, open_page, screenshot
-from tests.browser.test_pages import serious_violations
+from tests.browser.conftest import DESKTOP, PHONE, open_page
+from tests.browser.test_pages import renders_accessibly
 from warehouse.connection import Warehouse
 
 PAGES = {"overview": "Overview", "volume": "Volume versus forecast"}
@@ -21,13 +20,9 @@ KEY_TEXT = {"overview": "Contracts needing attention", "volume": "Timeliness of 
 @pytest.mark.parametrize("path", list(PAGES))
 def test_page_renders_accessibly(browser, demo_url, path, viewport):
     """The page shows its title and key section, no error, and has no serious or critical axe violation."""
-    page = open_page(browser, f"{demo_url}{URLS[path]}", viewport)
-    assert page.locator("h1").first.inner_text() == PAGES[path]
-    assert page.locator('[data-testid="stException"]').count() == 0
-    expect(page.get_by_text(KEY_TEXT[path]).first).to_be_visible(timeout=30_000)
-    assert serious_violations(page) == []
-    screenshot(page, path, viewport)
-    page.close()
+    renders_accessibly(
+        browser, f"{demo_url}{URLS[path]}", PAGES[path], path, viewport, key_text=KEY_TEXT[path]
+    )
 
 
 @pytest.mark.parametrize("path", list(PAGES))

@@ -49,11 +49,16 @@ def env_for(data_dir: Path) -> dict[str, str]:
 
 
 @pytest.mark.slow
+def load_contract(settings, path: Path, ref: str = "PRJ_0001"):
+    """Refresh with one file at `path` holding one contract, `ref`; the run's report."""
+    return refresh(settings, [b.write_csv(path, "contracts", [b.contract(contract_ref=ref)])])
+
+
 def test_cli_ingest_completes_while_another_process_reads(tmp_path):
     """`rpd ingest` in one process publishes while another holds the warehouse open and keeps querying it."""
     data = tmp_path / "data"
     settings = make_settings(data)
-    refresh(settings, [b.write_csv(tmp_path / "c1.csv", "contracts", [b.contract()])])
+    load_contract(settings, tmp_path / "c1.csv")
     stop = tmp_path / "stop"
     reader = subprocess.Popen(
         [sys.executable, "-c", READER, str(settings.dir("warehouse")), str(stop)],
@@ -116,15 +121,12 @@ def test_second_refresh_waits_then_gives_a_clear_error(tmp_path):
 def test_crashed_writer_leaves_an_orphan_that_the_next_run_removes(tmp_path):
     """A version file left by a writer that died is never current, and is deleted by the next writer."""
     settings = make_settings(tmp_path / "data")
-    refresh(settings, [b.write_csv(tmp_path / "c1.csv", "contracts", [b.contract()])])
+    load_contract(settings, tmp_path / "c1.csv")
     warehouse = Warehouse.from_settings(settings)
     orphan = warehouse.directory / "rpd-000002.duckdb"
     orphan.write_bytes(b"half written")
     assert warehouse.current().number == 1
-    refresh(
-        settings,
-        [b.write_csv(tmp_path / "c2.csv", "contracts", [b.contract(contract_ref="PRJ_0002")])],
-    )
+    load_contract(settings, tmp_path / "c2.csv", "PRJ_0002")
     assert warehouse.current().number == 2
     con = warehouse.connect()
     assert con.execute("SELECT count(*) FROM core_contract").fetchone()[0] == 2
@@ -146,11 +148,8 @@ def rollback(settings) -> str:
 def test_rollback_serves_the_previous_version(tmp_path):
     """`rpd rollback` points readers back at the version before the last refresh."""
     settings = make_settings(tmp_path / "data")
-    refresh(settings, [b.write_csv(tmp_path / "c1.csv", "contracts", [b.contract()])])
-    refresh(
-        settings,
-        [b.write_csv(tmp_path / "c2.csv", "contracts", [b.contract(contract_ref="PRJ_0002")])],
-    )
+    load_contract(settings, tmp_path / "c1.csv")
+    load_contract(settings, tmp_path / "c2.csv", "PRJ_0002")
     assert rollback(settings) == "Now serving version 1"
     con = Warehouse.from_settings(settings).connect()
     assert con.execute("SELECT count(*) FROM core_contract").fetchone()[0] == 1
@@ -175,7 +174,7 @@ def test_old_versions_are_pruned(tmp_path):
 def test_status_command_lists_tables(tmp_path):
     """`rpd status` prints each table with its rows and the files received."""
     settings = make_settings(tmp_path / "data")
-    refresh(settings, [b.write_csv(tmp_path / "c1.csv", "contracts", [b.contract()])])
+    load_contract(settings, tmp_path / "c1.csv")
     rpd = Path(sys.executable).with_name("rpd")
     done = subprocess.run(
         [str(rpd), "status"],
@@ -193,11 +192,8 @@ def test_status_command_lists_tables(tmp_path):
 def test_previous_version_is_found_for_what_changed(tmp_path):
     """The version before the current one is found while still on disk, and there is none before the first."""
     settings = make_settings(tmp_path / "data")
-    refresh(settings, [b.write_csv(tmp_path / "c1.csv", "contracts", [b.contract()])])
-    refresh(
-        settings,
-        [b.write_csv(tmp_path / "c2.csv", "contracts", [b.contract(contract_ref="PRJ_0002")])],
-    )
+    load_contract(settings, tmp_path / "c1.csv")
+    load_contract(settings, tmp_path / "c2.csv", "PRJ_0002")
     warehouse = Warehouse.from_settings(settings)
     previous = warehouse.previous(warehouse.current())
     assert previous is not None and previous.number == 1 and previous.path.exists()
@@ -209,7 +205,7 @@ def test_runs_that_change_nothing_keep_real_data_within_rollback_reach(tmp_path)
     data (a rejected file, identical bytes, nothing to do, twice) leave two versions on disk: the first
     load's and the last run's. Each run is in the history; `rpd rollback` goes back to one contract."""
     settings = make_settings(tmp_path / "data", RPD_KEEP_VERSIONS="2")
-    refresh(settings, [b.write_csv(tmp_path / "c1.csv", "contracts", [b.contract()])])
+    load_contract(settings, tmp_path / "c1.csv")
     second = b.write_csv(tmp_path / "c2.csv", "contracts", [b.contract(contract_ref="PRJ_0002")])
     refresh(settings, [second])
     (tmp_path / "notes.csv").write_text("colour,shape\nred,square\n")
@@ -239,12 +235,9 @@ def test_a_run_that_loads_a_file_keeps_the_version_before_it(tmp_path):
     """A run that changed nothing replaces only its own predecessor: the load after it keeps it, so
     rollback from that load reaches the state just before it."""
     settings = make_settings(tmp_path / "data")
-    refresh(settings, [b.write_csv(tmp_path / "c1.csv", "contracts", [b.contract()])])
+    load_contract(settings, tmp_path / "c1.csv")
     refresh(settings, [])
-    refresh(
-        settings,
-        [b.write_csv(tmp_path / "c2.csv", "contracts", [b.contract(contract_ref="PRJ_0002")])],
-    )
+    load_contract(settings, tmp_path / "c2.csv", "PRJ_0002")
     assert Warehouse.from_settings(settings).versions() == [2, 3]
 
 
@@ -303,8 +296,7 @@ def test_rollback_deletes_the_version_it_leaves_so_it_cannot_be_undone(tmp_path)
     there is nothing to go forward to, and at the first version there is nothing further back."""
     settings = make_settings(tmp_path / "data")
     for ref in ("PRJ_0001", "PRJ_0002", "PRJ_0003"):
-        contracts = [b.contract(contract_ref=ref)]
-        refresh(settings, [b.write_csv(tmp_path / f"{ref}.csv", "contracts", contracts)])
+        load_contract(settings, tmp_path / f"{ref}.csv", ref)
     warehouse = Warehouse.from_settings(settings)
     assert warehouse.versions() == [1, 2, 3]
     with warehouse.refresh_lock(0):

@@ -91,21 +91,7 @@ def baseline(tmp_path_factory) -> Path:
     b.write_csv(
         files / "c.csv",
         "contracts",
-        [
-            b.contract(),
-            b.contract(
-                contract_ref="PRJ_0002",
-                contract_type_code="WOS",
-                service_categories="Accommodation;Emotional Wellbeing",
-                pcc_area_codes="cheshire",
-                lead_provider_code="WOMEN",
-                lead_provider_name="Women Org",
-                annual_value_gbp="£120,000",
-                indicative_annual_volume="120",
-                annual_volume_cap="140",
-                **b.NO_BANDS,
-            ),
-        ],
+        [b.contract(), b.women_contract()],
     )
     b.write_csv(
         files / "o.csv",

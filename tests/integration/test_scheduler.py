@@ -21,6 +21,18 @@ from warehouse.connection import Warehouse
 from warehouse.settings import LONDON
 
 UTC = dt.UTC
+RPD = str(Path(sys.executable).with_name("rpd"))
+
+
+def rpd_schedule(data: Path) -> subprocess.Popen:
+    """`rpd schedule` started on the data folder `data`, its log (standard error) read as text."""
+    return subprocess.Popen(
+        [RPD, "schedule"],
+        env=env_for(data),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def next_fires(expression: str, start: dt.datetime, n: int) -> list[dt.datetime]:
@@ -102,7 +114,6 @@ def test_scheduler_catches_up_once_beside_a_reader_and_stops_cleanly(tmp_path):
     b.write_csv(
         settings.dir("landing") / "c2.csv", "contracts", [b.contract(contract_ref="PRJ_0002")]
     )
-    rpd = str(Path(sys.executable).with_name("rpd"))
     stop = tmp_path / "stop"
     # Two reading processes stand in for two app processes serving the same warehouse (scaling out).
     readers = [
@@ -114,13 +125,7 @@ def test_scheduler_catches_up_once_beside_a_reader_and_stops_cleanly(tmp_path):
         )
         for _ in range(2)
     ]
-    scheduler = subprocess.Popen(
-        [rpd, "schedule"],
-        env=env_for(data),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    scheduler = rpd_schedule(data)
     try:
         for _ in range(240):
             if Warehouse.from_settings(settings).current().number >= 2:
@@ -129,13 +134,7 @@ def test_scheduler_catches_up_once_beside_a_reader_and_stops_cleanly(tmp_path):
         assert schedule_runs(settings) == ["schedule:all"]
         scheduler.send_signal(signal.SIGTERM)
         assert scheduler.wait(timeout=60) == 0
-        restarted = subprocess.Popen(
-            [rpd, "schedule"],
-            env=env_for(data),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        restarted = rpd_schedule(data)
         # Wait until it has started (it logs "next at" once its signal handlers are in place: on a
         # loaded machine the imports alone can take longer than a fixed sleep), then long enough
         # for a wrong catch-up run to have started and published.
@@ -169,9 +168,8 @@ def test_refresh_killed_part_way_publishes_nothing(tmp_path, delay):
     register = next(p for p in files if p.name == "contract_register.xlsx")
     refresh(settings, [register])
     before, version = snapshot(settings), Warehouse.from_settings(settings).current()
-    rpd = str(Path(sys.executable).with_name("rpd"))
     proc = subprocess.Popen(
-        [rpd, "ingest", str(tmp_path / "demo")],
+        [RPD, "ingest", str(tmp_path / "demo")],
         env=env_for(data),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -275,14 +273,7 @@ def test_sigterm_during_start_up_of_rpd_schedule_exits_0_without_traceback(tmp_p
     """`rpd schedule` sent SIGTERM as soon as it logs "starting", half a second and a second and a
     half later (while it imports and checks what is owed), or once it logs its timetable: status 0,
     and no traceback in what it wrote."""
-    rpd = str(Path(sys.executable).with_name("rpd"))
-    proc = subprocess.Popen(
-        [rpd, "schedule"],
-        env=env_for(tmp_path / "data"),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = rpd_schedule(tmp_path / "data")
     try:
         wanted, _, delay = after.partition("+")
         seen = []
