@@ -9,15 +9,18 @@ import re
 
 import pytest
 
-from tests.browser.conftest import DESKTOP, open_page
+from tests.browser.conftest import DESKTOP, open_page, start_app
 from tests.browser.test_subsidy_engagement_pages import metric
 
 
 @pytest.fixture(scope="module")
-def subsidy_page(browser, demo_url):
-    page = open_page(browser, f"{demo_url}/subsidy", DESKTOP)
+def subsidy_page(browser, demo_warehouse):
+    proc, url = start_app(demo_warehouse.data_dir)
+    page = open_page(browser, f"{url}/subsidy", DESKTOP)
     yield page
     page.close()
+    proc.terminate()
+    proc.wait(timeout=20)
 
 
 def test_three_states_differ_and_add_up(subsidy_page):
