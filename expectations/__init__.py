@@ -17,7 +17,15 @@ if TYPE_CHECKING:
 
     from ingest.sources import Source
 
-__all__ = ["CheckContext", "CheckReport", "CheckResult", "build_data_docs", "validate"]
+__all__ = [
+    "CheckContext",
+    "CheckReport",
+    "CheckResult",
+    "build_data_docs",
+    "drop_staging",
+    "validate",
+    "validate_typed",
+]
 
 
 def validate(
@@ -34,6 +42,30 @@ def validate(
     from expectations import runner
 
     return runner.validate(source, frame, ctx, con=con, docs_for=docs_for)
+
+
+def validate_typed(
+    source: Source,
+    typed: str,
+    ctx: CheckContext,
+    *,
+    con: duckdb.DuckDBPyConnection,
+    first_row: int,
+    docs_for: str | None = None,
+) -> CheckReport:
+    """Check the typed rows in table `typed` of `con` (ingest.staged), their helper columns derived in
+    SQL into the staging table, which is left for loading (drop_staging removes it)."""
+    from expectations import runner
+
+    return runner.validate_typed(
+        source, typed, ctx, con=con, first_row=first_row, docs_for=docs_for
+    )
+
+
+def drop_staging(con: duckdb.DuckDBPyConnection) -> None:
+    from expectations import runner
+
+    runner.drop_staging(con)
 
 
 def build_data_docs(folder: Path, validations: list) -> Path | None:

@@ -5,6 +5,7 @@ English in meta["rule"]; that sentence is what users read when it fails."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 import great_expectations.expectations as gxe
@@ -68,6 +69,18 @@ def prepare(source: Source, frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def prepare_sql(source: Source, columns: set[str]) -> list[str]:
+    """prepare() in SQL over the typed rows `t` (sources with a one-column key and no list columns)."""
+    out = []
+    for column in source.kept:
+        if column.required:
+            given = f't."{column.target}" IS NOT NULL'
+            if column.target + UNREADABLE in columns:
+                given += f' OR t."{column.target}{UNREADABLE}" IS NOT NULL'
+            out.append(f'({given}) AS "{column.target}{GIVEN}"')
+    return out
+
+
 def compound_key(parts: pd.DataFrame) -> pd.Series:
     """Each row's key columns as one text, equal where every part is equal (an empty part equal to an
     empty part, as pandas compares rows); empty where every part is (such rows are not checked)."""
@@ -76,7 +89,8 @@ def compound_key(parts: pd.DataFrame) -> pd.Series:
     return key.astype(object).where(parts.notna().any(axis=1), None)
 
 
-def shared_rules(source: Source, frame: pd.DataFrame) -> list[gxe.Expectation]:
+def shared_rules(source: Source, columns: Collection[str]) -> list[gxe.Expectation]:
+    """`columns`: the checked table's columns (a frame's will do)."""
     rules: list[gxe.Expectation] = []
     for column in source.kept:
         name, target = column.name, column.target
@@ -90,7 +104,7 @@ def shared_rules(source: Source, frame: pd.DataFrame) -> list[gxe.Expectation]:
                     value_set=[True],
                 )
             )
-        if target + UNREADABLE in frame:
+        if target + UNREADABLE in columns:
             rules.append(
                 empty(
                     target + UNREADABLE,

@@ -86,6 +86,43 @@ def derive(frame: pd.DataFrame, ctx: CheckContext) -> pd.DataFrame:
     return frame
 
 
+def derive_sql(columns: set[str], ctx: CheckContext) -> list[str]:
+    """derive() in SQL, over the typed rows `t` joined to their contract `c` (the register's start_date,
+    end_date, lead_provider_code, lead_provider_name and contract_type_name): the same helper columns,
+    for files checked in DuckDB. tests/integration/test_staged_ingest.py checks the two agree."""
+    requested = "t.end_requested_at IS NOT NULL"
+    concluded = "t.concluded_at IS NOT NULL"
+    report = "t.end_of_service_report_at IS NOT NULL"
+    has_reason = "t.end_reason_description IS NOT NULL"
+    out = [
+        "c.start_date::TIMESTAMP AS contract__start",
+        "c.end_date::TIMESTAMP + INTERVAL 1 DAY - INTERVAL 1 MICROSECOND AS contract__end",
+        f"CASE WHEN {concluded} AND NOT {requested} THEN 'completed' "
+        f"WHEN {concluded} AND {requested} AND NOT {report} THEN 'cancelled' "
+        f"WHEN {concluded} AND {requested} AND {report} THEN 'ended' END AS end_state__expected",
+    ]
+    if "end_reason_code" in columns:
+        has_reason = f"({has_reason} OR t.end_reason_code IS NOT NULL)"
+        pairs = ", ".join(
+            "'" + p.replace("'", "''") + "'"
+            for p in sorted(ctx.reference.get("end_reason_pair", ()))
+        )
+        pair = "t.end_reason_code || '|' || t.end_reason_description"
+        out.append(
+            f"CASE WHEN t.end_reason_code IS NOT NULL AND t.end_reason_description IS NOT NULL "
+            f"AND NOT list_contains([{pairs}]::VARCHAR[], {pair}) THEN {pair} END AS end_reason__code_mismatch"
+        )
+    out.append(
+        f"CASE WHEN ({requested}) <> ({has_reason}) THEN 'mismatch' END AS end_reason__mismatch"
+    )
+    if "provider_code" in columns:
+        out.append("c.lead_provider_code AS contract__lead_provider_code")
+    if "provider_name" in columns:
+        out.append("c.lead_provider_name AS contract__lead_provider_name")
+        out.append("c.contract_type_name AS contract__type_name")
+    return out
+
+
 def rules(ctx: CheckContext, shape: str, names: dict[str, str]) -> list[gxe.Expectation]:
     """`names` maps warehouse column names to the file's own headers, used in every message."""
 

@@ -10,6 +10,8 @@ from expectations.patterns import is_masked
 SAMPLE_LIMIT = 200  # Great Expectations returns at most this many failing rows
 # Suffix of the helper column holding the text of cells that could not be read as their type.
 UNREADABLE = "__unreadable"
+# The table each file is checked in, inside the warehouse version being built; dropped once checked.
+STAGING = "check_staging"
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ from sqlalchemy.pool import NullPool
 
 from expectations import common, contracts, engagement, referrals, returns
 from expectations.patterns import masked
-from expectations.report import SAMPLE_LIMIT, CheckContext, CheckReport, CheckResult
+from expectations.report import SAMPLE_LIMIT, STAGING, CheckContext, CheckReport, CheckResult
 
 if TYPE_CHECKING:
     from ingest.sources import Source
@@ -74,8 +74,17 @@ SUITES: dict[str, tuple[Derive, Rules]] = {
 }
 
 
-# The table each file is checked in, inside the warehouse version being built; dropped once checked.
-STAGING = "check_staging"
+# Sources whose helper columns are also derived in SQL, so that their files are typed, derived and
+# checked in DuckDB without pandas (ingest.staged); the others are derived in pandas (SUITES).
+SQL_DERIVES: dict[str, Callable[[set[str], CheckContext], list[str]]] = {
+    "referrals_performance_report": referrals.derive_sql,
+    "referrals_weekly_extract": referrals.derive_sql,
+}
+# The register's facts a derive_sql reads, as `c` beside each typed row `t`.
+_CONTRACT = """SELECT c.contract_ref, c.start_date, c.end_date, c.lead_provider_code,
+                      c.lead_provider_name, ty.contract_type_name
+               FROM core_contract c LEFT JOIN ref_contract_type ty USING (contract_type_code)"""
+
 COMPLETE = {
     "result_format": "COMPLETE",
     "partial_unexpected_count": SAMPLE_LIMIT,
@@ -146,14 +155,20 @@ def build_suite(
     source: Source, frame: pd.DataFrame, ctx: CheckContext
 ) -> tuple[gx.ExpectationSuite, pd.DataFrame]:
     """The suite for this source, and the frame with the helper columns its rules read."""
-    derive, rules = SUITES[source.name]
+    derive, _ = SUITES[source.name]
     frame = derive(common.prepare(source, frame), ctx)
+    return suite_for(source, set(frame.columns), ctx), frame
+
+
+def suite_for(source: Source, columns: set[str], ctx: CheckContext) -> gx.ExpectationSuite:
+    """The source's suite for a table of these columns: every shared rule, and each of the source's
+    own rules whose columns the table has."""
+    _, rules = SUITES[source.name]
     names = {c.target: c.name for c in source.columns}
-    applicable = [e for e in rules(ctx, names) if _columns(e) <= set(frame.columns)]
-    suite = gx.ExpectationSuite(
-        name=source.name, expectations=[*common.shared_rules(source, frame), *applicable]
+    applicable = [e for e in rules(ctx, names) if _columns(e) <= columns]
+    return gx.ExpectationSuite(
+        name=source.name, expectations=[*common.shared_rules(source, columns), *applicable]
     )
-    return suite, frame
 
 
 def _columns(expectation) -> set[str]:
@@ -202,6 +217,42 @@ def validate(
         con.execute(f"DROP TABLE IF EXISTS {STAGING}")
         if own:
             con.close()
+    return _report(source, len(frame), result, docs_for)
+
+
+def validate_typed(
+    source: Source,
+    typed: str,
+    ctx: CheckContext,
+    *,
+    con: duckdb.DuckDBPyConnection,
+    first_row: int,
+    docs_for: str | None = None,
+) -> CheckReport:
+    """Run the source's suite on the typed rows of table `typed` (ingest.staged), with the helper
+    columns derived in SQL (common.prepare_sql, SQL_DERIVES) into the staging table, which is left in
+    place for loading (the caller drops it). `first_row`: the file row number of the table's first row."""
+    typed_columns = {r[0] for r in con.execute(f"DESCRIBE {typed}").fetchall()}
+    derived = [
+        *common.prepare_sql(source, typed_columns),
+        *SQL_DERIVES[source.name](typed_columns, ctx),
+    ]
+    con.execute(
+        f"CREATE OR REPLACE TABLE {STAGING} AS SELECT t.rowid + {first_row} AS source_row, t.*, "  # noqa: S608
+        f"{', '.join(derived)} FROM {typed} t LEFT JOIN ({_CONTRACT}) c ON t.contract_ref = c.contract_ref"
+    )
+    columns = {r[0] for r in con.execute(f"DESCRIBE {STAGING}").fetchall()}
+    suite = suite_for(source, columns, ctx)
+    rows = con.execute(f"SELECT count(*) FROM {STAGING}").fetchone()  # noqa: S608
+    return _report(source, int(rows[0]) if rows else 0, _validate_in_duckdb(suite, con), docs_for)
+
+
+def drop_staging(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"DROP TABLE IF EXISTS {STAGING}")
+
+
+def _report(source: Source, rows: int, result, docs_for: str | None) -> CheckReport:
+    """Great Expectations' result as the plain CheckReport the pipeline and the app read."""
     found = []
     for r in result.results:
         config = r.expectation_config
@@ -232,7 +283,7 @@ def validate(
         if docs_for is not None
         else None
     )
-    return CheckReport(source.name, len(frame), tuple(found), validation=kept)
+    return CheckReport(source.name, rows, tuple(found), validation=kept)
 
 
 def _found(failing_row: dict, kwargs) -> object:

@@ -39,35 +39,44 @@ class LayoutNotInWarehouse(RuntimeError):
 
 
 def replace_rows(
-    con: duckdb.DuckDBPyConnection, source: Source, frame: pd.DataFrame, file_id: str
+    con: duckdb.DuckDBPyConnection, source: Source, rows: pd.DataFrame | str, file_id: str
 ) -> tuple[int, int]:
     """Delete what this file replaces (its replace_by groups and its keys), insert its rows. Returns (inserted, deleted).
 
-    Runs inside the caller's transaction. Table and column names come only from the source layouts.
-    Every column the layout keeps must be in the table (LayoutNotInWarehouse otherwise); the frame's
-    helper columns (unreadable cells) are not loaded.
+    `rows`: a frame, or the name of the table holding them (the staging table of a file checked in
+    DuckDB). Runs inside the caller's transaction. Table and column names come only from the source
+    layouts. Every column the layout keeps must be in the table (LayoutNotInWarehouse otherwise); the
+    helper columns (unreadable cells, derived facts) are not loaded.
     """
     table = table_columns(con, source.table)
     missing = [c.target for c in source.kept if c.target not in table]
     if missing:
         raise LayoutNotInWarehouse(source, missing)
-    columns = [c for c in table if c in frame.columns or c == "file_id"]
-    incoming = frame.assign(file_id=file_id)[columns]
-    con.register("incoming", incoming)
-    try:
-        match_groups = " AND ".join(f"i.{c} = t.{c}" for c in source.replace_by)
-        match_keys = " AND ".join(f"i.{c} = t.{c}" for c in source.key)
-        deleted = _count(
-            con.execute(
-                f"DELETE FROM {source.table} t WHERE EXISTS (SELECT 1 FROM incoming i WHERE {match_groups}) "  # noqa: S608
-                f"OR EXISTS (SELECT 1 FROM incoming i WHERE {match_keys})"
-            )
+    if isinstance(rows, pd.DataFrame):
+        con.register("incoming", rows)
+        try:
+            return _replace(con, source, table, "incoming", file_id)
+        finally:
+            con.unregister("incoming")
+    return _replace(con, source, table, rows, file_id)
+
+
+def _replace(
+    con: duckdb.DuckDBPyConnection, source: Source, table: list[str], rows: str, file_id: str
+) -> tuple[int, int]:
+    given = {r[0] for r in con.execute(f"DESCRIBE {rows}").fetchall()}
+    columns = [c for c in table if c in given and c != "file_id"]
+    match_groups = " AND ".join(f"i.{c} = t.{c}" for c in source.replace_by)
+    match_keys = " AND ".join(f"i.{c} = t.{c}" for c in source.key)
+    deleted = _count(
+        con.execute(
+            f"DELETE FROM {source.table} t WHERE EXISTS (SELECT 1 FROM {rows} i WHERE {match_groups}) "  # noqa: S608
+            f"OR EXISTS (SELECT 1 FROM {rows} i WHERE {match_keys})"
         )
-        names = ", ".join(columns)
-        insert = f"INSERT INTO {source.table} ({names}) SELECT {names} FROM incoming"  # noqa: S608
-        inserted = _count(con.execute(insert))
-    finally:
-        con.unregister("incoming")
+    )
+    names = ", ".join(columns)
+    insert = f"INSERT INTO {source.table} ({names}, file_id) SELECT {names}, ? FROM {rows}"  # noqa: S608
+    inserted = _count(con.execute(insert, [file_id]))
     return inserted, deleted
 
 

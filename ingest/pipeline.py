@@ -30,12 +30,14 @@ import duckdb
 import pandas as pd
 
 from expectations.patterns import IDENTIFYING, quoted, scrubbed
+from expectations.report import STAGING
+from ingest import staged
 from ingest.identify import identify, normalise, personal_columns, resembled
 from ingest.load import check_context, record_checks, replace_rows, with_lead_provider
-from ingest.read import RejectedFile, read_table
+from ingest.read import TEXT_SUFFIXES, RejectedFile, read_table
 from ingest.sources import LOAD_ORDER, Source, all_sources
 from ingest.summary import flag_lines, what_changed
-from ingest.transform import keyed_hash, to_typed
+from ingest.transform import HEADER_ROWS, keyed_hash, to_typed
 from warehouse.connection import Warehouse
 from warehouse.measures import create_views, keep_previous, materialise
 from warehouse.refdata import load_reference_data
@@ -114,6 +116,9 @@ class _Received:
     headers: list[str] = field(default_factory=list)  # as written in the file
     # The source the file resembles, when it was refused as not quite one (columns missing or added).
     layout: Source | None = None
+    size: int = 0  # bytes
+    # Set for a CSV file DuckDB is to read (ingest.staged): its bytes are then never held (`data` is empty).
+    scanned: staged.Scanned | None = None
 
 
 def landing_files(folder: Path) -> list[Path]:
@@ -331,24 +336,49 @@ def _data_docs(settings: Settings, report: RunReport) -> Path | None:
 
 
 def _receive(path: Path, from_folder: bool) -> _Received:
-    """Read a file and recognise it; errors are kept for _process to report."""
+    """Recognise a file; errors are kept for _process to report. A CSV file of a source checked in
+    DuckDB is only scanned (its hash, size, lines and header), to be read by DuckDB when its turn
+    comes; any other file is read whole (_read_whole)."""
     if from_folder and path.suffix.lower() not in DATA_SUFFIXES:
         return _Received(path, b"", "", error=None, not_data=True)
+    item = _Received(path, b"", "")
+    if path.suffix.lower() in TEXT_SUFFIXES:
+        try:
+            scanned = staged.scan(path)
+        except OSError as e:
+            item.error = f"The file could not be opened ({e.strerror})."
+            return item
+        if scanned.headers:
+            try:
+                found = identify(scanned.headers)
+            except RejectedFile:
+                found = None  # the whole file is read below, which words the rejection
+            if found is not None and staged.can_stream(found):
+                item.sha256, item.size, item.scanned = scanned.sha256, scanned.size, scanned
+                item.source, item.headers = found, scanned.headers
+                return item
+    _read_whole(item)
+    return item
+
+
+def _read_whole(item: _Received) -> None:
+    """Read the file's bytes and its cells as text (ingest.read) into `item`."""
+    item.scanned = None
     try:
-        data = path.read_bytes()
+        item.data = item.path.read_bytes()
     except OSError as e:
-        return _Received(path, b"", "", error=f"The file could not be opened ({e.strerror}).")
-    item = _Received(path, data, hashlib.sha256(data).hexdigest())
+        item.error = f"The file could not be opened ({e.strerror})."
+        return
+    item.sha256, item.size = hashlib.sha256(item.data).hexdigest(), len(item.data)
     try:
         # Messages quote the file's name: give the reader the name as it may be shown and stored.
-        table = read_table(path.with_name(shown_name(path)), data, _is_known_header)
+        table = read_table(item.path.with_name(shown_name(item.path)), item.data, _is_known_header)
         item.raw = table.frame.rename(columns=normalise)
         item.headers = table.headers
         item.source = identify(table.headers)
     except RejectedFile as e:
         item.error = str(e)
         item.layout = resembled(item.headers) if item.headers else None
-    return item
 
 
 def _is_known_header(headers: list[str]) -> bool:
@@ -375,8 +405,17 @@ def _process(
     elif already and not item.error:
         outcome.outcome = "skipped"
         outcome.message = f"Identical to '{already[0]}', already loaded; nothing changed."
-    elif item.error is None and item.source is not None and item.raw is not None:
-        outcome = _check_and_load(con, settings, run, item, file_id, key, outcome)
+    elif item.error is None and item.source is not None:
+        typed_rows = None
+        if item.scanned is not None:
+            typed_rows = staged.read_typed(con, item.path, item.source, item.scanned, key)
+            if (
+                typed_rows is None
+            ):  # not one well-formed line per row: ingest.read says why, or reads it
+                _read_whole(item)
+                outcome.message = item.error or ""
+        if item.error is None and item.source is not None:
+            outcome = _check_and_load(con, settings, run, item, file_id, key, outcome, typed_rows)
     outcome.message = scrubbed(outcome.message)
     if outcome.outcome == "rejected" and not item.left_in_place:
         outcome.kept_as, problem = _try_keep(
@@ -391,7 +430,7 @@ def _process(
             run.run_id,
             name,
             item.sha256,
-            len(item.data),
+            item.size,
             outcome.source,
             outcome.outcome,
             outcome.rows_in_file,
@@ -408,12 +447,23 @@ def _process(
 
 
 def _check_and_load(
-    con, settings, run, item: _Received, file_id, key, outcome: FileOutcome
+    con,
+    settings,
+    run,
+    item: _Received,
+    file_id,
+    key,
+    outcome: FileOutcome,
+    typed_rows: int | None = None,
 ) -> FileOutcome:
-    from expectations import validate  # imported here: Great Expectations is slow to import
-
+    """Check the file and load it if it passes. `typed_rows`: the number of rows DuckDB has already
+    read and typed into staged.TYPED (None if the file was read by ingest.read)."""
     source, raw = item.source, item.raw
     assert source is not None
+    if staged.can_stream(source):
+        return _check_and_load_typed(con, settings, run, item, file_id, key, outcome, typed_rows)
+    from expectations import validate  # imported here: Great Expectations is slow to import
+
     assert raw is not None
     outcome.rows_in_file = len(raw)
     if not len(raw):
@@ -422,6 +472,43 @@ def _check_and_load(
     ctx = check_context(con, settings.today_london)
     typed = with_lead_provider(source, to_typed(source, raw, key), ctx)
     report = validate(source, typed, ctx, con=con, docs_for=file_id)
+    return _keep_and_load(con, settings, run, item, file_id, key, outcome, report, typed)
+
+
+def _check_and_load_typed(
+    con, settings, run, item: _Received, file_id, key, outcome: FileOutcome, typed_rows: int | None
+) -> FileOutcome:
+    """_check_and_load for a source checked in DuckDB: its rows typed in SQL (straight from the file, or
+    from the text ingest.read gave), derived and checked in the staging table, loaded from there."""
+    from expectations import drop_staging, validate_typed  # slow to import: only when checking
+
+    source = item.source
+    assert source is not None
+    try:
+        if typed_rows is None:
+            assert item.raw is not None
+            typed_rows = staged.typed_from_frame(con, source, item.raw, key)
+        outcome.rows_in_file = typed_rows
+        if not typed_rows:
+            outcome.message = "The file has a header row but no data rows."
+            return outcome
+        ctx = check_context(con, settings.today_london)
+        report = validate_typed(
+            source, staged.TYPED, ctx, con=con, first_row=HEADER_ROWS + 1, docs_for=file_id
+        )
+        return _keep_and_load(con, settings, run, item, file_id, key, outcome, report, STAGING)
+    finally:
+        staged.drop(con)
+        drop_staging(con)
+
+
+def _keep_and_load(
+    con, settings, run, item: _Received, file_id, key, outcome: FileOutcome, report, rows
+) -> FileOutcome:
+    """Record the checks; if they passed, keep the file's copy and load `rows` (a frame, or the name
+    of the table holding them) in one transaction."""
+    source = item.source
+    assert source is not None
     run.validations.append(report.validation)
     outcome.checks_passed = sum(r.success for r in report.results)
     outcome.checks_failed = len(report.failed)
@@ -438,7 +525,7 @@ def _check_and_load(
                 f"kept: {problem}. {LEFT_IN_PLACE}"
             )
         elif report.success:
-            inserted, deleted = replace_rows(con, source, typed, file_id)
+            inserted, deleted = replace_rows(con, source, rows, file_id)
             outcome.outcome, outcome.rows_loaded, outcome.rows_replaced = (
                 "loaded",
                 inserted,
@@ -468,7 +555,12 @@ def sanitised(item: _Received, key: bytes, scan: bool = True) -> pd.DataFrame | 
     source = item.source or item.layout
     if item.raw is None or source is None:
         return None
-    frame = item.raw.copy()
+    return _sanitise(item.raw, source, key, scan)
+
+
+def _sanitise(frame: pd.DataFrame, source: Source, key: bytes, scan: bool) -> pd.DataFrame:
+    """sanitised() of a frame of the file's text (all of it, or a batch of its rows)."""
+    frame = frame.copy()
     allowed = tuple(c.name for c in source.columns if c.identifier)
     known = [n for n, column in enumerate(frame.columns) if column in source.headers]
     frame = frame.iloc[:, known]
@@ -490,7 +582,7 @@ def sanitised(item: _Received, key: bytes, scan: bool = True) -> pd.DataFrame | 
 def _not_kept(item: _Received) -> str:
     """What the report says of the columns (or the file) the kept copy leaves out."""
     source = item.source or item.layout
-    if item.raw is None:
+    if item.raw is None and item.scanned is None:
         return "The file itself was not kept: it could not be read, so we could not remove any personal details from it."
     if source is None:
         return (
@@ -514,10 +606,22 @@ def _keep(
     Copies are named NNN-<name>, NNN being the file's place in the run, so files of the same name never
     overwrite each other's copy."""
     folder.mkdir(parents=True, exist_ok=True)
-    copy = sanitised(item, key, scan=report is not None)
+    scan = report is not None
     stem = _copy_stem(file_id, item.path)
     kept = None
-    if copy is not None:
+    if item.scanned is not None and item.source is not None:
+        kept = folder / f"{stem}.csv"
+        source = item.source
+        staged.write_copy(
+            item.path,
+            source,
+            item.headers,
+            key,
+            kept,
+            scan=scan,
+            sanitise=lambda frame: _sanitise(frame, source, key, scan),
+        )
+    elif (copy := sanitised(item, key, scan=scan)) is not None:
         kept = folder / f"{stem}.csv"
         copy.to_csv(kept, index=False, encoding="utf-8")
     if report is not None:
