@@ -24,7 +24,7 @@ from ingest.identify import normalise, personal_columns
 from ingest.read import OLE_MAGIC, OTHER_MAGIC, ZIP_MAGIC
 from ingest.sources import Source
 from ingest.transform import HEADER_ROWS
-from ingest.typed_sql import hmac_sql, stripped, supported, typed_select
+from ingest.typed_sql import hmac_sql, stripped, supported, typed_query
 
 TYPED = "incoming_typed"  # a temporary table of the run's connection: never in the warehouse file
 # The reader's NULL text: one no file holds, so that an empty cell reads as '' and only a cell missing
@@ -101,7 +101,7 @@ def _relation(path: Path, width: int) -> str:
 
 def _text_of(source: Source, headers: list[str]) -> dict[str, str]:
     position = {normalise(h): n for n, h in enumerate(headers)}
-    return {c.name: stripped(f"c{position[c.name]}") for c in source.kept if c.name in position}
+    return {c.name: f"c{position[c.name]}" for c in source.kept if c.name in position}
 
 
 def read_typed(
@@ -115,13 +115,11 @@ def read_typed(
     cannot read it as a well-formed file of one line per row (nothing is left behind then)."""
     headers = scanned.headers or []
     width = len(headers)
-    select = typed_select(source, _text_of(source, headers), key)
-    misshapen = f"(c{width} IS NOT NULL OR c{width - 1} IS NULL)"
+    misshapen = f"(c{width} IS NOT NULL OR c{width - 1} IS NULL) AS __misshapen"
+    relation = f"(SELECT *, {misshapen} FROM {_relation(path, width)})"  # noqa: S608
+    query = typed_query(source, _text_of(source, headers), key, relation, keep=["__misshapen"])
     try:
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {TYPED} AS SELECT {select}, {misshapen} AS __misshapen "  # noqa: S608
-            f"FROM {_relation(path, width)}"
-        )
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {TYPED} AS {query}")
         rows, misshapen_rows = con.execute(
             f"SELECT count(*), count(*) FILTER (WHERE __misshapen) FROM {TYPED}"  # noqa: S608
         ).fetchone() or (0, 0)
@@ -144,8 +142,8 @@ def typed_from_frame(
     text = text.loc[:, ~text.columns.duplicated()].astype(str)
     con.register("incoming_text", text)
     try:
-        select = typed_select(source, {c: stripped(f'"{c}"') for c in text.columns}, key)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {TYPED} AS SELECT {select} FROM incoming_text")  # noqa: S608
+        query = typed_query(source, {c: f'"{c}"' for c in text.columns}, key, "incoming_text")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {TYPED} AS {query}")
     finally:
         con.unregister("incoming_text")
     return len(raw)
