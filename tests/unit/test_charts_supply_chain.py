@@ -112,7 +112,9 @@ def test_contradictions_table_says_the_registers_role_in_words():
     ]
 
 
-def test_ending_table_gives_each_end_date_in_words():
+def test_ending_table_names_each_contract_and_gives_its_end_date_in_words():
+    """The Contract column is the contract's label (name, then reference), not its reference alone;
+    the end date is in words."""
     table = charts.ending_table(
         _rows(
             "contract_ref contract_label lot lead_provider_name end_date months_left "
@@ -122,23 +124,10 @@ def test_ending_table_gives_each_end_date_in_words():
             ("PRJ_3", "Women (PRJ_3)", "Lot 1", "R", "2028-05-10", 18, "Women", 4),
         )
     )
+    assert list(table.Contract) == ["Accommodation (PRJ_1)", "ETE (PRJ_2)", "Women (PRJ_3)"]
     assert list(table.Ends) == ["25 Jun 2027", "01 Jan 2028", "10 May 2028"]
     assert list(table["Organisations to reach"]) == [1, 0, 4]
-    assert list(table.columns)[:4] == ["Contract", "Lot", "Lead provider", "Ends"]
-
-
-def test_ending_table_lists_each_contract_by_name_and_reference():
-    """The Contract column is the contract's label (name, then reference), not its reference alone."""
-    table = charts.ending_table(
-        _rows(
-            "contract_ref contract_label lot lead_provider_name end_date months_left "
-            "service_categories organisations_to_reach",
-            ("PRJ_1", "Accommodation (PRJ_1)", "Lot 1", "P", "2027-06-25", 7, "Accommodation", 1),
-            ("PRJ_2", "ETE (PRJ_2)", "Lot 2", "Q", "2028-01-01", 13, "ETE", 0),
-        )
-    )
-    assert list(table.Contract) == ["Accommodation (PRJ_1)", "ETE (PRJ_2)"]
-    assert "Service" not in table.columns  # the name is in the label
+    assert list(table.columns)[:4] == ["Contract", "Lot", "Lead provider", "Ends"]  # no "Service"
 
 
 def test_outreach_table_keeps_one_row_per_contract_and_organisation():
