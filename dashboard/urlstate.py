@@ -9,6 +9,7 @@ from collections.abc import Collection, Mapping
 import streamlit as st
 
 NOTICES = "url_notices"  # session state: notices waiting to be shown under the page title
+NOT_SHOWN = "The link you opened asks for {} that does not exist or that you may not see, so it is not shown."
 
 
 def from_url(
@@ -27,10 +28,26 @@ def from_url(
     if value in allowed:
         st.session_state[key] = widget_value[value] if widget_value else value
     else:
-        notice(
-            f"The link you opened asks for {what} that does not exist or that you may not see, "
-            "so it is not shown."
-        )
+        notice(NOT_SHOWN.format(what))
+
+
+def from_url_list(param: str, key: str, allowed: Collection[str], what: str) -> None:
+    """from_url() for a multiselect: URL parameter `param` holds its values separated by commas
+    ("open,resolved"; empty: none chosen). The allowed ones are taken; any other gets the notice (and
+    if none is allowed, the widget keeps its default)."""
+    if key in st.session_state or param not in st.query_params:
+        return
+    asked = [value for value in st.query_params[param].split(",") if value]
+    taken = [value for value in asked if value in allowed]
+    if len(taken) < len(asked):
+        notice(NOT_SHOWN.format(what))
+    if taken or not asked:
+        st.session_state[key] = taken
+
+
+def to_url_list(param: str, values: Collection[str], default: Collection[str]) -> None:
+    """Mirror a multiselect's choice in the URL, separated by commas; its default leaves it out."""
+    to_url(param, None if set(values) == set(default) else ",".join(values))
 
 
 def to_url(param: str, value: str | None) -> None:

@@ -63,17 +63,19 @@ def _lines(con: duckdb.DuckDBPyConnection, has_previous: bool) -> list[str]:
     ).fetchall()
     if prev:
         crossed = con.execute(
-            f"""SELECT n.contract_ref, n.gap_pct FROM ({now_gap}) n LEFT JOIN ({_RECENT_GAP.format(db="prev")}) p
-                USING (contract_ref)
+            f"""SELECT c.contract_label, n.gap_pct FROM ({now_gap}) n LEFT JOIN ({_RECENT_GAP.format(db="prev")}) p
+                USING (contract_ref) JOIN mart_contract c USING (contract_ref)
                 WHERE n.is_well_below AND NOT coalesce(p.is_well_below, false) ORDER BY n.gap_pct"""  # noqa: S608
         ).fetchall()
         bands = con.execute(
-            f"""SELECT n.contract_ref, p.band, n.band, n.above_cap AND NOT coalesce(p.above_cap, false)
+            f"""SELECT c.contract_label, p.band, n.band, n.above_cap AND NOT coalesce(p.above_cap, false)
                 FROM ({_CURRENT_BAND.format(db="main")}) n JOIN ({_CURRENT_BAND.format(db="prev")}) p USING (contract_ref)
+                JOIN mart_contract c USING (contract_ref)
                 WHERE n.band IS DISTINCT FROM p.band OR (n.above_cap AND NOT p.above_cap)"""  # noqa: S608
         ).fetchall()
         signals = con.execute(
-            """SELECT contract_ref, quarter, shortfall_gbp, other_funding_gbp FROM mart_subsidy_quarterly n
+            """SELECT c.contract_label, n.quarter, n.shortfall_gbp, n.other_funding_gbp
+               FROM mart_subsidy_quarterly n JOIN mart_contract c USING (contract_ref)
                WHERE is_under_funded_or_subsidised AND NOT EXISTS (
                    SELECT 1 FROM prev.mart_subsidy_quarterly p
                    WHERE p.contract_ref = n.contract_ref AND p.quarter = n.quarter AND p.is_under_funded_or_subsidised)
@@ -81,34 +83,36 @@ def _lines(con: duckdb.DuckDBPyConnection, has_previous: bool) -> list[str]:
         ).fetchall()
     else:
         crossed = con.execute(
-            f"SELECT contract_ref, gap_pct FROM ({now_gap}) WHERE is_well_below ORDER BY gap_pct"  # noqa: S608
+            f"SELECT c.contract_label, n.gap_pct FROM ({now_gap}) n JOIN mart_contract c USING (contract_ref) "  # noqa: S608
+            "WHERE n.is_well_below ORDER BY n.gap_pct"
         ).fetchall()
         bands, signals = (
             [],
             con.execute(
-                "SELECT contract_ref, quarter, shortfall_gbp, other_funding_gbp FROM mart_subsidy_quarterly "
-                "WHERE is_under_funded_or_subsidised ORDER BY quarter, contract_ref"
+                "SELECT c.contract_label, n.quarter, n.shortfall_gbp, n.other_funding_gbp "
+                "FROM mart_subsidy_quarterly n JOIN mart_contract c USING (contract_ref) "
+                "WHERE n.is_under_funded_or_subsidised ORDER BY n.quarter, contract_ref"
             ).fetchall(),
         )
     lines.append(
         f"**Contracts newly more than {-below_pct:.0f}% below forecast** over the last {months} "
         f"complete months: {len(crossed)}."
     )
-    lines += [f"- {md(ref)}: {pct:+.0f}%" for ref, pct in crossed[:20]]
+    lines += [f"- {md(label)}: {pct:+.0f}%" for label, pct in crossed[:20]]
     lines.append(
         f"**Contracts that changed volume band or went over their cap** this contract year: {len(bands)}."
     )
     lines += [
-        f"- {md(ref)}: band {md(old or '–')} → {md(new or '–')}"
+        f"- {md(label)}: band {md(old or '–')} → {md(new or '–')}"
         + (" (now above its cap)" if cap else "")
-        for ref, old, new, cap in bands[:20]
+        for label, old, new, cap in bands[:20]
     ]
     lines.append(
         f"**New subsidy signals** (quarters where a provider reports a shortfall or used other money): {len(signals)}."
     )
     lines += [
-        f"- {md(ref)} {md(quarter)}: shortfall £{float(short):,.0f}, other funding £{float(other):,.0f}"
-        for ref, quarter, short, other in signals[:20]
+        f"- {md(label)} {md(quarter)}: shortfall £{float(short):,.0f}, other funding £{float(other):,.0f}"
+        for label, quarter, short, other in signals[:20]
     ]
     if len(signals) > 20:
         lines.append(f"- and {len(signals) - 20} more")
@@ -129,11 +133,16 @@ def what_changed(con: duckdb.DuckDBPyConnection, previous: Path | None, header: 
 
 
 # The weekly summary reads every flag: counts and overdue ones, never comments or references.
+_LABELS = "SELECT contract_ref, contract_label FROM mart_contract"
 _SUMMARY_READER = User("weekly-summary", "Weekly summary", "national")
 
 
-def flag_lines(settings: Settings, since: dt.datetime | None) -> list[str]:
-    """New, open and overdue flags, for the summary. A store that cannot be read is said, not fatal."""
+def flag_lines(
+    settings: Settings, since: dt.datetime | None, con: duckdb.DuckDBPyConnection | None = None
+) -> list[str]:
+    """New, open and overdue flags, for the summary. A store that cannot be read is said, not fatal.
+    Given the warehouse being built (`con`), an overdue flag's contract is named by its label
+    (mart_contract.contract_label), as in the lines above; without it, by its reference."""
     try:
         flags = FlagStore.from_settings(settings).flags(
             _SUMMARY_READER, None, today=settings.today_london
@@ -155,8 +164,10 @@ def flag_lines(settings: Settings, since: dt.datetime | None) -> list[str]:
         f"- {len(new)} new since the last refresh; {len(active)} open or under review; "
         f"{len(overdue)} overdue (no response by their respond-by date).",
     ]
+    labels = dict(con.execute(_LABELS).fetchall()) if con is not None else {}
     lines += [
-        f"- Overdue: flag {r.flag_id}, {md(r.contract_ref)}, {r.month:%b %Y}, respond by {r.respond_by:%d %b %Y}"
+        f"- Overdue: flag {r.flag_id}, {md(labels.get(r.contract_ref, r.contract_ref))}, {r.month:%b %Y}, "
+        f"respond by {r.respond_by:%d %b %Y}"
         for r in overdue.head(20).itertuples()
     ]
     if len(overdue) > 20:

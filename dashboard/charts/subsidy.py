@@ -186,8 +186,7 @@ def contract_quarter_table(rows: pd.DataFrame, quarters: pd.DataFrame) -> pd.Dat
 
     return pd.DataFrame(
         {
-            "Contract": rows.contract_ref,
-            "Service": rows.intervention_title,
+            "Contract": rows.contract_label,
             "Lot": rows.lot,
             "Quarter": rows.quarter,
             "Provider": rows.provider_name,

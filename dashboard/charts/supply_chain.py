@@ -161,12 +161,12 @@ def contradictions_table(found: pd.DataFrame) -> pd.DataFrame:
 
 
 def ending_table(contracts: pd.DataFrame) -> pd.DataFrame:
-    """The contracts ending within the horizon, each with how many organisations to reach first."""
+    """The contracts ending within the horizon (by name and reference, mart_contract.contract_label), each
+    with how many organisations to reach first."""
     return shown_as(
         contracts.assign(end_date=pd.to_datetime(contracts.end_date).dt.strftime("%d %b %Y")),
         {
-            "contract_ref": "Contract",
-            "intervention_title": "Service",
+            "contract_label": "Contract",
             "lot": "Lot",
             "lead_provider_name": "Lead provider",
             "end_date": "Ends",
@@ -178,11 +178,12 @@ def ending_table(contracts: pd.DataFrame) -> pd.DataFrame:
 
 
 def outreach_table(outreach: pd.DataFrame) -> pd.DataFrame:
-    """The organisations to reach before each contract is let again: one row per contract and organisation."""
+    """The organisations to reach before each contract (by its label) is let again: one row per contract and
+    organisation."""
     return shown_as(
         outreach,
         {
-            "contract_ref": "Contract",
+            "contract_label": "Contract",
             "org_name": "Organisation",
             "org_id": "Id",
             "income_band": "Income",

@@ -122,12 +122,14 @@ def horizon(version, params: dict, as_of, where: str) -> None:
     csv_download(table, "contracts-ending-soon.csv")
 
     st.subheader("Outreach list before re-commissioning")
-    urlstate.from_url(
-        "contract", "recommissioning_contract", list(contracts.contract_ref), "a contract"
-    )
+    labels = dict(zip(contracts.contract_ref, contracts.contract_label, strict=True))
+    urlstate.from_url("contract", "recommissioning_contract", labels, "a contract")
     urlstate.show_notices()
     pick = st.selectbox(
-        "Contract", [ALL_CONTRACTS, *contracts.contract_ref], key="recommissioning_contract"
+        "Contract",
+        [ALL_CONTRACTS, *labels],
+        key="recommissioning_contract",
+        format_func=lambda c: labels.get(c, c),
     )
     urlstate.to_url("contract", None if pick == ALL_CONTRACTS else pick)
     shown = outreach if pick == ALL_CONTRACTS else outreach[outreach.contract_ref == pick]

@@ -17,8 +17,10 @@ from warehouse.settings import Settings
 ANY = "All"
 SAVED = "triage_saved"  # session state: the confirmation to show after the page reruns
 FORM = "triage_form"  # session state: which empty response form to draw
-# The page's own choices in the URL: the contract the queue shows, the flag under review.
-URL_PARAMS = ("contract", "flag")
+# The page's own choices in the URL: the statuses the queue shows (codes, comma-separated; the default,
+# open and under review, is left out), the contract it shows, the flag under review.
+URL_PARAMS = ("status", "contract", "flag")
+STATUS = "triage_status"  # session state: the queue's status filter
 
 
 def render(settings: Settings) -> None:
@@ -35,6 +37,7 @@ def render(settings: Settings) -> None:
         f"{settings.flag_response_days} working days (weekends and bank holidays not counted)."
     )
     if flags.empty:
+        urlstate.from_url_list("status", STATUS, STATUSES, "a flag status")
         for param, what in (("contract", "a contract with flags"), ("flag", "a flag")):
             urlstate.from_url(param, f"triage_{param}", (), what)
         urlstate.show_notices()
@@ -65,13 +68,12 @@ def render(settings: Settings) -> None:
 
 def _filter(flags, titles):
     cols = st.columns(4)
+    urlstate.from_url_list("status", STATUS, STATUSES, "a flag status")
+    st.session_state.setdefault(STATUS, list(ACTIVE))  # the default, without the widget's own
     statuses = cols[0].multiselect(
-        "Status",
-        list(STATUSES),
-        default=list(ACTIVE),
-        format_func=STATUSES.__getitem__,
-        key="triage_status",
+        "Status", list(STATUSES), format_func=STATUSES.__getitem__, key=STATUS
     )
+    urlstate.to_url_list("status", statuses, ACTIVE)
     flagged = sorted(set(flags.contract_ref))
     urlstate.from_url("contract", "triage_contract", flagged, "a contract with flags")
     urlstate.show_notices()

@@ -154,7 +154,7 @@ QUERIES = {
     """),
     # One row per return (contract, quarter, provider): a subcontractor's return right after its lead's.
     "subsidy_contract_quarters": by_contract(f"""
-        SELECT s.contract_ref, c.intervention_title, c.lot, s.quarter, s.quarter_start,
+        SELECT s.contract_ref, c.contract_label, c.lot, s.quarter, s.quarter_start,
                s.provider_code, s.provider_name, s.role,
                s.contract_income_gbp::DOUBLE AS contract_income_gbp,
                s.full_delivery_cost_gbp::DOUBLE AS full_delivery_cost_gbp,

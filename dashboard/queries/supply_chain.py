@@ -53,21 +53,21 @@ QUERIES = {
         ORDER BY o.org_name, o.org_id
     """),
     "recommissioning_contracts": by_contract(f"""
-        SELECT c.contract_ref, c.intervention_title, c.region_code, c.lot, c.lead_provider_name, c.end_date,
+        SELECT c.contract_ref, m.contract_label, c.region_code, c.lot, c.lead_provider_name, c.end_date,
                c.months_left, array_to_string(c.service_categories, '; ') AS service_categories,
                (SELECT count(*) FROM mart_recommissioning_outreach o WHERE o.contract_ref = c.contract_ref)
                    AS organisations_to_reach
-        FROM mart_recommissioning c
+        FROM mart_recommissioning c JOIN mart_contract m USING (contract_ref)
         WHERE (CAST($region AS VARCHAR) IS NULL OR c.region_code = $region)
           AND {ALLOWED.format(col="c.contract_ref")}
         ORDER BY c.end_date, c.contract_ref
     """),
     "recommissioning_outreach": by_region(f"""
-        SELECT o.contract_ref, o.org_name, o.org_id, {INCOME_BAND} AS income_band,
+        SELECT o.contract_ref, c.contract_label, o.org_name, o.org_id, {INCOME_BAND} AS income_band,
                coalesce(replace(array_to_string(o.specialisms, ', '), '_', ' '), '') AS specialisms,
                CASE WHEN o.on_dynamic_framework THEN 'yes' ELSE 'no' END AS on_dynamic_framework,
                array_to_string(o.shared_categories, '; ') AS works_in
-        FROM mart_recommissioning_outreach o
+        FROM mart_recommissioning_outreach o JOIN mart_contract c USING (contract_ref)
         WHERE {_REGION.format(col="o.region_code")}
         ORDER BY o.contract_ref, o.org_name, o.org_id
     """),

@@ -174,6 +174,22 @@ def test_subcontractor_returns_sit_beside_the_lead_and_carry_subsidy(demo_wareho
     assert chain.loc["Small subcontractors (income under £1m)", "Other funding used (£)"] > 0
 
 
+def test_every_return_names_its_contract(demo_warehouse, page, warehouse_sql):
+    """The every-return table lists each return's contract by name and reference, as the register gives
+    them (title, then reference in brackets), with no separate Service column."""
+    at = page("subsidy", demo_warehouse.data_dir)
+    rows = table(at, "Provider", "Role")
+    labels = {
+        f"{title} ({ref})"
+        for ref, title in warehouse_sql(
+            "SELECT contract_ref, intervention_title FROM core_contract"
+        )
+    }
+    assert len(rows) > 0
+    assert set(rows["Contract"]) <= labels
+    assert "Service" not in rows.columns
+
+
 def test_expectations_by_lot(demo_warehouse, page):
     """Providers' expectations beside what happened: women's services expected subsidy and it happened."""
     at = page("subsidy", demo_warehouse.data_dir)

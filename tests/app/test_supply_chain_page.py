@@ -40,18 +40,28 @@ def test_wales_says_in_words_who_leads_and_shows_the_table_it_reads(
 
 
 def test_contracts_ending_soon_each_with_their_outreach_list(demo_warehouse, page, warehouse_sql):
+    """Wales's contracts ending soon are listed by name and reference, soonest first; the picker offers
+    them by the same label and keeps the reference in the URL; the outreach list of the one chosen
+    names it the same way."""
     at = page("supply_chains", demo_warehouse.data_dir)
     at.sidebar.selectbox(key="f_region").set_value("D").run()
+    # The label worked out from the register (title, then reference), not read from mart_contract.
     ending = warehouse_sql(
-        "SELECT contract_ref FROM mart_recommissioning WHERE region_code = 'D' ORDER BY end_date, contract_ref"
+        "SELECT r.contract_ref, c.intervention_title || ' (' || r.contract_ref || ')' AS label "
+        "FROM mart_recommissioning r JOIN core_contract c USING (contract_ref) "
+        "WHERE r.region_code = 'D' ORDER BY r.end_date, r.contract_ref"
     )
     contracts = at.dataframe[1].value
-    assert list(contracts["Contract"]) == list(ending.contract_ref)
+    assert list(contracts["Contract"]) == list(ending.label)
+    assert "Service" not in contracts.columns
     assert (pd.to_datetime(contracts["Ends"], format="%d %b %Y") > pd.Timestamp("2026-11-20")).all()
-    first = contracts["Contract"].iloc[0]
-    at.selectbox(key="recommissioning_contract").set_value(first).run()
+    picker = at.selectbox(key="recommissioning_contract")
+    assert picker.options == ["All contracts ending soon", *ending.label]
+    first, label = ending.contract_ref.iloc[0], ending.label.iloc[0]
+    picker.set_value(first).run()
+    assert at.query_params["contract"] == first
     listed = at.dataframe[2].value
-    assert set(listed["Contract"]) == {first}
+    assert set(listed["Contract"]) == {label}
     assert len(listed) == contracts["Organisations to reach"].iloc[0]
 
 

@@ -127,9 +127,11 @@ def test_supply_chains_link_reopens_the_region_shown(access_warehouse, monkeypat
     assert NOTICE.format("a region") in _infos(again)
 
 
-def test_a_link_to_a_flag_opens_it_for_review(access_warehouse, monkeypatch, tmp_path):
-    """Two flags on NW_WOMEN: a link with flag=2 opens the second for review and its contract's queue;
-    a link to a flag on another region's contract (or none) gets a notice."""
+@pytest.fixture
+def triage(access_warehouse, monkeypatch, tmp_path):
+    """triage(user, **params) -> the flag queue run once from a link with these URL parameters. Two flags
+    on NW_WOMEN (North West), raised by Lancashire Women: flag 1 (April) resolved by the North West RPD
+    team, flag 2 (May) open."""
     import datetime as dt
 
     from dashboard.flags.store import ContractFacts, FlagStore, NewFlag
@@ -137,23 +139,36 @@ def test_a_link_to_a_flag_opens_it_for_review(access_warehouse, monkeypatch, tmp
 
     url = f"sqlite:///{tmp_path / 'flags.sqlite'}"
     store = FlagStore(url)
+    mine = ["NW_WOMEN", "NW_ACC"]
     for month in (4, 5):
         store.raise_flag(
             demo_user("demo-provider-lancashire-women"),
             NewFlag("NW_WOMEN", dt.date(2026, month, 1), "missing", 4, "One more."),
             ContractFacts("B", "LANCASHIRE_WOMEN", 3, (), 1),
-            ["NW_WOMEN", "NW_ACC"],
+            mine,
         )
+    store.review(demo_user("demo-rpd-north-west"), 1, "resolved", "Found it.", mine)
     monkeypatch.setenv("RPD_DATA_DIR", str(access_warehouse.data_dir))
     monkeypatch.setenv("RPD_FLAGS_URL", url)
 
-    def triage(user: str, **params: str) -> AppTest:
+    def run(user: str, **params: str) -> AppTest:
         at = AppTest.from_function(_page, args=("triage",), default_timeout=60)
         at.session_state[DEMO_KEY] = user
         for key, value in params.items():
             at.query_params[key] = value
         return at.run()
 
+    return run
+
+
+def _queue(at: AppTest) -> list[int]:
+    """The flags the queue lists, by number."""
+    return list(next(d.value for d in at.dataframe if "Respond by" in d.value.columns)["Flag"])
+
+
+def test_a_link_to_a_flag_opens_it_for_review(triage):
+    """A link with flag=2 opens the second flag on NW_WOMEN for review and its contract's queue; a link
+    to a flag on another region's contract (or none) gets a notice."""
     at = triage("demo-rpd-north-west", flag="2", contract="NW_WOMEN")
     assert not at.exception
     assert at.selectbox(key="triage_flag").value == 2
@@ -163,3 +178,50 @@ def test_a_link_to_a_flag_opens_it_for_review(access_warehouse, monkeypatch, tmp
     assert not wales.exception
     assert NOTICE.format("a flag") in _infos(wales)
     assert NOTICE.format("a contract with flags") in _infos(wales)
+
+
+def test_a_link_with_statuses_opens_the_queue_filtered(triage):
+    """The queue shows open and under-review flags (flag 2) unless the link says otherwise: status=resolved
+    shows only flag 1, status=open,resolved both; an empty status shows none; no notice."""
+    at = triage("demo-rpd-north-west")
+    assert at.multiselect(key="triage_status").value == ["open", "under_review"]
+    assert _queue(at) == [2]
+    assert "status" not in at.query_params
+    resolved = triage("demo-rpd-north-west", status="resolved")
+    assert not resolved.exception
+    assert resolved.multiselect(key="triage_status").value == ["resolved"]
+    assert _queue(resolved) == [1]
+    both = triage("demo-rpd-north-west", status="open,resolved")
+    assert both.multiselect(key="triage_status").value == ["open", "resolved"]
+    assert sorted(_queue(both)) == [1, 2]
+    none = triage("demo-rpd-north-west", status="")
+    assert none.multiselect(key="triage_status").value == []
+    assert "No flags match these choices." in _infos(none)
+    for run in (resolved, both, none):
+        assert not any("The link you opened" in i for i in _infos(run))
+
+
+def test_choosing_statuses_writes_them_into_the_url(triage):
+    """Choosing statuses puts their codes in the URL; back to open and under review, they leave it."""
+    at = triage("demo-rpd-north-west")
+    at.multiselect(key="triage_status").set_value(["resolved", "not_upheld"]).run()
+    assert not at.exception
+    assert at.query_params["status"] == "resolved,not_upheld"
+    assert _queue(at) == [1]
+    at.multiselect(key="triage_status").set_value(["under_review", "open"]).run()
+    assert "status" not in at.query_params
+
+
+def test_a_link_to_an_unknown_status_says_it_is_not_shown(triage):
+    """status=closed (no such status) gets a notice and the default queue; status=resolved,closed takes
+    resolved and gets the notice for the other."""
+    at = triage("demo-rpd-north-west", status="closed")
+    assert not at.exception
+    assert NOTICE.format("a flag status") in _infos(at)
+    assert at.multiselect(key="triage_status").value == ["open", "under_review"]
+    assert _queue(at) == [2]
+    assert "status" not in at.query_params
+    some = triage("demo-rpd-north-west", status="resolved,closed")
+    assert NOTICE.format("a flag status") in _infos(some)
+    assert _queue(some) == [1]
+    assert some.query_params["status"] == "resolved"

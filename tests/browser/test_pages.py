@@ -96,15 +96,28 @@ def test_root_url_opens_each_users_default_page(browser, demo_url, user, viewpor
     page.close()
 
 
+def _open_menu(page) -> None:
+    """At phone width Streamlit draws the sidebar, and with it the menu, closed: open it as a user does,
+    with its button (it then stays open while pages are chosen, as at desktop width)."""
+    expand = page.get_by_test_id("stExpandSidebarButton")
+    if expand.is_visible():
+        expand.click()
+    expect(page.locator('[data-testid="stSidebarNav"] a').first).to_be_in_viewport()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 @pytest.mark.parametrize("user", DEMO_USERS, ids=lambda u: u.id)
-def test_each_user_opens_every_page_of_their_menu(browser, demo_url, user):
-    """From the root URL, each demo user clicks every link of their menu in turn: the menu lists exactly
-    the pages their role may open, and each draws its title with no exception."""
-    page = open_page(browser, f"{demo_url}/?user={user.id}", DESKTOP)
+def test_each_user_opens_every_page_of_their_menu(browser, demo_url, user, viewport):
+    """From the root URL, each demo user clicks every link of their menu in turn, at desktop and phone
+    widths (where the menu starts closed and is opened with its button): the menu lists exactly the
+    pages their role may open, and each draws its title with no exception."""
+    page = open_page(browser, f"{demo_url}/?user={user.id}", viewport)
     links = page.locator('[data-testid="stSidebarNav"] a')
+    _open_menu(page)
     titles = [links.nth(n).inner_text().strip() for n in range(links.count())]
     assert titles == [frame.PAGES[path][0] for path in frame.allowed_pages(user)]
     for n, title in enumerate(titles):
+        _open_menu(page)
         links.nth(n).click()
         _drawn_without_error(page, title)
     page.close()

@@ -65,8 +65,8 @@ def test_three_states_differ_and_add_up(subsidy_page):
 
 
 def test_subcontractor_return_beside_its_lead(subsidy_page):
-    """The every-return table (as its CSV download) lists each subcontractor's return right after its lead's
-    for the same contract and quarter."""
+    """The every-return table (as its CSV download) names each contract by name and reference, as shown,
+    and lists each subcontractor's return right after its lead's for the same contract and quarter."""
     page = subsidy_page
     page.get_by_text(re.compile(r"^Financial returns in view")).click()
     button = page.locator('[data-testid="stDownloadButton"]').last
@@ -75,6 +75,8 @@ def test_subcontractor_return_beside_its_lead(subsidy_page):
     assert info.value.suggested_filename == "subsidy-contract-quarters.csv"
     with open(info.value.path(), encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(io.StringIO(f.read())))
+    assert "Service" not in rows[0]  # the name is in the Contract column
+    assert all(re.fullmatch(r".+ \(\w+\)", r["Contract"]) for r in rows)  # "name (reference)"
     subs = [k for k, r in enumerate(rows) if r["Role"] == "subcontractor"]
     assert subs
     for k in subs:

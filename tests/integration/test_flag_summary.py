@@ -45,3 +45,30 @@ def test_summary_lists_new_and_overdue_flags(small_warehouse, tmp_path):
     assert "- 1 new since the last refresh; 3 open or under review; 1 overdue" in summary
     # The reference comes from a file: escaped, as the summary is shown as Markdown.
     assert f"Overdue: flag {old}, PRJ\\_0001, May 2026, respond by 16 Nov 2026" in summary
+
+
+def test_an_overdue_flag_names_its_contract_given_the_warehouse(small_warehouse, tmp_path):
+    """Given the warehouse (as the refresh has it), the overdue line names the contract as the pages do:
+    PRJ_0001 is "Accommodation North West (PRJ_0001)", escaped for Markdown."""
+    from ingest.summary import flag_lines
+    from warehouse.connection import Warehouse
+
+    settings = make_settings(tmp_path / "data")  # today is 21 Nov 2026; the flags in tmp_path
+    store = FlagStore.from_settings(settings)
+    new = NewFlag("PRJ_0001", dt.date(2026, 5, 1), "missing", 5, "Two missing.")
+    old = store.raise_flag(
+        demo_user("demo-provider-lancashire-women"),
+        new,
+        ContractFacts("B", "ACME", 3, (), 1),
+        ["PRJ_0001"],
+        now=dt.datetime(2026, 11, 2, 10, tzinfo=dt.UTC),  # respond by 16 Nov: overdue on 21 Nov
+    )
+    con = Warehouse.from_settings(small_warehouse.settings).connect()
+    try:
+        lines = flag_lines(settings, None, con)
+    finally:
+        con.close()
+    assert (
+        f"- Overdue: flag {old}, Accommodation North West \\(PRJ\\_0001\\), May 2026, "
+        "respond by 16 Nov 2026"
+    ) in lines

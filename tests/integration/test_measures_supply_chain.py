@@ -298,8 +298,10 @@ def test_sentences_for_a_region_with_no_organisation_in_its_supply_chain(con):
 
 def test_contracts_ending_within_18_months_and_not_just_after(con):
     ending = run(con, "recommissioning_contracts")
-    assert ending[["contract_ref", "months_left", "organisations_to_reach"]].to_dict("list") == {
+    cols = ["contract_ref", "contract_label", "months_left", "organisations_to_reach"]
+    assert ending[cols].to_dict("list") == {
         "contract_ref": ["PRJ_00D1", "PRJ_00D2"],  # PRJ_00D3 ends one day after the horizon
+        "contract_label": ["Wales service (PRJ_00D1)", "Wales service (PRJ_00D2)"],
         "months_left": [7, 18],
         "organisations_to_reach": [1, 1],
     }
@@ -309,10 +311,17 @@ def test_the_outreach_list_is_never_engaged_organisations_in_the_contracts_categ
     outreach = run(con, "recommissioning_outreach")
     # PRJ_00D1: O3 works in Accommodation but subcontracts on it; O5 never came. PRJ_00D2: O6 came to
     # Wales' forum; O7 came only to the North West's, so Wales has never engaged it.
-    assert outreach[["contract_ref", "org_name", "works_in"]].to_dict("records") == [
-        {"contract_ref": "PRJ_00D1", "org_name": "Never Came Housing", "works_in": "Accommodation"},
+    cols = ["contract_ref", "contract_label", "org_name", "works_in"]
+    assert outreach[cols].to_dict("records") == [
+        {
+            "contract_ref": "PRJ_00D1",
+            "contract_label": "Wales service (PRJ_00D1)",
+            "org_name": "Never Came Housing",
+            "works_in": "Accommodation",
+        },
         {
             "contract_ref": "PRJ_00D2",
+            "contract_label": "Wales service (PRJ_00D2)",
             "org_name": "Never Came Jobs",
             "works_in": "Education, Training and Employment (ETE)",
         },

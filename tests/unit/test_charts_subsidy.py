@@ -150,3 +150,40 @@ def test_unfunded_demand_names_each_contract_year_largest_first():
     spec = charts.demand_bars(demand).to_dict()
     (data,) = spec["datasets"].values()
     assert [row["Label"] for row in data] == ["20", "10", "5 so far"]
+
+
+def test_every_return_lists_each_contract_by_name_and_reference():
+    """The every-return table names each return's contract by its label (name, then reference), a
+    subcontractor's return under the same label as its lead's; 2026-Q3 is provisional."""
+    money = [1_000.4, 0.0, 499.6]
+    rows = pd.DataFrame(
+        {
+            "contract_label": ["Housing (PRJ_1)", "Housing (PRJ_1)", "Jobs (PRJ_2)"],
+            "lot": ["Lot 1", "Lot 1", "Lot 2"],
+            "quarter": ["2026-Q3", "2026-Q3", "2026-Q2"],
+            "provider_name": ["Lead", "Small Sub", "Other Lead"],
+            "role": ["lead", "subcontractor", "lead"],
+            "contract_income_gbp": money,
+            "full_delivery_cost_gbp": money,
+            "shortfall_gbp": money,
+            "shortfall_pct_of_value": [1.04, 0.0, 0.55],
+            "other_funding_gbp": money,
+            "other_funding_source": ["Reserves", None, None],
+            "uncovered_gbp": money,
+            "other_funding_beyond_shortfall_gbp": money,
+            "is_under_funded": [True, False, True],
+            "is_subsidised": [True, False, False],
+            "is_gap_not_covered": [False, False, True],
+            "value_sufficient": ["no", None, "yes"],
+            "expect_subsidy_12m": [None, None, "not sure"],
+            "contract_state": ["under-funded, covered by other funding", "", "neither"],
+        }
+    )
+    quarters = pd.DataFrame({"quarter": ["2026-Q2", "2026-Q3"], "is_provisional": [False, True]})
+    table = charts.contract_quarter_table(rows, quarters)
+    assert list(table.Contract) == ["Housing (PRJ_1)", "Housing (PRJ_1)", "Jobs (PRJ_2)"]
+    assert list(table.columns[:4]) == ["Contract", "Lot", "Quarter", "Provider"]
+    assert "Service" not in table.columns  # the name is in the label
+    assert list(table["Shortfall (£)"]) == [1_000.0, 0.0, 500.0]
+    assert list(table["Other funding from"]) == ["Reserves", "", ""]
+    assert list(table.Provisional) == ["yes", "yes", "no"]

@@ -112,31 +112,35 @@ def test_contradictions_table_says_the_registers_role_in_words():
     ]
 
 
-def test_ending_table_gives_each_end_date_in_words():
+def test_ending_table_names_each_contract_and_gives_its_end_date_in_words():
+    """The Contract column is the contract's label (name, then reference), not its reference alone;
+    the end date is in words."""
     table = charts.ending_table(
         _rows(
-            "contract_ref intervention_title lot lead_provider_name end_date months_left "
+            "contract_ref contract_label lot lead_provider_name end_date months_left "
             "service_categories organisations_to_reach",
-            ("PRJ_1", "Accommodation", "Lot 1", "P", "2027-06-25", 7, "Accommodation", 1),
-            ("PRJ_2", "ETE", "Lot 2", "Q", "2028-01-01", 13, "ETE", 0),
-            ("PRJ_3", "Women", "Lot 1", "R", "2028-05-10", 18, "Women", 4),
+            ("PRJ_1", "Accommodation (PRJ_1)", "Lot 1", "P", "2027-06-25", 7, "Accommodation", 1),
+            ("PRJ_2", "ETE (PRJ_2)", "Lot 2", "Q", "2028-01-01", 13, "ETE", 0),
+            ("PRJ_3", "Women (PRJ_3)", "Lot 1", "R", "2028-05-10", 18, "Women", 4),
         )
     )
+    assert list(table.Contract) == ["Accommodation (PRJ_1)", "ETE (PRJ_2)", "Women (PRJ_3)"]
     assert list(table.Ends) == ["25 Jun 2027", "01 Jan 2028", "10 May 2028"]
     assert list(table["Organisations to reach"]) == [1, 0, 4]
-    assert list(table.columns)[:5] == ["Contract", "Service", "Lot", "Lead provider", "Ends"]
+    assert list(table.columns)[:4] == ["Contract", "Lot", "Lead provider", "Ends"]  # no "Service"
 
 
 def test_outreach_table_keeps_one_row_per_contract_and_organisation():
     table = charts.outreach_table(
         _rows(
-            "contract_ref org_name org_id income_band specialisms on_dynamic_framework works_in",
-            ("PRJ_1", "A", "O1", "under £10k", "", "no", "Accommodation"),
-            ("PRJ_1", "B", "O2", "£10k-£100k", "women", "yes", "Accommodation"),
-            ("PRJ_2", "A", "O1", "under £10k", "", "no", "ETE"),
+            "contract_ref contract_label org_name org_id income_band specialisms on_dynamic_framework "
+            "works_in",
+            ("PRJ_1", "Housing (PRJ_1)", "A", "O1", "under £10k", "", "no", "Accommodation"),
+            ("PRJ_1", "Housing (PRJ_1)", "B", "O2", "£10k-£100k", "women", "yes", "Accommodation"),
+            ("PRJ_2", "ETE (PRJ_2)", "A", "O1", "under £10k", "", "no", "ETE"),
         )
     )
-    assert list(table.Contract) == ["PRJ_1", "PRJ_1", "PRJ_2"]
+    assert list(table.Contract) == ["Housing (PRJ_1)", "Housing (PRJ_1)", "ETE (PRJ_2)"]
     assert list(table.Organisation) == ["A", "B", "A"]
     assert list(table.columns) == [
         "Contract",
