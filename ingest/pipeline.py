@@ -214,7 +214,11 @@ def refresh(
                 summary = what_changed(
                     con, previous.path if previous else None, _summary_header(report)
                 ) + "\n".join(
-                    ["", *flag_lines(settings, previous.published_at if previous else None), ""]
+                    [
+                        "",
+                        *flag_lines(settings, previous.published_at if previous else None, con),
+                        "",
+                    ]
                 )
                 con.execute("INSERT INTO meta_run_summary VALUES (?, ?)", [report.run_id, summary])
             current = warehouse.current()

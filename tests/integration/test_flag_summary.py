@@ -43,8 +43,11 @@ def test_summary_lists_new_and_overdue_flags(small_warehouse, tmp_path):
     assert "## Flags from providers" in summary
     # "New" means raised after the previous version was published (the fixture's, on the real clock).
     assert "- 1 new since the last refresh; 3 open or under review; 1 overdue" in summary
-    # The reference comes from a file: escaped, as the summary is shown as Markdown.
-    assert f"Overdue: flag {old}, PRJ\\_0001, May 2026, respond by 16 Nov 2026" in summary
+    # The name and reference come from a file: escaped, as the summary is shown as Markdown.
+    assert (
+        f"Overdue: flag {old}, Accommodation North West \\(PRJ\\_0001\\), May 2026, "
+        "respond by 16 Nov 2026"
+    ) in summary
 
 
 def test_an_overdue_flag_names_its_contract_given_the_warehouse(small_warehouse, tmp_path):
