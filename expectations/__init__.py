@@ -17,7 +17,12 @@ if TYPE_CHECKING:
 
     from ingest.sources import Source
 
+# Sources whose files are typed, derived and checked in DuckDB without pandas (ingest.staged): their
+# helper columns are derived in SQL too (runner.SQL_DERIVES, one per name here).
+CHECKED_IN_SQL = frozenset({"referrals_performance_report", "referrals_weekly_extract"})
+
 __all__ = [
+    "CHECKED_IN_SQL",
     "CheckContext",
     "CheckReport",
     "CheckResult",

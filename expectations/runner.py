@@ -74,8 +74,8 @@ SUITES: dict[str, tuple[Derive, Rules]] = {
 }
 
 
-# Sources whose helper columns are also derived in SQL, so that their files are typed, derived and
-# checked in DuckDB without pandas (ingest.staged); the others are derived in pandas (SUITES).
+# The helper columns of the sources checked in SQL (expectations.CHECKED_IN_SQL), derived in SQL; the
+# others are derived in pandas (SUITES).
 SQL_DERIVES: dict[str, Callable[[set[str], CheckContext], list[str]]] = {
     "referrals_performance_report": referrals.derive_sql,
     "referrals_weekly_extract": referrals.derive_sql,

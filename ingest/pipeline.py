@@ -17,10 +17,12 @@ import datetime as dt
 import errno
 import getpass
 import hashlib
+import importlib
 import json
 import logging
 import os
 import secrets
+import threading
 import time
 import unicodedata
 from dataclasses import asdict, dataclass, field
@@ -181,6 +183,7 @@ def refresh(
                 received.sort(
                     key=lambda r: (LOAD_ORDER.index(r.source.name) if r.source else -1, r.path.name)
                 )
+                _warm_up_checks(received)
                 for n, item in enumerate(received, start=1):
                     file_id = f"{report.run_id}-{n:03d}"
                     report.files.append(_process(con, settings, report, item, file_id, key))
@@ -252,6 +255,15 @@ def refresh(
         raise
     _log_run(settings, report)
     return report
+
+
+def _warm_up_checks(received: list[_Received]) -> None:
+    """Import Great Expectations (seconds of Python) in a thread while DuckDB reads the first file,
+    when some file is to be checked: the checks' first use then waits only for what is left of it."""
+    if any(item.source is not None and item.error is None for item in received):
+        threading.Thread(
+            target=importlib.import_module, args=("expectations.runner",), daemon=True
+        ).start()
 
 
 class RefreshFailed(RuntimeError):

@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from expectations import CHECKED_IN_SQL
 from ingest.identify import normalise, personal_columns
 from ingest.read import OLE_MAGIC, OTHER_MAGIC, ZIP_MAGIC
 from ingest.sources import Source
@@ -82,9 +83,7 @@ def _header(head: bytes) -> list[str] | None:
 
 def can_stream(source: Source) -> bool:
     """Whether files of `source` are typed and checked in DuckDB (its checks are written in SQL too)."""
-    from expectations.runner import SQL_DERIVES
-
-    return supported(source) and source.name in SQL_DERIVES and len(source.key) == 1
+    return supported(source) and source.name in CHECKED_IN_SQL and len(source.key) == 1
 
 
 def _relation(path: Path, width: int) -> str:

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import tests.builders as b
-from expectations import runner
+from expectations import CHECKED_IN_SQL, runner
 from ingest import pipeline, staged
 from ingest.load import check_context
 from ingest.pipeline import _sanitise, refresh
@@ -50,6 +50,11 @@ def _ingest(tmp_path: Path, referrals: Path) -> pipeline.RunReport:
 def _referral_rows(tmp_path: Path) -> list[list[str]]:
     with (tmp_path / "ref.csv").open(newline="", encoding="utf-8") as f:
         return list(csv.reader(f))
+
+
+def test_every_source_checked_in_sql_has_its_helpers_derived_in_sql():
+    """The sources ingest.staged sends to DuckDB are exactly those with a derive_sql."""
+    assert set(runner.SQL_DERIVES) == CHECKED_IN_SQL
 
 
 def test_a_referral_csv_is_read_by_duckdb_and_never_by_pandas(tmp_path, read_by_pandas):
