@@ -435,7 +435,7 @@ def _process(
     outcome.message = scrubbed(outcome.message)
     if outcome.outcome == "rejected" and not item.left_in_place:
         outcome.kept_as, problem = _try_keep(
-            "quarantine", settings, run, item, file_id, key, report=outcome.message
+            con, "quarantine", settings, run, item, file_id, key, report=outcome.message
         )
         if problem:
             outcome.message += f" No copy of the file was kept: {problem}. {LEFT_IN_PLACE}"
@@ -531,7 +531,7 @@ def _keep_and_load(
     # The archive copy is written before loading: a file is loaded only if its copy is kept.
     problem = None
     if report.success:
-        outcome.kept_as, problem = _try_keep("archive", settings, run, item, file_id, key)
+        outcome.kept_as, problem = _try_keep(con, "archive", settings, run, item, file_id, key)
     con.execute("BEGIN")
     try:
         record_checks(con, run.run_id, file_id, report)
@@ -615,7 +615,12 @@ def _not_kept(item: _Received) -> str:
 
 
 def _keep(
-    folder: Path, item: _Received, file_id: str, key: bytes, report: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    folder: Path,
+    item: _Received,
+    file_id: str,
+    key: bytes,
+    report: str | None = None,
 ) -> str | None:
     """Write the sanitised copy (and, for a rejection, its report) under folder. Returns the copy's path.
 
@@ -629,6 +634,7 @@ def _keep(
         kept = folder / f"{stem}.csv"
         source = item.source
         staged.write_copy(
+            con,
             item.path,
             source,
             item.headers,
@@ -647,6 +653,7 @@ def _keep(
 
 
 def _try_keep(
+    con: duckdb.DuckDBPyConnection,
     kind: str,
     settings: Settings,
     run: RunReport,
@@ -659,7 +666,7 @@ def _try_keep(
     cannot be written. Then the file is marked to stay where it is. A full disk still stops the run."""
     folder = settings.dir(kind)
     try:
-        return _keep(folder / run.run_id, item, file_id, key, report=report), None
+        return _keep(con, folder / run.run_id, item, file_id, key, report=report), None
     except OSError as e:
         if e.errno in DISK_FULL:
             raise

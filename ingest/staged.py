@@ -171,6 +171,7 @@ def _kept_columns(source: Source, headers: list[str]) -> list[tuple[int, str, st
 
 
 def write_copy(
+    con: duckdb.DuckDBPyConnection,
     path: Path,
     source: Source,
     headers: list[str],
@@ -181,9 +182,10 @@ def write_copy(
 ) -> None:
     """The file as kept by the product (pipeline.sanitised), written to `out` without holding it:
     by DuckDB for an accepted file; for a rejected one (scan=True, whose cells are searched for
-    identifiers by Python's regular expressions) in batches through `sanitise`."""
-    with duckdb.connect() as con:
-        _write_copy(con, path, source, headers, key, out, scan, sanitise)
+    identifiers by Python's regular expressions) in batches through `sanitise`. `con`: the run's
+    connection, so that the copy shares its memory limit (a cursor of it does the work)."""
+    with con.cursor() as cursor:
+        _write_copy(cursor, path, source, headers, key, out, scan, sanitise)
 
 
 def _write_copy(con, path, source, headers, key, out, scan, sanitise) -> None:

@@ -198,6 +198,7 @@ def test_the_copy_kept_of_a_file_is_the_same_whichever_reader_read_it(tmp_path):
     for scan in (False, True):
         out = tmp_path / f"copy-{scan}.csv"
         staged.write_copy(
+            duckdb.connect(),
             path,
             REPORT,
             headers,
