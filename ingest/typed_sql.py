@@ -112,12 +112,12 @@ def supported(source: Source) -> bool:
 
 def stripped(value: str) -> str:
     """A cell's text as transform reads it: '' for an empty cell, Python's white space trimmed. Trimming
-    by a set of characters is slow, so a cell that starts and ends with a character no white space is
-    (code points 33 to 132) is taken as it is."""
-    plain = f"ord({value}) BETWEEN 33 AND 132 AND ord(right({value}, 1)) BETWEEN 33 AND 132"
+    by a set of characters is slow, so only a cell that starts or ends with white space is trimmed
+    (found by one regular expression, the quickest test measured)."""
+    edges = _literal(re2(r"^\s|\s$"))
     return (
-        f"CASE WHEN {value} IS NULL THEN '' WHEN {plain} THEN {value} "
-        f"ELSE trim({value}, {_literal(PYTHON_SPACE)}) END"
+        f"CASE WHEN {value} IS NULL THEN '' WHEN regexp_matches({value}, {edges}) "
+        f"THEN trim({value}, {_literal(PYTHON_SPACE)}) ELSE {value} END"
     )
 
 
