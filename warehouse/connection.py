@@ -201,8 +201,7 @@ class Warehouse:
             con.execute("CHECKPOINT")
         except BaseException:
             con.close()
-            path.unlink(missing_ok=True)
-            Path(f"{path}.wal").unlink(missing_ok=True)
+            _remove_version_files(path)
             raise
         con.close()
         self._publish(number, path)
@@ -230,12 +229,16 @@ class Warehouse:
         return int(raw.get("highest", raw["number"]))  # a pointer written before this was kept
 
     def _delete_orphans(self, current: Version | None) -> None:
-        """Remove versions newer than CURRENT: left by a writer that died before publishing."""
+        """Remove versions newer than CURRENT, with their log and the folder where DuckDB spilled to
+        disk (`<file>.tmp`, gigabytes for a large file): left by a writer that died before publishing."""
         newest = current.number if current else 0
         for n in self.versions():
             if n > newest:
-                (self.directory / _file_name(n)).unlink(missing_ok=True)
-                Path(f"{self.directory / _file_name(n)}.wal").unlink(missing_ok=True)
+                _remove_version_files(self.directory / _file_name(n))
+        for spill in self.directory.glob(f"{PREFIX}*{SUFFIX}.tmp"):
+            number = _number(spill.with_name(spill.name.removesuffix(".tmp")))
+            if number is not None and number > newest:
+                shutil.rmtree(spill, ignore_errors=True)
 
     def retire(self, replaced: Version) -> None:
         """Delete the version the current one was copied from, when the run that published it changed no
@@ -266,6 +269,13 @@ class Warehouse:
         version = self.current()
         assert version is not None
         return version
+
+
+def _remove_version_files(path: Path) -> None:
+    """A version file that was never published, its write-ahead log and its spill folder."""
+    path.unlink(missing_ok=True)
+    Path(f"{path}.wal").unlink(missing_ok=True)
+    shutil.rmtree(f"{path}.tmp", ignore_errors=True)
 
 
 def _fsync(path: Path) -> None:

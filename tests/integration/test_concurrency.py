@@ -119,15 +119,23 @@ def test_second_refresh_waits_then_gives_a_clear_error(tmp_path):
 
 
 def test_crashed_writer_leaves_an_orphan_that_the_next_run_removes(tmp_path):
-    """A version file left by a writer that died is never current, and is deleted by the next writer."""
+    """A version file left by a writer that died is never current, and is deleted by the next writer,
+    with the folder DuckDB spilled to; the current version's spill folder (a reader's) is left."""
     settings = make_settings(tmp_path / "data")
     load_contract(settings, tmp_path / "c1.csv")
     warehouse = Warehouse.from_settings(settings)
     orphan = warehouse.directory / "rpd-000002.duckdb"
     orphan.write_bytes(b"half written")
+    spilled = warehouse.directory / "rpd-000002.duckdb.tmp"
+    spilled.mkdir()
+    (spilled / "duckdb_temp_storage-0.tmp").write_bytes(b"x" * 1024)
+    readers = warehouse.directory / "rpd-000001.duckdb.tmp"
+    readers.mkdir()
     assert warehouse.current().number == 1
     load_contract(settings, tmp_path / "c2.csv", "PRJ_0002")
     assert warehouse.current().number == 2
+    assert not (spilled / "duckdb_temp_storage-0.tmp").exists()
+    assert readers.is_dir()
     con = warehouse.connect()
     assert con.execute("SELECT count(*) FROM core_contract").fetchone()[0] == 2
 
