@@ -44,7 +44,9 @@ QUICK = ("10k", "100k", "1M")
 # machine is shared); a measured one is also stopped after GUARD seconds.
 MEMORY_CAP = 6 * 2**30
 TIME_GUARD = 900.0
-GUARD = {"seconds": TIME_GUARD, "memory": MEMORY_CAP}  # --time-guard, --memory-cap
+GUARD = {"seconds": TIME_GUARD, "memory": MEMORY_CAP}
+# Ingest with every check, at most this many times the bare DuckDB load (issue 14).
+BARE_LOAD_TARGET = {"1M": 3, "10M": 2}  # --time-guard, --memory-cap
 # Words a process that ran out of its address space leaves in its output: Python's MemoryError, DuckDB's
 # "Out of Memory Error", C++'s std::bad_alloc, pyarrow's and the C library's "Cannot allocate memory".
 OUT_OF_MEMORY = (
@@ -619,7 +621,7 @@ def paired_ratio(rows: list[dict], size: str, a: str, b: str) -> float | None:
 
 
 def targets(sizes: list[str], median, prepared: dict[str, Prepared], rows: list[dict]) -> list[str]:
-    """Each target of issue 6, met or missed and by how much, from the medians."""
+    """Each target of issues 6 and 14, met or missed and by how much, from the medians."""
     from bench.pages import PAGES
 
     out = ["", "## Targets", "", "| Target | Where | Found | Met |", "|---|---|---|---|"]
@@ -641,19 +643,27 @@ def targets(sizes: list[str], median, prepared: dict[str, Prepared], rows: list[
     def ratio(a: float | None, b: float | None) -> float | None:
         return a / b if a is not None and b else None
 
-    for s in [s for s in sizes if s in ("1M", "10M")]:
+    # Issue 14: at most 3x the bare load at 1M (Great Expectations' import alone is about 2 s), 2x at 10M.
+    for s, most in [(s, BARE_LOAD_TARGET[s]) for s in sizes if s in BARE_LOAD_TARGET]:
         row(
-            "ingest ≤ 2× the bare DuckDB load",
+            f"ingest ≤ {most}× the bare DuckDB load",
             s,
             paired_ratio(rows, s, "ours", "limit"),
-            2,
+            most,
             why=stop_reason(rows, s, "ours"),
         )
     for s in sizes:
+        naive_stopped = stop_reason(rows, s, "naive")
+        ours = paired_ratio(rows, s, "ours", "naive")
+        if ours is None and naive_stopped and not stop_reason(rows, s, "ours"):
+            out.append(
+                f"| ingest faster than the naive alternative | {s} | ours finished; naive {naive_stopped} | yes |"
+            )
+            continue
         row(
             "ingest faster than the naive alternative",
             s,
-            paired_ratio(rows, s, "ours", "naive"),
+            ours,
             1,
             why=stop_reason(rows, s, "ours"),
         )
