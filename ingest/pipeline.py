@@ -25,6 +25,8 @@ import secrets
 import threading
 import time
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -183,10 +185,10 @@ def refresh(
                 received.sort(
                     key=lambda r: (LOAD_ORDER.index(r.source.name) if r.source else -1, r.path.name)
                 )
-                _warm_up_checks(received)
-                for n, item in enumerate(received, start=1):
-                    file_id = f"{report.run_id}-{n:03d}"
-                    report.files.append(_process(con, settings, report, item, file_id, key))
+                with _checks_warmed_up(received):
+                    for n, item in enumerate(received, start=1):
+                        file_id = f"{report.run_id}-{n:03d}"
+                        report.files.append(_process(con, settings, report, item, file_id, key))
                 con.execute("BEGIN")
                 materialise(con)
                 con.execute("COMMIT")
@@ -257,13 +259,20 @@ def refresh(
     return report
 
 
-def _warm_up_checks(received: list[_Received]) -> None:
+@contextmanager
+def _checks_warmed_up(received: list[_Received]) -> Iterator[None]:
     """Import Great Expectations (seconds of Python) in a thread while DuckDB reads the first file,
-    when some file is to be checked: the checks' first use then waits only for what is left of it."""
+    when some file is to be checked: the checks' first use then waits only for what is left of it.
+    The thread is waited for on the way out, so no import is left running when the process ends."""
+    thread = None
     if any(item.source is not None and item.error is None for item in received):
-        threading.Thread(
-            target=importlib.import_module, args=("expectations.runner",), daemon=True
-        ).start()
+        thread = threading.Thread(target=importlib.import_module, args=("expectations.runner",))
+        thread.start()
+    try:
+        yield
+    finally:
+        if thread is not None:
+            thread.join()
 
 
 class RefreshFailed(RuntimeError):
@@ -425,9 +434,8 @@ def _process(
         typed_rows = None
         if item.scanned is not None:
             typed_rows = staged.read_typed(con, item.path, item.source, item.scanned, key)
-            if (
-                typed_rows is None
-            ):  # not one well-formed line per row: ingest.read says why, or reads it
+            if typed_rows is None:
+                # Not one well-formed line per row: ingest.read says why, or numbers the rows.
                 _read_whole(item)
                 outcome.message = item.error or ""
         if item.error is None and item.source is not None:
