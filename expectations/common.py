@@ -70,7 +70,8 @@ def prepare(source: Source, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def prepare_sql(source: Source, columns: set[str]) -> list[str]:
-    """prepare() in SQL over the typed rows `t` (sources with a one-column key and no list columns)."""
+    """prepare() in SQL over the typed rows `t` (sources without list columns): the same helper
+    columns, the compound key written as compound_key() writes it."""
     out = []
     for column in source.kept:
         if column.required:
@@ -78,6 +79,13 @@ def prepare_sql(source: Source, columns: set[str]) -> list[str]:
             if column.target + UNREADABLE in columns:
                 given += f' OR t."{column.target}{UNREADABLE}" IS NOT NULL'
             out.append(f'({given}) AS "{column.target}{GIVEN}"')
+    if len(source.key) > 1:
+        parts = [f't."{k}"' for k in source.key]
+        joined = f" || chr({ord(_BETWEEN)}) || ".join(
+            f"coalesce({p}::VARCHAR, chr({ord(_MISSING)}))" for p in parts
+        )
+        every_missing = " AND ".join(f"{p} IS NULL" for p in parts)
+        out.append(f'CASE WHEN {every_missing} THEN NULL ELSE {joined} END AS "{KEY}"')
     return out
 
 

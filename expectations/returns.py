@@ -32,6 +32,23 @@ def derive(frame: pd.DataFrame, ctx: CheckContext) -> pd.DataFrame:
     return frame
 
 
+def derive_sql(columns: set[str], ctx: CheckContext) -> list[str]:
+    """derive() in SQL over the typed rows `t` and their contract `c`, for files checked in DuckDB."""
+    provider = "t.provider_code"
+    chain = f"{provider} = c.lead_provider_code OR list_contains(c.subcontractor_codes, {provider})"
+    return [
+        "c.end_date::TIMESTAMP AS contract__end",
+        f"CASE WHEN c.contract_ref IS NULL OR {provider} IS NULL OR {chain} THEN NULL "
+        f"ELSE {provider} END AS provider__outside_chain",
+    ]
+
+
+# The lead provider is the provider of a return row that names none (ingest.load.with_lead_provider),
+# filled in the typed rows before they are derived and checked.
+LEAD_PROVIDER_SQL = """UPDATE {typed} t SET provider_code = c.lead_provider_code FROM core_contract c
+    WHERE t.provider_code IS NULL AND t.contract_ref = c.contract_ref"""
+
+
 def _quarter_rules(ctx: CheckContext) -> list[gxe.Expectation]:
     return [
         in_set(

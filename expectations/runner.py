@@ -79,10 +79,20 @@ SUITES: dict[str, tuple[Derive, Rules]] = {
 SQL_DERIVES: dict[str, Callable[[set[str], CheckContext], list[str]]] = {
     "referrals_performance_report": referrals.derive_sql,
     "referrals_weekly_extract": referrals.derive_sql,
+    "kpi_returns": returns.derive_sql,
+    "financial_returns": returns.derive_sql,
+    "forum_meetings": lambda columns, ctx: [],
+    "forum_attendance": lambda columns, ctx: [],
 }
-# The register's facts a derive_sql reads, as `c` beside each typed row `t`.
+# Statements run on the typed rows (`{typed}`) before they are derived: ingest.load.with_lead_provider.
+SQL_BEFORE: dict[str, str] = {
+    "kpi_returns": returns.LEAD_PROVIDER_SQL,
+    "financial_returns": returns.LEAD_PROVIDER_SQL,
+}
+# The register's facts a derive_sql reads, as `c` beside each typed row `t` (rows with a contract_ref).
 _CONTRACT = """SELECT c.contract_ref, c.start_date, c.end_date, c.lead_provider_code,
-                      c.lead_provider_name, ty.contract_type_name
+                      c.lead_provider_name, ty.contract_type_name,
+                      coalesce(c.subcontractor_codes, []) AS subcontractor_codes
                FROM core_contract c LEFT JOIN ref_contract_type ty USING (contract_type_code)"""
 
 COMPLETE = {
@@ -232,14 +242,21 @@ def validate_typed(
     """Run the source's suite on the typed rows of table `typed` (ingest.staged), with the helper
     columns derived in SQL (common.prepare_sql, SQL_DERIVES) into the staging table, which is left in
     place for loading (the caller drops it). `first_row`: the file row number of the table's first row."""
+    if source.name in SQL_BEFORE:
+        con.execute(SQL_BEFORE[source.name].format(typed=typed))
     typed_columns = {r[0] for r in con.execute(f"DESCRIBE {typed}").fetchall()}
     derived = [
         *common.prepare_sql(source, typed_columns),
         *SQL_DERIVES[source.name](typed_columns, ctx),
     ]
+    joined = (
+        f" LEFT JOIN ({_CONTRACT}) c ON t.contract_ref = c.contract_ref"
+        if "contract_ref" in typed_columns
+        else ""
+    )
     con.execute(
-        f"CREATE OR REPLACE TABLE {STAGING} AS SELECT t.rowid + {first_row} AS source_row, t.*, "  # noqa: S608
-        f"{', '.join(derived)} FROM {typed} t LEFT JOIN ({_CONTRACT}) c ON t.contract_ref = c.contract_ref"
+        f"CREATE OR REPLACE TABLE {STAGING} AS SELECT t.rowid + {first_row} AS source_row, t.*"  # noqa: S608
+        f"{''.join(', ' + d for d in derived)} FROM {typed} t{joined}"
     )
     columns = {r[0] for r in con.execute(f"DESCRIBE {STAGING}").fetchall()}
     suite = suite_for(source, columns, ctx)

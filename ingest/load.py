@@ -86,6 +86,8 @@ RETURNS = ("kpi_returns", "financial_returns")
 
 def with_lead_provider(source: Source, typed: pd.DataFrame, ctx: CheckContext) -> pd.DataFrame:
     """A return row with no provider (or from a file without the column) is the lead provider's own.
+    (Returns are checked in DuckDB, where expectations.returns.LEAD_PROVIDER_SQL does this; this is its
+    pandas twin, for a frame checked by expectations.validate: test_staged_ingest holds them equal.)
 
     Filled before the checks, so the key (contract, quarter, provider) is checked and loaded as stored.
     A contract not in the register keeps no provider; its row fails the register check anyway."""

@@ -37,7 +37,7 @@ from expectations.patterns import IDENTIFYING, quoted, scrubbed
 from expectations.report import STAGING
 from ingest import staged
 from ingest.identify import identify, normalise, personal_columns, resembled
-from ingest.load import check_context, record_checks, replace_rows, with_lead_provider
+from ingest.load import check_context, record_checks, replace_rows
 from ingest.read import TEXT_SUFFIXES, RejectedFile, read_table
 from ingest.sources import LOAD_ORDER, Source, all_sources
 from ingest.summary import flag_lines, what_changed
@@ -494,7 +494,7 @@ def _check_and_load(
         outcome.message = "The file has a header row but no data rows."
         return outcome
     ctx = check_context(con, settings.today_london)
-    typed = with_lead_provider(source, to_typed(source, raw, key), ctx)
+    typed = to_typed(source, raw, key)
     report = validate(source, typed, ctx, con=con, docs_for=file_id)
     return _keep_and_load(con, settings, run, item, file_id, key, outcome, report, typed)
 

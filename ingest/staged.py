@@ -83,7 +83,7 @@ def _header(head: bytes) -> list[str] | None:
 
 def can_stream(source: Source) -> bool:
     """Whether files of `source` are typed and checked in DuckDB (its checks are written in SQL too)."""
-    return supported(source) and source.name in CHECKED_IN_SQL and len(source.key) == 1
+    return supported(source) and source.name in CHECKED_IN_SQL
 
 
 def _relation(path: Path, width: int) -> str:

@@ -121,6 +121,21 @@ def stripped(value: str) -> str:
     )
 
 
+def _quarter_start() -> list[str]:
+    """transform._derive's quarter_start (the quarter's first day) and quarter__unreadable (a quarter
+    not written like 2026-Q2), from the typed (upper-cased) quarter."""
+    pattern = _literal(re2(transform._QUARTER))
+    year = f"regexp_extract(quarter, {pattern}, 1)"
+    month = f"TRY_CAST(regexp_extract(quarter, {pattern}, 2) AS INTEGER) * 3 - 2"
+    first_day = f"{year} || '-' || lpad(({month})::VARCHAR, 2, '0') || '-01'"
+    return [
+        f"CASE WHEN regexp_matches(quarter, {pattern}) THEN TRY_CAST({first_day} AS DATE)::TIMESTAMP "
+        "END AS quarter_start",
+        f"CASE WHEN quarter IS NOT NULL AND NOT regexp_matches(quarter, {pattern}) THEN quarter END "
+        f'AS "quarter{UNREADABLE}"',
+    ]
+
+
 def typed_query(source: Source, text_of: dict[str, str], key: bytes, relation: str, keep=()) -> str:
     """A query turning the text columns of `relation` into the typed columns and helpers of
     transform.to_typed (and the columns named in `keep`, as they are). `text_of` maps a column's file
@@ -145,6 +160,8 @@ def typed_query(source: Source, text_of: dict[str, str], key: bytes, relation: s
     if any(c.target == "referred_at" for c in kept):
         out.append("date_trunc('month', referred_at)::TIMESTAMP AS referral_month")
         out.append(f"{_literal(source.name)} AS source_shape")
+    if any(c.target == "quarter" for c in kept):
+        out.extend(_quarter_start())
     # Names are the layout's and the caller's own; no cell's text is ever part of the query.
     layer = f"SELECT {', '.join([*texts, *passed])} FROM {relation}"  # noqa: S608
     t_columns = [f"t{n}" for n in range(len(kept))]

@@ -15,7 +15,7 @@ import pytest
 import tests.builders as b
 from expectations import CHECKED_IN_SQL, runner
 from ingest import pipeline, staged
-from ingest.load import check_context
+from ingest.load import check_context, with_lead_provider
 from ingest.pipeline import _sanitise, refresh
 from ingest.read import read_table
 from ingest.sources import source
@@ -143,15 +143,60 @@ def _spoiled_rows() -> list[dict]:
     ]
 
 
-def test_checks_in_duckdb_find_what_the_pandas_path_finds(tmp_path):
+def _kpi_rows() -> list[dict]:
+    """Returns of PRJ_0001 (lead ACME, subcontractor SUB1): clean rows of the lead (named, and left
+    empty: the lead's own), the subcontractor's, and one of each fault the SQL helpers catch."""
+    return [
+        b.kpi(provider_code="ACME"),
+        b.kpi(kpi_code="KPI2"),  # no provider: the lead's own, ACME
+        b.kpi(provider_code="SUB1"),
+        b.kpi(provider_code="OTHER"),  # not in the supply chain
+        b.kpi(quarter="2026-q3"),  # read as 2026-Q3: clean
+        b.kpi(quarter="2026-Q5"),  # no such quarter
+        b.kpi(contract_ref="PRJ_9999", kpi_code="KPI3"),  # not in the register
+        b.kpi(
+            kpi_code="KPI2", provider_code="ACME"
+        ),  # the same key as row 3 once ACME is filled in
+        b.kpi(kpi_code="KPI4", numerator="60"),  # more than the denominator
+    ]
+
+
+def _attendance_rows() -> list[dict]:
+    return [
+        b.attendance(),
+        b.attendance(org_id="CH1000002"),  # not in the organisations register
+        b.attendance(),  # the same meeting and organisation again
+        b.attendance(meeting_id="B-2030-01", org_id=""),  # no such meeting; no organisation
+    ]
+
+
+CASES = {
+    "referrals_performance_report": (_spoiled_rows, set(range(2, 13))),
+    # Row 2 of the referrals is caught only as the first of the repeated referral_id (row 11), and
+    # row 3 of the returns only as the first of the repeated key (row 9), row 6's quarter is read;
+    # row 2 of the attendance only as the first of the repeated meeting and organisation (row 4).
+    "kpi_returns": (_kpi_rows, {3, 5, 7, 8, 9, 10}),
+    "forum_attendance": (_attendance_rows, {2, 3, 4, 5}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_checks_in_duckdb_find_what_the_pandas_path_finds(tmp_path, name):
     """The same spoiled file checked both ways: typed and derived in SQL (validate_typed) or in pandas
-    (validate), every check gives the same outcome, rows failing, file rows and values found."""
+    (validate, after with_lead_provider), every check gives the same outcome, rows failing, file rows
+    and values found; and the rows caught are the ones spoiled (worked out by hand above)."""
     settings = make_settings(tmp_path / "data")
-    contracts = b.write_csv(tmp_path / "in" / "contracts.csv", "contracts", [b.contract()])
-    assert refresh(settings, [contracts]).files[0].outcome == "loaded"
-    path = b.write_csv(
-        tmp_path / "in" / "referrals.csv", "referrals_performance_report", _spoiled_rows()
-    )
+    register = [
+        b.contract(subcontractor_codes="SUB1"),
+        b.organisation(),
+        b.meeting(),
+    ]
+    for kind, row in zip(("contracts", "organisations", "forum_meetings"), register, strict=True):
+        path = b.write_csv(tmp_path / "in" / f"{kind}.csv", kind, [row])
+        assert refresh(settings, [path]).files[0].outcome == "loaded"
+    layout = source(name)
+    rows, spoiled = CASES[name]
+    path = b.write_csv(tmp_path / "in" / f"{name}.csv", name, rows())
     raw = read_table(path, path.read_bytes(), lambda h: True).frame
     con = Warehouse.from_settings(settings).connect()
     work = duckdb.connect()
@@ -164,22 +209,16 @@ def test_checks_in_duckdb_find_what_the_pandas_path_finds(tmp_path):
         ctx = check_context(con, settings.today_london)
     finally:
         con.close()
-    in_pandas = runner.validate(REPORT, to_typed(REPORT, raw, KEY), ctx, con=work)
-    scanned = staged.scan(path)
-    assert staged.read_typed(work, path, REPORT, scanned, KEY) == len(_spoiled_rows())
-    in_sql = runner.validate_typed(REPORT, staged.TYPED, ctx, con=work, first_row=HEADER_ROWS + 1)
+    typed = with_lead_provider(layout, to_typed(layout, raw, KEY), ctx)
+    in_pandas = runner.validate(layout, typed, ctx, con=work)
+    assert staged.read_typed(work, path, layout, staged.scan(path), KEY) == len(rows())
+    in_sql = runner.validate_typed(layout, staged.TYPED, ctx, con=work, first_row=HEADER_ROWS + 1)
     work.close()
-    assert not in_sql.success
-    assert in_sql.rows == in_pandas.rows == 11
+    assert in_sql.rows == in_pandas.rows == len(rows())
     failing = {(r.rule, r.failing_rows, r.found_values) for r in in_sql.failed}
     assert failing == {(r.rule, r.failing_rows, r.found_values) for r in in_pandas.failed}
     assert [r.success for r in in_sql.results] == [r.success for r in in_pandas.results]
-    # Each spoiled row (file rows 3 to 12) is caught by at least one check, and the clean row 2 only
-    # by the repeated key, as row 11 (referral 10) repeats its referral_id.
-    caught = {row for r in in_sql.failed for row in r.failing_rows}
-    assert caught == set(range(2, 13))
-    repeated = next(r for r in in_sql.failed if r.column == "referral_id" and "once" in r.rule)
-    assert repeated.failing_rows == (2, 11)
+    assert {row for r in in_sql.failed for row in r.failing_rows} == spoiled
 
 
 def test_the_copy_kept_of_a_file_is_the_same_whichever_reader_read_it(tmp_path):
