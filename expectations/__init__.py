@@ -14,22 +14,9 @@ from expectations.report import CheckContext, CheckReport, CheckResult
 if TYPE_CHECKING:
     from expectations.runner import build_data_docs, drop_staging, validate, validate_typed
 
-# Sources whose files are typed, derived and checked in DuckDB without pandas (ingest.staged): their
-# helper columns are derived in SQL too (runner.SQL_DERIVES, one per name here).
-CHECKED_IN_SQL = frozenset(
-    {
-        "referrals_performance_report",
-        "referrals_weekly_extract",
-        "kpi_returns",
-        "financial_returns",
-        "forum_meetings",
-        "forum_attendance",
-    }
-)
 _FROM_RUNNER = ("build_data_docs", "drop_staging", "validate", "validate_typed")
 
 __all__ = [
-    "CHECKED_IN_SQL",
     "CheckContext",
     "CheckReport",
     "CheckResult",

@@ -70,8 +70,8 @@ def prepare(source: Source, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def prepare_sql(source: Source, columns: set[str]) -> list[str]:
-    """prepare() in SQL over the typed rows `t` (sources without list columns): the same helper
-    columns, the compound key written as compound_key() writes it."""
+    """prepare() in SQL over the typed rows `t`: the same helper columns, a list as its items joined by
+    ';', and the compound key written as compound_key() writes it."""
     out = []
     for column in source.kept:
         if column.required:
@@ -79,6 +79,8 @@ def prepare_sql(source: Source, columns: set[str]) -> list[str]:
             if column.target + UNREADABLE in columns:
                 given += f' OR t."{column.target}{UNREADABLE}" IS NOT NULL'
             out.append(f'({given}) AS "{column.target}{GIVEN}"')
+        if column.type == "list":
+            out.append(f'array_to_string(t."{column.target}", \';\') AS "{column.target}{TEXT}"')
     if len(source.key) > 1:
         parts = [f't."{k}"' for k in source.key]
         joined = f" || chr({ord(_BETWEEN)}) || ".join(
@@ -87,6 +89,25 @@ def prepare_sql(source: Source, columns: set[str]) -> list[str]:
         every_missing = " AND ".join(f"{p} IS NULL" for p in parts)
         out.append(f'CASE WHEN {every_missing} THEN NULL ELSE {joined} END AS "{KEY}"')
     return out
+
+
+def sql_text(value: str) -> str:
+    """`value` as an SQL string literal."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def outside_sql(items: str, allowed) -> str:
+    """listed_outside() in SQL: the items of the list expression `items` not in `allowed`, joined by ';'
+    (NULL when all are allowed or there is no list)."""
+    listed = ", ".join(sql_text(a) for a in sorted(allowed))
+    return joined_sql(
+        f"list_filter({items}, lambda x: NOT list_contains([{listed}]::VARCHAR[], x))"
+    )
+
+
+def joined_sql(items: str) -> str:
+    """A list expression's items joined by ';', or NULL when it has none."""
+    return f"CASE WHEN len({items}) > 0 THEN array_to_string({items}, ';') END"
 
 
 def compound_key(parts: pd.DataFrame) -> pd.Series:

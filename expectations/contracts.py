@@ -7,7 +7,17 @@ import datetime as dt
 import great_expectations.expectations as gxe
 import pandas as pd
 
-from expectations.common import between, empty, in_order, in_set, listed_outside, rule
+from expectations.common import (
+    between,
+    empty,
+    in_order,
+    in_set,
+    joined_sql,
+    listed_outside,
+    outside_sql,
+    rule,
+    sql_text,
+)
 from expectations.report import UNREADABLE, CheckContext
 
 SECTORS = ("voluntary", "private", "public")
@@ -48,6 +58,49 @@ def derive(frame: pd.DataFrame, ctx: CheckContext) -> pd.DataFrame:
         incomplete |= frame[f"band_{n}_upto"].isna() != frame[f"band_{n}_payment_gbp"].isna()
     frame["bands__incomplete"] = incomplete.map({True: "incomplete", False: None})
     return frame
+
+
+def derive_sql(columns: set[str], ctx: CheckContext) -> list[str]:
+    """derive() in SQL over the typed rows `t`."""
+    by_type = " ".join(
+        f"WHEN {sql_text(kind)} THEN [{', '.join(sql_text(c) for c in sorted(cats))}]::VARCHAR[]"
+        for kind, cats in sorted(ctx.categories_by_type.items())
+    )
+    allowed = f"CASE t.contract_type_code {by_type} ELSE []::VARCHAR[] END"
+    region_of = " ".join(
+        f"WHEN {sql_text(pcc)} THEN {sql_text(region)}"
+        for pcc, region in sorted(ctx.pcc_region.items())
+    )
+    pcc_region = f"CASE x {region_of} END" if region_of else "NULL"
+
+    def given(n: int) -> str:
+        parts = []
+        for column in (f"band_{n}_upto", f"band_{n}_payment_gbp"):
+            parts.append(f"t.{column} IS NOT NULL")
+            if column + UNREADABLE in columns:
+                parts.append(f"t.{column}{UNREADABLE} IS NOT NULL")
+        return "(" + " OR ".join(parts) + ")"
+
+    has_bands = f"({given(1)} OR {given(2)} OR {given(3)})"
+    gap = f"(({given(2)} AND NOT {given(1)}) OR ({given(3)} AND NOT {given(2)}))"
+    incomplete = " OR ".join(
+        f"((t.band_{n}_upto IS NULL) <> (t.band_{n}_payment_gbp IS NULL))" for n in (1, 2, 3)
+    )
+    return [
+        joined_sql(f"list_filter(t.service_categories, lambda x: NOT list_contains({allowed}, x))")
+        + " AS service_categories__not_for_type",
+        f"{outside_sql('t.pcc_area_codes', ctx.reference['pcc_area_code'])} AS pcc_area_codes__unknown",
+        joined_sql(
+            f"list_filter(t.pcc_area_codes, lambda x: coalesce({pcc_region}, t.region_code) "
+            "IS DISTINCT FROM t.region_code)"
+        )
+        + " AS pcc_area_codes__outside_region",
+        joined_sql("list_filter(t.subcontractor_codes, lambda x: contains(x, ','))")
+        + " AS subcontractor_codes__comma",
+        f"CASE WHEN {has_bands} AND t.annual_volume_cap IS NOT NULL THEN 'both' END AS bands__and_cap",
+        f"CASE WHEN {gap} THEN 'gap' END AS bands__gap",
+        f"CASE WHEN {incomplete} THEN 'incomplete' END AS bands__incomplete",
+    ]
 
 
 def _band_given(frame: pd.DataFrame, n: int) -> pd.Series:

@@ -74,8 +74,9 @@ SUITES: dict[str, tuple[Derive, Rules]] = {
 }
 
 
-# The helper columns of the sources checked in SQL (expectations.CHECKED_IN_SQL), derived in SQL; the
-# others are derived in pandas (SUITES).
+# Each source's helper columns derived in SQL, for its files checked in DuckDB (ingest.staged): the
+# twins of the pandas derives in SUITES, which expectations.validate uses for a frame (the naive
+# benchmark's, and the tests' reference; tests/integration/test_staged_ingest.py holds them equal).
 SQL_DERIVES: dict[str, Callable[[set[str], CheckContext], list[str]]] = {
     "referrals_performance_report": referrals.derive_sql,
     "referrals_weekly_extract": referrals.derive_sql,
@@ -83,6 +84,8 @@ SQL_DERIVES: dict[str, Callable[[set[str], CheckContext], list[str]]] = {
     "financial_returns": returns.derive_sql,
     "forum_meetings": lambda columns, ctx: [],
     "forum_attendance": lambda columns, ctx: [],
+    "contracts": contracts.derive_sql,
+    "organisations": engagement.derive_organisations_sql,
 }
 # Statements run on the typed rows (`{typed}`) before they are derived: ingest.load.with_lead_provider.
 SQL_BEFORE: dict[str, str] = {

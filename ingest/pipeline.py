@@ -41,7 +41,7 @@ from ingest.load import check_context, record_checks, replace_rows
 from ingest.read import TEXT_SUFFIXES, RejectedFile, read_table
 from ingest.sources import LOAD_ORDER, Source, all_sources
 from ingest.summary import flag_lines, what_changed
-from ingest.transform import HEADER_ROWS, keyed_hash, to_typed
+from ingest.transform import HEADER_ROWS, keyed_hash
 from warehouse.connection import Warehouse
 from warehouse.measures import create_views, keep_previous, materialise
 from warehouse.refdata import load_reference_data
@@ -378,7 +378,7 @@ def _receive(path: Path, from_folder: bool) -> _Received:
                 found = identify(scanned.headers)
             except RejectedFile:
                 found = None  # the whole file is read below, which words the rejection
-            if found is not None and staged.can_stream(found):
+            if found is not None and staged.can_open(path):
                 item.sha256, item.size, item.scanned = scanned.sha256, scanned.size, scanned
                 item.source, item.headers = found, scanned.headers
                 return item
@@ -471,39 +471,11 @@ def _process(
 
 
 def _check_and_load(
-    con,
-    settings,
-    run,
-    item: _Received,
-    file_id,
-    key,
-    outcome: FileOutcome,
-    typed_rows: int | None = None,
-) -> FileOutcome:
-    """Check the file and load it if it passes. `typed_rows`: the number of rows DuckDB has already
-    read and typed into staged.TYPED (None if the file was read by ingest.read)."""
-    source, raw = item.source, item.raw
-    assert source is not None
-    if staged.can_stream(source):
-        return _check_and_load_typed(con, settings, run, item, file_id, key, outcome, typed_rows)
-    from expectations import validate  # imported here: Great Expectations is slow to import
-
-    assert raw is not None
-    outcome.rows_in_file = len(raw)
-    if not len(raw):
-        outcome.message = "The file has a header row but no data rows."
-        return outcome
-    ctx = check_context(con, settings.today_london)
-    typed = to_typed(source, raw, key)
-    report = validate(source, typed, ctx, con=con, docs_for=file_id)
-    return _keep_and_load(con, settings, run, item, file_id, key, outcome, report, typed)
-
-
-def _check_and_load_typed(
     con, settings, run, item: _Received, file_id, key, outcome: FileOutcome, typed_rows: int | None
 ) -> FileOutcome:
-    """_check_and_load for a source checked in DuckDB: its rows typed in SQL (straight from the file, or
-    from the text ingest.read gave), derived and checked in the staging table, loaded from there."""
+    """Check the file and load it if it passes: its rows typed in SQL (by DuckDB straight from the
+    file, `typed_rows` of them, or from the text ingest.read gave when `typed_rows` is None), derived
+    and checked in the staging table, and loaded from there."""
     from expectations import drop_staging, validate_typed  # slow to import: only when checking
 
     source = item.source
@@ -520,17 +492,17 @@ def _check_and_load_typed(
         report = validate_typed(
             source, staged.TYPED, ctx, con=con, first_row=HEADER_ROWS + 1, docs_for=file_id
         )
-        return _keep_and_load(con, settings, run, item, file_id, key, outcome, report, STAGING)
+        return _keep_and_load(con, settings, run, item, file_id, key, outcome, report)
     finally:
         staged.drop(con)
         drop_staging(con)
 
 
 def _keep_and_load(
-    con, settings, run, item: _Received, file_id, key, outcome: FileOutcome, report, rows
+    con, settings, run, item: _Received, file_id, key, outcome: FileOutcome, report
 ) -> FileOutcome:
-    """Record the checks; if they passed, keep the file's copy and load `rows` (a frame, or the name
-    of the table holding them) in one transaction."""
+    """Record the checks; if they passed, keep the file's copy and load its rows from the staging
+    table, in one transaction."""
     source = item.source
     assert source is not None
     run.validations.append(report.validation)
@@ -549,7 +521,7 @@ def _keep_and_load(
                 f"kept: {problem}. {LEFT_IN_PLACE}"
             )
         elif report.success:
-            inserted, deleted = replace_rows(con, source, rows, file_id)
+            inserted, deleted = replace_rows(con, source, STAGING, file_id)
             outcome.outcome, outcome.rows_loaded, outcome.rows_replaced = (
                 "loaded",
                 inserted,

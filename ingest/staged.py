@@ -1,6 +1,5 @@
 """A received CSV file read, typed and hashed by DuckDB inside the warehouse version being built, so
-that no copy of the whole file is ever held in memory: the path every CSV file of a source with SQL
-checks takes when it is well formed (expectations.runner.SQL_DERIVES says which sources have them).
+that no copy of the whole file is ever held in memory: the path every well-formed CSV file takes.
 
 DuckDB's CSV reader reads every cell as text, strictly (a row of the wrong width, a quote left open or
 bytes that are not UTF-8 stop it), and the cells are typed in SQL (ingest.typed_sql) as they are read.
@@ -20,12 +19,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from expectations import CHECKED_IN_SQL
 from ingest.identify import normalise, personal_columns
 from ingest.read import OLE_MAGIC, OTHER_MAGIC, ZIP_MAGIC
 from ingest.sources import Source
 from ingest.transform import HEADER_ROWS
-from ingest.typed_sql import hmac_sql, stripped, supported, typed_query
+from ingest.typed_sql import hmac_sql, stripped, typed_query
 
 TYPED = "incoming_typed"  # a temporary table of the run's connection: never in the warehouse file
 # The reader's NULL text: one no file holds, so that an empty cell reads as '' and only a cell missing
@@ -81,9 +79,14 @@ def _header(head: bytes) -> list[str] | None:
     return headers
 
 
-def can_stream(source: Source) -> bool:
-    """Whether files of `source` are typed and checked in DuckDB (its checks are written in SQL too)."""
-    return supported(source) and source.name in CHECKED_IN_SQL
+def can_open(path: Path) -> bool:
+    """Whether DuckDB can open the file by its path: a path that is not UTF-8 (a byte of another
+    encoding in a file name) cannot be passed to it, so such a file is read by ingest.read."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _relation(path: Path, width: int) -> str:

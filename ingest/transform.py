@@ -1,5 +1,10 @@
 """Pure DataFrame -> DataFrame steps: text cells in, typed columns with warehouse names out.
 
+The rules of each column type, written in pandas. Files are typed in DuckDB by ingest/typed_sql.py,
+which takes its regular expressions from here; to_typed is the reference it is held to, cell for
+cell (tests/unit/test_typed_sql.py, tests/integration/test_staged_ingest.py), and keyed_hash hashes
+the case references in the kept copy of a file read whole.
+
 Nothing here raises on bad values: a cell that cannot be read as its type becomes empty, and its
 original text goes to a helper column `<column>__unreadable`, which a check expects to be empty.
 That way every bad cell is reported, with its row, by the same checks as everything else.

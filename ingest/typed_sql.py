@@ -22,8 +22,9 @@ from ingest.sources import Column, Source
 # removes only spaces unless told which characters.
 PYTHON_SPACE = "".join(chr(n) for n in range(0x3001) if chr(n).isspace())
 HIDDEN_IDENTIFIER = "(hidden: personal identifier)"
-# Types whose cells are taken as text (no helper column: any text is readable).
-AS_TEXT = ("code", "text", "quarter")
+# Types whose cells are taken as text (no helper column: any text is readable), and the others.
+AS_TEXT = ("code", "text", "quarter", "list")
+TYPED = ("crn", "date", "timestamp", "integer", "number", "money", "yesno", "answer")
 
 
 def _literal(text: str) -> str:
@@ -90,6 +91,9 @@ def value_sql(column: Column, t: str, key: bytes) -> str:
         return f"({stamp})::TIMESTAMP"
     if kind in ("integer", "number", "money"):
         return _number(kind, t)
+    if kind == "list":  # items between semicolons, each stripped; no item is no list
+        items = f"list_filter(list_transform(string_split({t}, ';'), lambda x: {stripped('x')}), lambda x: x <> '')"
+        return f"CASE WHEN len({items}) > 0 THEN {items} END"
     if kind == "yesno":
         yes = ", ".join(map(_literal, sorted(transform._YES)))
         no = ", ".join(map(_literal, sorted(transform._NO)))
@@ -103,11 +107,6 @@ def value_sql(column: Column, t: str, key: bytes) -> str:
         )
         return f"CASE {cases} END"
     raise NotImplementedError(f"no SQL typing for columns of type {kind}")
-
-
-def supported(source: Source) -> bool:
-    """Whether every kept column of `source` can be typed here (lists are typed in pandas only)."""
-    return all(c.type != "list" for c in source.kept)
 
 
 def stripped(value: str) -> str:
@@ -151,7 +150,7 @@ def typed_query(source: Source, text_of: dict[str, str], key: bytes, relation: s
     out = []
     for n, column in enumerate(kept):
         out.append(f'"{column.target}"')
-        if column.type not in (*AS_TEXT, "list"):
+        if column.type not in AS_TEXT:
             shown = _literal(HIDDEN_IDENTIFIER) if column.identifier else f"t{n}"
             out.append(
                 f"CASE WHEN t{n} <> '' AND \"{column.target}\" IS NULL THEN {shown} END "

@@ -13,12 +13,12 @@ import pandas as pd
 import pytest
 
 import tests.builders as b
-from expectations import CHECKED_IN_SQL, runner
+from expectations import runner
 from ingest import pipeline, staged
 from ingest.load import check_context, with_lead_provider
 from ingest.pipeline import _sanitise, refresh
 from ingest.read import read_table
-from ingest.sources import source
+from ingest.sources import all_sources, source
 from ingest.transform import HEADER_ROWS, to_typed
 from warehouse.connection import Warehouse
 
@@ -52,13 +52,13 @@ def _referral_rows(tmp_path: Path) -> list[list[str]]:
         return list(csv.reader(f))
 
 
-def test_every_source_checked_in_sql_has_its_helpers_derived_in_sql():
-    """The sources ingest.staged sends to DuckDB are exactly those with a derive_sql."""
-    assert set(runner.SQL_DERIVES) == CHECKED_IN_SQL
+def test_every_source_has_its_helpers_derived_in_sql():
+    """Every source's files are checked in DuckDB: each has its derive in SQL, and only they do."""
+    assert set(runner.SQL_DERIVES) == set(all_sources())
 
 
 def test_a_referral_csv_is_read_by_duckdb_and_never_by_pandas(tmp_path, read_by_pandas):
-    """The well-formed referral file loads all three rows, and ingest.read reads only the register."""
+    """The well-formed register and referral files load (three referrals), and ingest.read reads neither."""
     referrals = b.write_csv(
         tmp_path / "in" / "referrals.csv",
         "referrals_performance_report",
@@ -67,7 +67,7 @@ def test_a_referral_csv_is_read_by_duckdb_and_never_by_pandas(tmp_path, read_by_
     report = _ingest(tmp_path, referrals)
     assert [f.outcome for f in report.files] == ["loaded", "loaded"], report.files
     assert report.files[1].rows_loaded == 3
-    assert read_by_pandas == ["contracts.csv"]
+    assert read_by_pandas == []
     con = Warehouse.from_settings(make_settings(tmp_path / "data")).connect()
     try:
         rows = con.execute("SELECT source_row FROM core_referral ORDER BY 1").fetchall()
@@ -170,7 +170,32 @@ def _attendance_rows() -> list[dict]:
     ]
 
 
+def _organisation_rows() -> list[dict]:
+    return [
+        b.organisation(org_id="CH1000002"),
+        b.organisation(org_id="CH1000003", specialisms="women;aliens"),  # no such specialism
+        b.organisation(org_id="CH1000004", regions_served="B; Z"),  # Z is no region (B is)
+        b.organisation(org_id="CH1000005", provider_codes="ACME;NOPE"),  # NOPE is in no contract
+        b.organisation(org_id="CH1000006", service_categories=" Accommodation "),
+    ]
+
+
+def _contract_rows() -> list[dict]:
+    return [
+        b.contract(contract_ref="PRJ_0003"),
+        b.contract(contract_ref="PRJ_0004", pcc_area_codes="XX99"),  # no such PCC area
+        b.contract(contract_ref="PRJ_0005", subcontractor_codes="PACT,HIBISCUS"),  # a comma
+        b.contract(
+            contract_ref="PRJ_0006", band_1_upto="", band_1_payment_gbp=""
+        ),  # band 1 missing
+        b.contract(contract_ref="PRJ_0007", annual_volume_cap="1000"),  # bands and a cap
+        b.contract(contract_ref="PRJ_0008", band_2_payment_gbp=""),  # band 2 without its payment
+    ]
+
+
 CASES = {
+    "organisations": (_organisation_rows, {3, 4, 5}),
+    "contracts": (_contract_rows, {3, 4, 5, 6, 7}),
     "referrals_performance_report": (_spoiled_rows, set(range(2, 13))),
     # Row 2 of the referrals is caught only as the first of the repeated referral_id (row 11), and
     # row 3 of the returns only as the first of the repeated key (row 9), row 6's quarter is read;
