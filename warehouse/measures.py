@@ -29,15 +29,17 @@ def view_names() -> list[str]:
 
 
 def missing(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """This code's measures the opened version does not hold (as a table or a view): any at all means
-    it was built by an older version of this service."""
+    """This code's measures the opened version does not hold (as a table or a view), and the previous
+    version's measures stored beside them: any at all means it was built by an older version of this
+    service."""
     held = {
         name
         for (name,) in con.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
         ).fetchall()
     }
-    return [name for name in view_names() if name not in held]
+    stored = [f"previous_{name}" for name in PREVIOUS]  # kept at publish (keep_previous)
+    return [name for name in (*view_names(), *stored) if name not in held]
 
 
 def create_views(con: duckdb.DuckDBPyConnection) -> None:
@@ -96,20 +98,28 @@ def on_previous(sql: str) -> str:
     return _PREVIOUS_NAME.sub(r"previous_\1", sql)
 
 
+def _columns(con: duckdb.DuckDBPyConnection, catalog: str | None, table: str) -> list[tuple]:
+    """A table's columns and their types, in order (empty if there is no such table)."""
+    return con.execute(
+        "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
+        "AND table_catalog = coalesce(?, current_database()) ORDER BY ordinal_position",
+        [table, catalog],
+    ).fetchall()
+
+
 def keep_previous(con: duckdb.DuckDBPyConnection, previous: Path | None) -> None:
     """Store the PREVIOUS measures of the version file `previous` in the version being built, as
     previous_<name> tables (after materialise). With no previous version, or one built before a measure
-    existed, that table is stored empty, with this version's columns: the Overview then shows no change."""
+    existed or when it had other columns (older code), that table is stored empty, with this version's
+    columns: the Overview then shows no change, and its queries always find the columns they read."""
     if previous is not None:
         quoted = str(previous).replace("'", "''")  # our own version file, not user input
         con.execute(f"ATTACH '{quoted}' AS previous_version (READ_ONLY)")
     try:
         for name in PREVIOUS:
-            found = previous is not None and con.execute(
-                "SELECT count(*) FROM information_schema.tables "
-                "WHERE table_catalog = 'previous_version' AND table_name = ?",
-                [name],
-            ).fetchall() == [(1,)]
+            found = previous is not None and _columns(con, "previous_version", name) == _columns(
+                con, None, name
+            )
             source = f"previous_version.{name}" if found else f"{name} LIMIT 0"
             # names come from PREVIOUS, never from input
             con.execute(f"CREATE OR REPLACE TABLE previous_{name} AS SELECT * FROM {source}")  # noqa: S608

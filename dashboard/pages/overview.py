@@ -146,10 +146,12 @@ def _headline(head: pd.Series, before: pd.Series | None) -> None:
 
 def _previous_headline(version: Version, params: dict) -> pd.Series | None:
     """The same headline over the previous version's rows, stored in this version at publish, or None (the
-    first version; one built from a version without these measures, whose stored rows are empty; or one
-    published before they were stored, or whose previous measures had other columns)."""
+    first version; one built from a version without these measures, or with other columns, whose
+    stored rows are empty; or one published by older code, before they were stored)."""
     try:
         frame = data.query(version, "overview_previous_headline", **params)
-    except duckdb.Error:
+    except duckdb.CatalogException:
+        if not data.built_by_older_code(version):
+            raise  # not old data but a fault: the frame logs it and says so
         return None
     return None if frame.empty or frame.iloc[0].contracts == 0 else frame.iloc[0]

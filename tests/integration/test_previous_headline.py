@@ -81,3 +81,41 @@ def test_a_run_that_loads_nothing_keeps_the_previous_headline(tmp_path):
     now = Warehouse.from_settings(settings).current()
     assert headline(now, "overview_headline").received == 2  # the second file replaced May's one
     assert headline(now, "overview_previous_headline").received == 1
+
+
+def test_previous_measures_with_other_columns_are_stored_empty(tmp_path):
+    """Version 1's mart_contract is given a column this code's has not (as older code's might have):
+    version 2 stores previous_mart_contract empty, with this code's columns, so the Overview's previous
+    headline reads no row instead of failing; a version without the stored tables counts as built by
+    older code (warehouse.measures.missing names them)."""
+    import shutil
+
+    import duckdb
+
+    from ingest.pipeline import refresh
+    from warehouse.measures import missing
+
+    settings = make_settings(tmp_path / "data")
+    first = tmp_path / "first"
+    b.write_csv(first / "contracts.csv", "contracts", [b.contract()])
+    b.write_csv(first / "referrals.csv", "referrals_performance_report", [b.referral(1)])
+    refresh(settings, [first])
+    warehouse = Warehouse.from_settings(settings)
+    one = warehouse.current()
+    with duckdb.connect(str(one.path)) as con:
+        con.execute("ALTER TABLE mart_contract ADD COLUMN made_by_older_code INTEGER")
+    second = tmp_path / "second"
+    b.write_csv(second / "referrals.csv", "referrals_performance_report", [b.referral(2)])
+    refresh(settings, [second])
+    two = warehouse.current()
+    with duckdb.connect(str(two.path), read_only=True) as con:
+        columns = [r[0] for r in con.execute("DESCRIBE previous_mart_contract").fetchall()]
+        assert columns == [r[0] for r in con.execute("DESCRIBE mart_contract").fetchall()]
+        assert con.execute("SELECT count(*) FROM previous_mart_contract").fetchone() == (0,)
+        assert missing(con) == []
+    assert rows(two, "overview_previous_headline").iloc[0].contracts == 0
+    older = tmp_path / "older.duckdb"  # a copy: the app's cached connection holds version 2 open
+    shutil.copyfile(two.path, older)
+    with duckdb.connect(str(older)) as con:
+        con.execute("DROP TABLE previous_mart_contract")
+        assert missing(con) == ["previous_mart_contract"]
