@@ -8,8 +8,9 @@ import io
 import re
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, open_page, start_app
+from tests.browser.conftest import DESKTOP, idle, open_page, start_app
 from tests.browser.test_subsidy_engagement_pages import metric
 
 
@@ -70,7 +71,12 @@ def test_subcontractor_return_beside_its_lead(subsidy_page):
     page = subsidy_page
     page.get_by_text(re.compile(r"^Financial returns in view")).click()
     button = page.locator('[data-testid="stDownloadButton"]').last
-    with page.expect_download() as info:
+    # The expander opens without a rerun: wait until its button is drawn and the page is at rest, as
+    # a person would see it, before pressing it (the CSV is made on the press, by the server).
+    expect(button).to_be_visible()
+    button.scroll_into_view_if_needed()
+    idle(page)
+    with page.expect_download(timeout=60_000) as info:
         button.click()
     assert info.value.suggested_filename == "subsidy-contract-quarters.csv"
     with open(info.value.path(), encoding="utf-8-sig") as f:
