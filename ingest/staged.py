@@ -114,7 +114,8 @@ def read_typed(
     key: bytes,
 ) -> int | None:
     """Read the file straight into the typed temporary table; its number of rows, or None if DuckDB
-    cannot read it as a well-formed file of one line per row (nothing is left behind then)."""
+    cannot read it as a well-formed file of one line per row (nothing is left behind then). A disk or
+    memory failure is raised, not taken as a file to read whole."""
     headers = scanned.headers or []
     width = len(headers)
     misshapen = f"(c{width} IS NOT NULL OR c{width - 1} IS NULL) AS __misshapen"
@@ -125,6 +126,8 @@ def read_typed(
         rows, misshapen_rows = con.execute(
             f"SELECT count(*), count(*) FILTER (WHERE __misshapen) FROM {TYPED}"  # noqa: S608
         ).fetchone() or (0, 0)
+    except (duckdb.IOException, duckdb.OutOfMemoryException):
+        raise  # a full disk or no memory left: the run stops and says so (pipeline._storage_problem)
     except duckdb.Error:
         drop(con)
         return None
