@@ -22,9 +22,8 @@ from ingest.sources import Column, Source
 # removes only spaces unless told which characters.
 PYTHON_SPACE = "".join(chr(n) for n in range(0x3001) if chr(n).isspace())
 HIDDEN_IDENTIFIER = "(hidden: personal identifier)"
-# Types whose cells are taken as text (no helper column: any text is readable), and the others.
+# Types whose cells are taken as text (no helper column: any text is readable).
 AS_TEXT = ("code", "text", "quarter", "list")
-TYPED = ("crn", "date", "timestamp", "integer", "number", "money", "yesno", "answer")
 
 
 def _literal(text: str) -> str:
