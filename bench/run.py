@@ -44,6 +44,8 @@ QUICK = ("10k", "100k", "1M")
 # machine is shared); a measured one is also stopped after GUARD seconds.
 MEMORY_CAP = 6 * 2**30
 TIME_GUARD = 900.0
+# The part of an `rpd ingest` process outside the steps its run log times (bench/run.py step_rows).
+OTHER_STEP = "starting, and the rest"
 GUARD = {"seconds": TIME_GUARD, "memory": MEMORY_CAP}
 # Ingest with every check, at most this many times the bare DuckDB load (issue 14).
 BARE_LOAD_TARGET = {"1M": 3, "10M": 2}  # --time-guard, --memory-cap
@@ -323,12 +325,36 @@ def ingest_runs(p: Prepared, repeats: int, rows_out: list[dict]) -> Path | None:
             if m.status != "ok":
                 give_up.add(what)  # a stopped or failed run is not repeated
             if what == "ours" and m.status == "ok":
+                rows_out += step_rows(p, rep, m.seconds, work / "data" / "logs" / "runs.jsonl")
                 keep = p.folder / "loaded"
                 shutil.rmtree(keep, ignore_errors=True)
                 shutil.move(work / "data", keep)
                 loaded = keep
     shutil.rmtree(work, ignore_errors=True)
     return loaded
+
+
+def step_rows(p: Prepared, rep: int, seconds: float, run_log: Path) -> list[dict]:
+    """Where one `rpd ingest` spent its time: the seconds of each step its run log records (the
+    run's last line; ingest.pipeline.STEPS), and the rest of the process (starting Python, importing
+    the product, the lock, the run's records) as OTHER_STEP."""
+    record = json.loads(run_log.read_text(encoding="utf-8").splitlines()[-1])
+    steps = dict(record.get("seconds") or {})
+    steps[OTHER_STEP] = max(seconds - sum(steps.values()), 0.0)
+    return [
+        {
+            "section": "steps",
+            "size": p.size,
+            "rows": p.rows,
+            "what": step,
+            "rep": rep,
+            "seconds": round(value, 4),
+            "peak_rss_mib": "",
+            "status": "ok",
+            "load_1min": round(os.getloadavg()[0], 2),
+        }
+        for step, value in steps.items()
+    ]
 
 
 # ---- Pages -------------------------------------------------------------------------------------
@@ -493,6 +519,7 @@ def report(rows: list[dict], prepared: dict[str, Prepared], mode: str, how: str)
             + " | ".join(peaks)
             + " |"
         )
+    lines += steps_table(sizes, median)
     lines += [
         "",
         "## Pages",
@@ -571,6 +598,38 @@ def report(rows: list[dict], prepared: dict[str, Prepared], mode: str, how: str)
 
     browser = section(rows)
     return "\n".join([*lines, *([""] if browser else []), *browser]) + "\n"
+
+
+def steps_table(sizes: list[str], median) -> list[str]:
+    """Where `ours` spends its time at each size: each step's median seconds over the repetitions, and
+    its ratio to the median bare load of the same size (the steps' ratios add up to ours ÷ limit, give
+    or take the medians)."""
+    from ingest.pipeline import STEPS
+
+    timed = [s for s in sizes if median("steps", s, OTHER_STEP) is not None]
+    if not timed:
+        return []
+    lines = [
+        "",
+        "### Where `rpd ingest` spends its time",
+        "",
+        "Each step's seconds, as the run log of each *ours* run records them (`logs/runs.jsonl`, "
+        "`seconds`; the steps are `ingest.pipeline.STEPS`), median of the repetitions, and as a ratio to "
+        "the median bare load (*limit*) of the same size. *"
+        + OTHER_STEP
+        + "*: the rest of the process "
+        "(starting Python, importing the product, taking the refresh lock, writing the run's records).",
+        "",
+        "| Step | " + " | ".join(f"{s} s | {s} ÷ limit" for s in timed) + " |",
+        "|---|" + "---|---|" * len(timed),
+    ]
+    for step in [*STEPS, OTHER_STEP]:
+        cells = []
+        for s in timed:
+            value, limit = median("steps", s, step), median("ingest", s, "limit")
+            cells += [fmt_s(value), fmt_x(value / limit if value is not None and limit else None)]
+        lines.append(f"| {step} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def stop_reason(rows: list[dict], size: str, what: str) -> str:

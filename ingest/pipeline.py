@@ -58,6 +58,21 @@ DISK_FULL = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
 LEFT_IN_PLACE = "The file was left where it is, to be tried again once that folder can be written."
 
 
+# The steps of a run whose time is recorded (RunReport.seconds, the run log's "seconds"), in run order.
+STEPS = (
+    "new version",  # copying the current version and loading the reference data into the copy
+    "scanning files",  # hashing and counting the lines of each CSV file, or reading it whole
+    "reading and typing",  # DuckDB (or ingest.read) reading each file and typing its cells in SQL
+    "importing the checks",  # waiting for what is left of Great Expectations' import (in a thread)
+    "checks",  # deriving the checked columns and running the source's suite
+    "kept copies",  # writing each file's archive or quarantine copy
+    "loading",  # replacing the rows a file brings, and recording its checks
+    "measures",  # storing every measure, the previous version's headline and the run's summary
+    "publishing",  # the new version made current, and older ones retired and pruned
+    "data docs",  # Great Expectations' Data Docs of the run
+)
+
+
 @dataclass
 class FileOutcome:
     file_name: str
@@ -85,6 +100,21 @@ class RunReport:
     failure: str | None = None
     # Great Expectations' results of the files checked in this run, for its Data Docs.
     validations: list = field(default_factory=list, repr=False)
+    # Seconds spent in each step of the run (STEPS), kept in the run log: where a run's time goes.
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def add(self, step: str, seconds: float) -> None:
+        assert step in STEPS, step
+        self.seconds[step] = self.seconds.get(step, 0.0) + seconds
+
+    @contextmanager
+    def timed(self, step: str) -> Iterator[None]:
+        """Add the time spent in the block to `step`, even if it raises."""
+        start = time.monotonic()
+        try:
+            yield
+        finally:
+            self.add(step, time.monotonic() - start)
 
     @property
     def rejected(self) -> list[FileOutcome]:
@@ -169,13 +199,17 @@ def refresh(
     try:
         with warehouse.refresh_lock(timeout, report.started_by):
             previous = warehouse.current()
+            step = time.monotonic()
             with warehouse.new_version() as con:
-                con.execute(f"SET memory_limit = '{settings.duckdb_memory_limit}'")
-                con.execute("BEGIN")
-                load_reference_data(con)
-                create_views(con)
-                con.execute("COMMIT")
-                received = [_receive(p, from_folder) for p, from_folder in files]
+                report.add("new version", time.monotonic() - step)
+                with report.timed("new version"):
+                    con.execute(f"SET memory_limit = '{settings.duckdb_memory_limit}'")
+                    con.execute("BEGIN")
+                    load_reference_data(con)
+                    create_views(con)
+                    con.execute("COMMIT")
+                with report.timed("scanning files"):
+                    received = [_receive(p, from_folder) for p, from_folder in files]
                 if sources is not None:
                     received = [
                         r
@@ -189,6 +223,7 @@ def refresh(
                     for n, item in enumerate(received, start=1):
                         file_id = f"{report.run_id}-{n:03d}"
                         report.files.append(_process(con, settings, report, item, file_id, key))
+                step = time.monotonic()
                 con.execute("BEGIN")
                 materialise(con)
                 con.execute("COMMIT")
@@ -226,9 +261,13 @@ def refresh(
                     ]
                 )
                 con.execute("INSERT INTO meta_run_summary VALUES (?, ?)", [report.run_id, summary])
+                report.add("measures", time.monotonic() - step)
+                step = time.monotonic()
+            report.add("publishing", time.monotonic() - step)
             current = warehouse.current()
             report.version = current.number if current else None
-            report.data_docs = _data_docs(settings, report)
+            with report.timed("data docs"):
+                report.data_docs = _data_docs(settings, report)
             try:
                 _write_summary(settings, report, summary)
             except OSError as e:  # published already: the summary is also in the warehouse
@@ -239,7 +278,8 @@ def refresh(
                 and not warehouse.schema_steps_applied
             ):
                 warehouse.retire(previous)
-            warehouse.prune(settings.keep_versions)
+            with report.timed("publishing"):
+                warehouse.prune(settings.keep_versions)
             # Only now that the run is published may received files leave the landing folder.
             for item in received:
                 if _is_under(item.path, landing) and not (item.not_data or item.left_in_place):
@@ -433,10 +473,12 @@ def _process(
     elif item.error is None and item.source is not None:
         typed_rows = None
         if item.scanned is not None:
-            typed_rows = staged.read_typed(con, item.path, item.source, item.scanned, key)
+            with run.timed("reading and typing"):
+                typed_rows = staged.read_typed(con, item.path, item.source, item.scanned, key)
             if typed_rows is None:
                 # Not one well-formed line per row: ingest.read says why, or numbers the rows.
-                _read_whole(item)
+                with run.timed("scanning files"):
+                    _read_whole(item)
                 outcome.message = item.error or ""
         if item.error is None and item.source is not None:
             outcome = _check_and_load(con, settings, run, item, file_id, key, outcome, typed_rows)
@@ -476,22 +518,25 @@ def _check_and_load(
     """Check the file and load it if it passes: its rows typed in SQL (by DuckDB straight from the
     file, `typed_rows` of them, or from the text ingest.read gave when `typed_rows` is None), derived
     and checked in the staging table, and loaded from there."""
-    from expectations import drop_staging, validate_typed  # slow to import: only when checking
+    with run.timed("importing the checks"):  # slow to import: only when checking
+        from expectations import drop_staging, validate_typed
 
     source = item.source
     assert source is not None
     try:
         if typed_rows is None:
             assert item.raw is not None
-            typed_rows = staged.typed_from_frame(con, source, item.raw, key)
+            with run.timed("reading and typing"):
+                typed_rows = staged.typed_from_frame(con, source, item.raw, key)
         outcome.rows_in_file = typed_rows
         if not typed_rows:
             outcome.message = "The file has a header row but no data rows."
             return outcome
-        ctx = check_context(con, settings.today_london)
-        report = validate_typed(
-            source, staged.TYPED, ctx, con=con, first_row=HEADER_ROWS + 1, docs_for=file_id
-        )
+        with run.timed("checks"):
+            ctx = check_context(con, settings.today_london)
+            report = validate_typed(
+                source, staged.TYPED, ctx, con=con, first_row=HEADER_ROWS + 1, docs_for=file_id
+            )
         return _keep_and_load(con, settings, run, item, file_id, key, outcome, report)
     finally:
         staged.drop(con)
@@ -512,32 +557,33 @@ def _keep_and_load(
     problem = None
     if report.success:
         outcome.kept_as, problem = _try_keep(con, "archive", settings, run, item, file_id, key)
-    con.execute("BEGIN")
-    try:
-        record_checks(con, run.run_id, file_id, report)
-        if problem:
-            outcome.message = (
-                f"The file passed its checks but was not loaded, because no copy of it could be "
-                f"kept: {problem}. {LEFT_IN_PLACE}"
-            )
-        elif report.success:
-            inserted, deleted = replace_rows(con, source, STAGING, file_id)
-            outcome.outcome, outcome.rows_loaded, outcome.rows_replaced = (
-                "loaded",
-                inserted,
-                deleted,
-            )
-            outcome.message = f"Loaded {inserted:,} rows as {source.title}" + (
-                f", replacing {deleted:,} earlier rows." if deleted else "."
-            )
-        else:
-            outcome.message = (
-                f"Rejected: this {source.title} file failed its checks. " + report.summary()
-            )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+    with run.timed("loading"):
+        con.execute("BEGIN")
+        try:
+            record_checks(con, run.run_id, file_id, report)
+            if problem:
+                outcome.message = (
+                    f"The file passed its checks but was not loaded, because no copy of it could be "
+                    f"kept: {problem}. {LEFT_IN_PLACE}"
+                )
+            elif report.success:
+                inserted, deleted = replace_rows(con, source, STAGING, file_id)
+                outcome.outcome, outcome.rows_loaded, outcome.rows_replaced = (
+                    "loaded",
+                    inserted,
+                    deleted,
+                )
+                outcome.message = f"Loaded {inserted:,} rows as {source.title}" + (
+                    f", replacing {deleted:,} earlier rows." if deleted else "."
+                )
+            else:
+                outcome.message = (
+                    f"Rejected: this {source.title} file failed its checks. " + report.summary()
+                )
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
     return outcome
 
 
@@ -646,7 +692,8 @@ def _try_keep(
     cannot be written. Then the file is marked to stay where it is. A full disk still stops the run."""
     folder = settings.dir(kind)
     try:
-        return _keep(con, folder / run.run_id, item, file_id, key, report=report), None
+        with run.timed("kept copies"):
+            return _keep(con, folder / run.run_id, item, file_id, key, report=report), None
     except OSError as e:
         if e.errno in DISK_FULL:
             raise
@@ -697,6 +744,9 @@ def _log_run(settings: Settings, report: RunReport) -> None:
         "started_at": report.started_at.isoformat(),
         "finished_at": report.finished_at.isoformat() if report.finished_at else None,
         "files": [asdict(f) for f in report.files],
+        "seconds": {
+            step: round(report.seconds[step], 3) for step in STEPS if step in report.seconds
+        },
     }
     with (folder / "runs.jsonl").open("a", encoding="utf-8") as f:
         f.write(json.dumps(record) + "\n")

@@ -320,3 +320,32 @@ def test_data_docs_are_written_with_a_relative_data_folder(tmp_path, monkeypatch
     assert report.data_docs is not None
     assert report.data_docs.is_file()
     assert report.data_docs.is_relative_to(tmp_path / "data" / "reports" / report.run_id)
+
+
+def test_the_run_log_says_where_the_time_went(settings, tmp_path):
+    """Each run's line in logs/runs.jsonl gives the seconds of each step, in run order, for the steps
+    the run took; together they account for most of the run (what is left is listing files, the lock
+    and the run's own records). One file loads, one is rejected: both kinds of copy and the checks are
+    timed, and no step is counted twice (their sum is within the time refresh() took)."""
+    import json
+    import time
+
+    b.write_csv(tmp_path / "in" / "c.csv", "contracts", [b.contract()])
+    b.write_csv(
+        tmp_path / "in" / "bad.csv",
+        "contracts",
+        [b.contract(contract_ref="PRJ_0003", region_code="Z")],
+    )
+    started = time.monotonic()
+    report = refresh(settings, [tmp_path / "in"])
+    took = time.monotonic() - started
+    assert report.files_loaded == 1 and len(report.rejected) == 1
+    record = json.loads((settings.dir("logs") / "runs.jsonl").read_text().splitlines()[-1])
+    seconds = record["seconds"]
+    assert list(seconds) == [s for s in pipeline.STEPS if s in seconds]  # in run order
+    assert set(seconds) == set(
+        pipeline.STEPS
+    )  # a run that checks, copies and loads takes every step
+    assert all(v >= 0 for v in seconds.values())
+    assert sum(seconds.values()) <= took
+    assert sum(seconds.values()) >= 0.7 * took, (seconds, took)
