@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import os
 import sys
 from pathlib import Path
 
@@ -158,7 +161,6 @@ def rollback(settings: Settings) -> None:
 )
 @click.pass_obj
 def schedule(settings: Settings) -> None:
-    import logging
     import signal
 
     # Before the slow imports below: a SIGTERM from here on is remembered, and serve() honours it.
@@ -186,7 +188,31 @@ def show_settings() -> None:
     click.echo(settings_help())
 
 
-if __name__ == "__main__":  # pragma: no cover
-    main()
+def entry() -> None:
+    """The `rpd` program: main(), then the process ends without Python's clean-up of its modules.
 
-__all__ = ["main"]
+    Tearing down the modules a refresh imports (Great Expectations and all it brings) takes half a
+    second or more and does nothing a finished command needs: its output and logs are flushed here,
+    every warehouse connection is closed by then, and a process stopped at any moment leaves the
+    warehouse as it was or as it became (docs/reliability.md's crash trials). An error that is not
+    the command's own (a traceback) ends the process the usual way."""
+    try:
+        main()
+        code: int | str | None = 0
+    except SystemExit as stop:
+        code = stop.code
+    if isinstance(code, str):
+        print(code, file=sys.stderr)
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        # A closed pipe (`rpd status | head`): nothing more can be said.
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    logging.shutdown()
+    os._exit(code if isinstance(code, int) else 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    entry()
+
+__all__ = ["entry", "main"]
