@@ -197,7 +197,7 @@ def refresh(
     key = settings.resolved_hash_key()
     timeout = settings.lock_timeout_seconds if lock_timeout is None else lock_timeout
     try:
-        with warehouse.refresh_lock(timeout, report.started_by):
+        with warehouse.refresh_lock(timeout, report.started_by), _checks_warmed_up(files):
             previous = warehouse.current()
             step = time.monotonic()
             with warehouse.new_version() as con:
@@ -219,10 +219,9 @@ def refresh(
                 received.sort(
                     key=lambda r: (LOAD_ORDER.index(r.source.name) if r.source else -1, r.path.name)
                 )
-                with _checks_warmed_up(received):
-                    for n, item in enumerate(received, start=1):
-                        file_id = f"{report.run_id}-{n:03d}"
-                        report.files.append(_process(con, settings, report, item, file_id, key))
+                for n, item in enumerate(received, start=1):
+                    file_id = f"{report.run_id}-{n:03d}"
+                    report.files.append(_process(con, settings, report, item, file_id, key))
                 step = time.monotonic()
                 con.execute("BEGIN")
                 materialise(con)
@@ -300,12 +299,13 @@ def refresh(
 
 
 @contextmanager
-def _checks_warmed_up(received: list[_Received]) -> Iterator[None]:
-    """Import Great Expectations (seconds of Python) in a thread while DuckDB reads the first file,
-    when some file is to be checked: the checks' first use then waits only for what is left of it.
-    The thread is waited for on the way out, so no import is left running when the process ends."""
+def _checks_warmed_up(files: list[tuple[Path, bool]]) -> Iterator[None]:
+    """Import Great Expectations (seconds of Python) in a thread while the run copies the warehouse
+    and DuckDB reads the first file, when some file may be checked (any file given by name, or of a
+    data file's kind in a folder): the checks' first use then waits only for what is left of it.
+    The thread is waited for on the way out, so no import is left running when the run ends."""
     thread = None
-    if any(item.source is not None and item.error is None for item in received):
+    if any(not from_folder or p.suffix.lower() in DATA_SUFFIXES for p, from_folder in files):
         thread = threading.Thread(target=importlib.import_module, args=("expectations.runner",))
         thread.start()
     try:
