@@ -115,6 +115,18 @@ def query(version: Version, name: str, *params, **named) -> pd.DataFrame:
     return _run(str(version.path), name, tuple(params))
 
 
+def query_unless_older(version: Version, name: str, *params, **named) -> pd.DataFrame | None:
+    """query(), or None when a table it reads is missing because the version was published by older
+    code (built_by_older_code): for a part of a page that such a version simply lacks, and that the
+    page leaves out. A missing table in a version of this code is a fault, and is raised as one."""
+    try:
+        return query(version, name, *params, **named)
+    except duckdb.CatalogException:
+        if not built_by_older_code(version):
+            raise
+        return None
+
+
 @st.cache_data(max_entries=512, show_spinner=False)
 def _run_named(path: str, name: str, params: tuple) -> pd.DataFrame:
     sql = QUERIES[name]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from functools import partial
 
-import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -148,10 +147,7 @@ def _previous_headline(version: Version, params: dict) -> pd.Series | None:
     """The same headline over the previous version's rows, stored in this version at publish, or None (the
     first version; one built from a version without these measures, or with other columns, whose
     stored rows are empty; or one published by older code, before they were stored)."""
-    try:
-        frame = data.query(version, "overview_previous_headline", **params)
-    except duckdb.CatalogException:
-        if not data.built_by_older_code(version):
-            raise  # not old data but a fault: the frame logs it and says so
+    frame = data.query_unless_older(version, "overview_previous_headline", **params)
+    if frame is None or frame.empty or frame.iloc[0].contracts == 0:
         return None
-    return None if frame.empty or frame.iloc[0].contracts == 0 else frame.iloc[0]
+    return frame.iloc[0]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import duckdb
 import streamlit as st
 
 from dashboard import actions, data
@@ -61,13 +60,9 @@ def render(settings: Settings) -> None:
 
 def disagreements(version) -> None:
     """A warning, not a refusal: the organisations file loads, and the contract register's answer is used."""
-    try:
-        found = int(data.query(version, "supply_chain_disagreements").organisations.iloc[0])
-    except duckdb.CatalogException:
-        if not data.built_by_older_code(version):
-            raise  # not old data but a fault: the frame logs it and says so
-        return  # a version published before supply chains were read from the register
-    if found:
+    # None: a version published before supply chains were read from the register.
+    frame = data.query_unless_older(version, "supply_chain_disagreements")
+    if frame is not None and (found := int(frame.organisations.iloc[0])):
         st.header("Warnings")
         st.warning(disagreement_warning(found))
 

@@ -94,3 +94,51 @@ def test_a_typo_in_a_filter_query_is_an_error_not_dropped_in_silence(
         "the filters failed reading warehouse version 1",
         "page dashboard.pages.overview failed reading warehouse version 1",
     ]
+
+
+def test_an_older_version_without_the_previous_headline_shows_the_overview_without_it(
+    data_dir, page
+):
+    """A version published before the previous version's measures were stored in it: the Overview
+    shows its headline with no change since the last version, and no error (data.query_unless_older)."""
+    edit_current_version(data_dir, "DROP TABLE previous_mart_contract")
+    at = page("overview", data_dir)
+    assert not at.exception and not at.error
+    received = next(m for m in at.metric if m.label == "Referrals received")
+    assert received.value and received.delta in (None, "")
+
+
+def test_a_typo_in_the_previous_headline_is_an_error_not_left_out(
+    data_dir, page, monkeypatch, caplog
+):
+    """The same query failing on a version of this code is a fault: a plain error, logged."""
+    typo = data.QUERIES["overview_previous_headline"].replace(
+        "previous_mart_contract", "previous_mart_contrct"
+    )
+    assert typo != data.QUERIES["overview_previous_headline"]
+    monkeypatch.setitem(data.QUERIES, "overview_previous_headline", typo)
+    with caplog.at_level(logging.ERROR, logger="dashboard.frame"):
+        at = page("overview", data_dir)
+    assert not at.exception
+    assert [e.value for e in at.error] == [PAGE_FAILED]
+    assert "previous_mart_contrct" in str(caplog.records[-1].exc_info[1])
+
+
+def test_status_leaves_out_the_disagreements_an_older_version_lacks(data_dir, page):
+    """Data status on a version published before supply chains were read from the register (no
+    mart_organisation_role): the page is shown without its Warnings, and with no error."""
+    edit_current_version(data_dir, "DROP TABLE mart_organisation_role")
+    at = page("status", data_dir)
+    assert not at.exception and not at.error
+    assert "Warnings" not in [h.value for h in at.header]
+
+
+def test_status_reports_a_typo_in_the_disagreements_query(data_dir, page, monkeypatch):
+    """On a version of this code the same failure is a fault: the page says it cannot be shown."""
+    typo = data.QUERIES["supply_chain_disagreements"].replace(
+        "mart_organisation_role", "mart_organisation_rle"
+    )
+    monkeypatch.setitem(data.QUERIES, "supply_chain_disagreements", typo)
+    at = page("status", data_dir)
+    assert not at.exception
+    assert [e.value for e in at.error] == [PAGE_FAILED]
