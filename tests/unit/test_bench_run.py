@@ -176,3 +176,40 @@ def test_report_says_why_pages_were_not_timed_and_draws_no_empty_table():
     )
     assert "| Page |" not in pages
     assert "| 10M | 8,890,934 | 1 | 31.7 | stopped: over the 6 GiB memory cap |" in text
+
+
+def test_the_steps_of_a_run_are_read_from_its_log_and_shown_against_the_bare_load(tmp_path):
+    """A run log whose last line gives 2 s of checks and 1 s of loading, in a 4 s process: the rows are
+    those two steps and 1 s for the rest; against a bare load of 0.5 s the table shows 4× and 2×
+    (an earlier line of the log, another run's, is not read)."""
+    import json
+
+    log = tmp_path / "runs.jsonl"
+    log.write_text(
+        json.dumps({"seconds": {"checks": 9.0}})
+        + "\n"
+        + json.dumps({"seconds": {"checks": 2.0, "loading": 1.0}})
+        + "\n"
+    )
+    p = run.Prepared("1M", tmp_path, tmp_path, 10, 10, tmp_path)
+    rows = run.step_rows(p, 1, 4.0, log)
+    assert {r["what"]: r["seconds"] for r in rows} == {
+        "checks": 2.0,
+        "loading": 1.0,
+        run.OTHER_STEP: 1.0,
+    }
+    rows.append({"section": "ingest", "size": "1M", "what": "limit", "seconds": 0.5})
+
+    def median(section, size, what):
+        found = [
+            r["seconds"]
+            for r in rows
+            if (r["section"], r["size"], r["what"]) == (section, size, what)
+        ]
+        return found[0] if found else None
+
+    lines = run.steps_table(["1M"], median)
+    assert "| checks | 2.0 | 4.00× |" in lines
+    assert "| loading | 1.0 | 2.00× |" in lines
+    assert f"| {run.OTHER_STEP} | 1.0 | 2.00× |" in lines
+    assert "| measures | – | – |" in lines  # a step the run did not take
