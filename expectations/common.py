@@ -96,13 +96,16 @@ def sql_text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def outside_sql(items: str, allowed) -> str:
-    """listed_outside() in SQL: the items of the list expression `items` not in `allowed`, joined by ';'
-    (NULL when all are allowed or there is no list)."""
-    listed = ", ".join(sql_text(a) for a in sorted(allowed))
-    return joined_sql(
-        f"list_filter({items}, lambda x: NOT list_contains([{listed}]::VARCHAR[], x))"
-    )
+def sql_list(values) -> str:
+    """`values` as an SQL list of text, in order."""
+    return f"[{', '.join(sql_text(v) for v in sorted(values))}]::VARCHAR[]"
+
+
+def outside_sql(items: str, allowed: str) -> str:
+    """listed_outside() in SQL: the items of the list expression `items` not in the list expression
+    `allowed` (sql_list of a set, or a CASE giving one per row), joined by ';' (NULL when all are
+    allowed or there is no list)."""
+    return joined_sql(f"list_filter({items}, lambda x: NOT list_contains({allowed}, x))")
 
 
 def joined_sql(items: str) -> str:

@@ -16,6 +16,7 @@ from expectations.common import (
     listed_outside,
     outside_sql,
     rule,
+    sql_list,
     sql_text,
 )
 from expectations.report import UNREADABLE, CheckContext
@@ -63,7 +64,7 @@ def derive(frame: pd.DataFrame, ctx: CheckContext) -> pd.DataFrame:
 def derive_sql(columns: set[str], ctx: CheckContext) -> list[str]:
     """derive() in SQL over the typed rows `t`."""
     by_type = " ".join(
-        f"WHEN {sql_text(kind)} THEN [{', '.join(sql_text(c) for c in sorted(cats))}]::VARCHAR[]"
+        f"WHEN {sql_text(kind)} THEN {sql_list(cats)}"
         for kind, cats in sorted(ctx.categories_by_type.items())
     )
     allowed = f"CASE t.contract_type_code {by_type} ELSE []::VARCHAR[] END"
@@ -87,9 +88,9 @@ def derive_sql(columns: set[str], ctx: CheckContext) -> list[str]:
         f"((t.band_{n}_upto IS NULL) <> (t.band_{n}_payment_gbp IS NULL))" for n in (1, 2, 3)
     )
     return [
-        joined_sql(f"list_filter(t.service_categories, lambda x: NOT list_contains({allowed}, x))")
-        + " AS service_categories__not_for_type",
-        f"{outside_sql('t.pcc_area_codes', ctx.reference['pcc_area_code'])} AS pcc_area_codes__unknown",
+        f"{outside_sql('t.service_categories', allowed)} AS service_categories__not_for_type",
+        f"{outside_sql('t.pcc_area_codes', sql_list(ctx.reference['pcc_area_code']))} "
+        "AS pcc_area_codes__unknown",
         joined_sql(
             f"list_filter(t.pcc_area_codes, lambda x: coalesce({pcc_region}, t.region_code) "
             "IS DISTINCT FROM t.region_code)"

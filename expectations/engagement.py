@@ -7,7 +7,15 @@ import datetime as dt
 import great_expectations.expectations as gxe
 import pandas as pd
 
-from expectations.common import empty, in_set, listed_outside, not_after, outside_sql, rule
+from expectations.common import (
+    empty,
+    in_set,
+    listed_outside,
+    not_after,
+    outside_sql,
+    rule,
+    sql_list,
+)
 from expectations.report import CheckContext
 
 INCOME_BANDS = ("under_10k", "10k_100k", "100k_500k", "500k_1m", "1m_10m", "over_10m")
@@ -45,10 +53,10 @@ def derive_organisations_sql(columns: set[str], ctx: CheckContext) -> list[str]:
     """derive_organisations() in SQL over the typed rows `t`."""
     codes = "list_concat(CASE WHEN t.provider_code IS NULL THEN [] ELSE [t.provider_code] END, coalesce(t.provider_codes, []))"
     return [
-        f"{outside_sql('t.specialisms', SPECIALISMS)} AS specialisms__unknown",
-        f"{outside_sql('t.regions_served', ctx.reference['region_code'])} AS regions_served__unknown",
-        f"{outside_sql(codes, ctx.register_providers)} AS provider_codes__unknown",
-        f"{outside_sql('t.service_categories', ctx.reference['service_category'])} AS service_categories__unknown",
+        f"{outside_sql('t.specialisms', sql_list(SPECIALISMS))} AS specialisms__unknown",
+        f"{outside_sql('t.regions_served', sql_list(ctx.reference['region_code']))} AS regions_served__unknown",
+        f"{outside_sql(codes, sql_list(ctx.register_providers))} AS provider_codes__unknown",
+        f"{outside_sql('t.service_categories', sql_list(ctx.reference['service_category']))} AS service_categories__unknown",
     ]
 
 
