@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -12,13 +11,12 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from dashboard.charts import Drawing
 from dashboard.glossary import term
 from warehouse.connection import Version, Warehouse
 from warehouse.settings import LONDON, Settings
 
 if TYPE_CHECKING:
-    from streamlit.elements.vega_charts import AltairChart
-
     from dashboard.scope import Scope
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -152,18 +150,9 @@ def figure(
     st.metric(label, value, delta=delta, delta_color=delta_color, help=term(glossary_term).help())
 
 
-def chart_with_table(
-    chart: AltairChart | functools.partial,
-    frame: pd.DataFrame,
-    file_name: str,
-    *,
-    caption: str,
-) -> None:
+def chart_with_table(chart: Drawing, frame: pd.DataFrame, file_name: str, *, caption: str) -> None:
     """Every chart comes with the table of exactly what it shows and a CSV download of that table. The
-    caption is the chart's title, wrapped so that a phone's width does not cut it off.
-
-    `chart` is an Altair chart, or better a functools.partial of a pure builder in dashboard/charts/
-    and the rows it draws, whose spec is cached (chart_spec)."""
+    caption is the chart's title, wrapped so that a phone's width does not cut it off."""
     _chart_and_table(chart_spec(chart, caption), frame, file_name)
     csv_download(frame, file_name)
 
@@ -185,21 +174,22 @@ def _chart_and_table(spec: dict, frame: pd.DataFrame, file_name: str) -> None:
             st.dataframe(frame, hide_index=True, width="stretch")
 
 
-def chart_spec(chart: alt.TopLevelMixin | functools.partial, caption: str) -> dict:
-    """The chart's Vega-Lite spec with its title. Given a functools.partial of a pure builder in
-    dashboard/charts/, the spec is cached by the builder and the rows it is given (st.cache_data hashes
-    the frames), so a view seen once is not built again, by any session."""
-    if isinstance(chart, functools.partial):
-        name = f"{chart.func.__module__}.{chart.func.__qualname__}"
-        return _cached_spec(name, chart.args, tuple(sorted(chart.keywords.items())), caption, chart)
-    return chart.properties(title=title_lines(caption)).to_dict()
+def chart_spec(chart: Drawing, caption: str) -> dict:
+    """The chart's Vega-Lite spec with its title: its shape's spec (built by Altair once per shape and
+    caption, and cached) with its rows as named datasets, which Streamlit sends as Arrow tables beside
+    the spec. A filter change that keeps the shape sends the same spec, and the browser only swaps the
+    new rows into the chart it has (dashboard.charts.Drawing)."""
+    build = chart.build
+    name = f"{build.__module__}.{build.__qualname__}"
+    spec = _shape_spec(name, chart.shape, caption, chart)
+    return {**spec, "datasets": {**spec.get("datasets", {}), **chart.datasets()}}
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _cached_spec(name: str, args: tuple, keywords: tuple, caption: str, _chart) -> dict:
-    # Not validated against the Vega-Lite schema here (about 20 ms a chart): the builders in
-    # dashboard/charts/ are, by their unit tests (tests/unit/test_charts_*.py).
-    return _chart().properties(title=title_lines(caption)).to_dict(validate=False)
+def _shape_spec(name: str, shape: tuple, caption: str, _chart: Drawing) -> dict:
+    # Not validated against the Vega-Lite schema here (about 20 ms a chart): every builder in
+    # dashboard/charts/ is, by its unit tests (tests/unit/test_charts_*.py, through Drawing.to_dict).
+    return _chart.chart().properties(title=title_lines(caption)).to_dict(validate=False)
 
 
 def title_lines(caption: str) -> alt.TitleParams:

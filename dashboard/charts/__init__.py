@@ -4,6 +4,9 @@ alone: series also differ by shape or dash (pages draw provisional periods hollo
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TypeVar
 
 import altair as alt
 import pandas as pd
@@ -17,7 +20,66 @@ DASHES = [[1, 0], [6, 3], [2, 2], [8, 2, 2, 2]]
 alt.theme.enable("none")
 
 
-def fit_width(chart: alt.Chart) -> alt.Chart:
+AnyChart = TypeVar("AnyChart", bound=alt.TopLevelMixin)
+
+# The column each drawing adds to its rows: their position, by which a chart orders its months or bars
+# (an order in the data, not a list in the spec, so that the spec stays the same when the rows change).
+ORDER = "_order"
+
+
+def in_order() -> alt.EncodingSortField:
+    """Sort a discrete axis by the rows' own order (see ORDER)."""
+    return alt.EncodingSortField(field=ORDER, op="min")
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """A chart in two halves: the Altair chart drawn on *named* rows, built from the chart's shape alone
+    (which layers it has, its bar height: a few plain values), and the rows themselves, by name.
+
+    Why: a filter change that keeps the shape gives the same spec with other rows. The page builds the
+    spec once per shape (dashboard/layout.py caches it), and the browser, given the same spec again,
+    only swaps the new rows into the chart it already drew instead of building a new one. Building the
+    Altair chart and a new Vega view were most of the time a filter change took (docs/benchmarks.md).
+
+    `build(*shape)` must be a module-level function that reads nothing but its arguments."""
+
+    build: Callable[..., alt.TopLevelMixin]
+    rows: Mapping[str, pd.DataFrame]
+    shape: tuple = field(default=())
+
+    def chart(self) -> alt.TopLevelMixin:
+        return self.build(*self.shape)
+
+    def datasets(self) -> dict[str, pd.DataFrame]:
+        """The named rows, each with its position in ORDER."""
+        return {name: in_position(frame) for name, frame in self.rows.items()}
+
+    def to_dict(self) -> dict:
+        """The whole Vega-Lite spec, validated against the schema, with the rows written in: what the unit
+        tests read, and what the chart would be as one file."""
+        spec = self.chart().to_dict()
+        records = {
+            name: frame.astype(object).where(frame.notna(), None).to_dict("records")
+            for name, frame in self.datasets().items()
+        }
+        spec["datasets"] = {**spec.get("datasets", {}), **records}
+        return spec
+
+
+def in_position(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with each row's position in ORDER (kept if it has one: rows cut from a larger table
+    keep their place in it, so that two sets of rows on one axis agree)."""
+    frame = frame.reset_index(drop=True)
+    return frame if ORDER in frame else frame.assign(**{ORDER: range(len(frame))})
+
+
+def named(name: str) -> alt.NamedData:
+    """The rows a Drawing gives under this name."""
+    return alt.NamedData(name=name)
+
+
+def fit_width(chart: AnyChart) -> AnyChart:
     """Stretch to the container's width but keep the height given to the plot itself: Streamlit's default
     autosize ("fit") counts the title and axes in the height, which squashes charts with few bars."""
     return chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
@@ -93,12 +155,20 @@ def shown_as(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
 
 def ranked_bars(
     frame: pd.DataFrame, *, label: str, value: str, value_title: str, fmt: str = ",.0f"
-) -> alt.Chart:
+) -> Drawing:
     """Horizontal bars, largest first, each labelled with its value (readable without colour) and with
-    its whole name, wrapped; as tall as its bars need."""
-    frame = frame.sort_values(value, ascending=False).assign(_label=frame[label].map(wrap_label))
-    base = alt.Chart(frame).encode(
-        y=bar_axis("_label", list(frame._label)),
+    its whole name, wrapped; as tall as its bars need (a step per bar)."""
+    frame = frame.sort_values(value, ascending=False, kind="stable").assign(
+        _label=frame[label].map(wrap_label)
+    )
+    return Drawing(
+        _ranked_bars, {"ranked": frame}, (label, value, value_title, fmt, bar_step(frame[label]))
+    )
+
+
+def _ranked_bars(label: str, value: str, value_title: str, fmt: str, step: int) -> alt.LayerChart:
+    base = alt.Chart(named("ranked")).encode(
+        y=bar_axis("_label", in_order()),
         x=alt.X(f"{value}:Q", title=value_title),
         tooltip=[
             alt.Tooltip(f"{label}:N"),
@@ -107,4 +177,4 @@ def ranked_bars(
     )
     bars = base.mark_bar(color=OKABE_ITO[0])
     text = base.mark_text(align="left", dx=3).encode(text=alt.Text(f"{value}:Q", format=fmt))
-    return fit_width(bars + text).properties(height=bar_height(frame[label]))
+    return fit_width(bars + text).properties(height=alt.Step(step))

@@ -9,7 +9,17 @@ import datetime as dt
 import altair as alt
 import pandas as pd
 
-from dashboard.charts import OKABE_ITO, bar_axis, bar_height, fit_width, ranked_bars, wrap_label
+from dashboard.charts import (
+    OKABE_ITO,
+    Drawing,
+    bar_axis,
+    bar_height,
+    fit_width,
+    in_order,
+    named,
+    ranked_bars,
+    wrap_label,
+)
 
 
 def region_table(regions: pd.DataFrame) -> pd.DataFrame:
@@ -77,21 +87,28 @@ def trend_table(trend: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def coverage_bars(by_region: pd.DataFrame) -> alt.Chart:
+def coverage_bars(by_region: pd.DataFrame) -> Drawing:
     """Coverage per region, largest first."""
-    return fit_width(
-        ranked_bars(by_region, label="Region", value="Coverage (%)", value_title="Coverage (%)")
-    )
+    return ranked_bars(by_region, label="Region", value="Coverage (%)", value_title="Coverage (%)")
 
 
-def segment_bars(frame: pd.DataFrame) -> alt.Chart:
+# A chart of bars is at least this tall (px), so that a single bar does not squash its axis and legend.
+MIN_BARS_HEIGHT = 120
+
+
+def segment_bars(frame: pd.DataFrame) -> Drawing:
     """Coverage per kind of organisation, in a fixed order, each bar labelled 'n of m'."""
     shown = frame.assign(
         Label=frame["Reached"].astype(str) + " of " + frame["Known organisations"].astype(str),
         _label=frame["Kind of organisation"].map(wrap_label),
     )
-    base = alt.Chart(shown).encode(
-        y=bar_axis("_label", list(shown["_label"])),
+    height = max(MIN_BARS_HEIGHT, bar_height(frame["Kind of organisation"]))
+    return Drawing(_segment_bars, {"segments": shown}, (height,))
+
+
+def _segment_bars(height: int) -> alt.LayerChart:
+    base = alt.Chart(named("segments")).encode(
+        y=bar_axis("_label", in_order()),
         x=alt.X("Coverage (%):Q", scale=alt.Scale(domain=[0, 100])),
         tooltip=[
             alt.Tooltip("Kind of organisation:N"),
@@ -101,14 +118,16 @@ def segment_bars(frame: pd.DataFrame) -> alt.Chart:
     )
     bars = base.mark_bar(color=OKABE_ITO[2])
     text = base.mark_text(align="left", dx=3).encode(text="Label:N")
-    return fit_width(bars + text).properties(
-        height=max(120, bar_height(frame["Kind of organisation"]))
-    )
+    return fit_width(bars + text).properties(height=height)
 
 
-def trend_line(frame: pd.DataFrame) -> alt.Chart:
+def trend_line(frame: pd.DataFrame) -> Drawing:
     """Coverage at each quarter end, one line with labelled points."""
-    base = alt.Chart(frame).encode(
+    return Drawing(_trend_line, {"trend": frame})
+
+
+def _trend_line() -> alt.LayerChart:
+    base = alt.Chart(named("trend")).encode(
         x=alt.X("Date:T", title="12 months to", axis=alt.Axis(format="%b %Y")),
         y=alt.Y("Coverage (%):Q", scale=alt.Scale(domain=[0, 100])),
         tooltip=[
@@ -123,13 +142,17 @@ def trend_line(frame: pd.DataFrame) -> alt.Chart:
     return fit_width(line + points).properties(height=280)
 
 
-def forum_bars(frame: pd.DataFrame) -> alt.Chart:
+def forum_bars(frame: pd.DataFrame) -> Drawing:
     """Forums per quarter; the unfinished quarter is a hollow bar labelled 'so far'."""
     shown = frame.assign(
         Label=frame["Forums held"].astype(str)
         + frame["Provisional"].map(lambda p: " so far" if p.startswith("yes") else "")
     )
-    base = alt.Chart(shown).encode(
+    return Drawing(_forum_bars, {"forums": shown})
+
+
+def _forum_bars() -> alt.LayerChart:
+    base = alt.Chart(named("forums")).encode(
         x=alt.X("Quarter:O", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("Forums held:Q", axis=alt.Axis(tickMinStep=1)),
         tooltip=[

@@ -7,7 +7,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from dashboard.charts import fit_width
+from dashboard.charts import Drawing, fit_width, named
 
 # Tile positions (column, row) of the 12 probation regions, laid out roughly as on a map.
 TILES = {
@@ -46,7 +46,7 @@ def region_table(regions: pd.DataFrame) -> pd.DataFrame:
     return frame.iloc[order.argsort(kind="stable")].reset_index(drop=True)
 
 
-def region_tiles(table: pd.DataFrame) -> alt.Chart:
+def region_tiles(table: pd.DataFrame) -> Drawing:
     """A 4 × 3 grid of regions, each coloured by its gap % on a colour-blind-safe diverging scale (blue
     below forecast, orange above) and labelled with its name and gap in figures: colour is never needed."""
     code = table["Region code"]
@@ -62,7 +62,14 @@ def region_tiles(table: pd.DataFrame) -> alt.Chart:
         gap=gap,
         dark=gap.abs() > 35,
     )
-    base = alt.Chart(frame).encode(x=alt.X("col:O", axis=None), y=alt.Y("row:O", axis=None))
+    # Each row of tiles 110 px high (at least 160 px, to hold the legend): a user's one region is one tile.
+    return Drawing(_region_tiles, {"tiles": frame}, (max(160, 110 * frame.row.nunique()),))
+
+
+def _region_tiles(height: int) -> alt.LayerChart:
+    base = alt.Chart(named("tiles")).encode(
+        x=alt.X("col:O", axis=None), y=alt.Y("row:O", axis=None)
+    )
     tooltip = [
         alt.Tooltip("Region:N"),
         alt.Tooltip("Contracts:Q"),
@@ -90,10 +97,7 @@ def region_tiles(table: pd.DataFrame) -> alt.Chart:
     figure_text = base.mark_text(baseline="top", dy=6, fontSize=16, fontWeight="bold").encode(
         text="gap_text:N", color=text_colour, tooltip=tooltip
     )
-    # Each row of tiles 110 px high (at least 160 px, to hold the legend): a user's one region is one tile.
-    return fit_width(tiles + name + figure_text).properties(
-        height=max(160, 110 * frame.row.nunique())
-    )
+    return fit_width(tiles + name + figure_text).properties(height=height)
 
 
 def attention_table(attention: pd.DataFrame) -> pd.DataFrame:

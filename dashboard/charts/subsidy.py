@@ -7,7 +7,19 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from dashboard.charts import OKABE_ITO, bar_axis, bar_height, categorical, fit_width, wrap_label
+from dashboard.charts import (
+    OKABE_ITO,
+    ORDER,
+    Drawing,
+    bar_axis,
+    bar_step,
+    categorical,
+    fit_width,
+    in_order,
+    in_position,
+    named,
+    wrap_label,
+)
 from dashboard.text import md
 
 STATES = (
@@ -212,7 +224,7 @@ def contract_quarter_table(rows: pd.DataFrame, quarters: pd.DataFrame) -> pd.Dat
     )
 
 
-def quarterly_lines(table: pd.DataFrame) -> alt.Chart:
+def quarterly_lines(table: pd.DataFrame) -> Drawing:
     """Shortfall and other funding per quarter: two series told apart by colour, shape and dash;
     provisional quarters have hollow points and say so in the tooltip."""
     long = table.melt(
@@ -221,10 +233,14 @@ def quarterly_lines(table: pd.DataFrame) -> alt.Chart:
         var_name="Measure",
         value_name="Pounds",
     )
+    return Drawing(_quarterly_lines, {"quarters": long})
+
+
+def _quarterly_lines() -> alt.LayerChart:
     enc = {  # the legend goes below the chart, so a phone keeps the width for the lines
         k: v.legend(orient="bottom") for k, v in categorical("Measure:N", title=None).items()
     }
-    base = alt.Chart(long).encode(
+    base = alt.Chart(named("quarters")).encode(
         x=alt.X("Quarter:O", title="Quarter", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("Pounds:Q", title="Pounds (£)", axis=alt.Axis(format="~s")),
     )
@@ -245,9 +261,14 @@ def quarterly_lines(table: pd.DataFrame) -> alt.Chart:
     return fit_width(lines + points).properties(height=300)
 
 
-def state_bars(frame: pd.DataFrame, *, label: str) -> alt.Chart:
+# Each group's three bars are at least this tall together (px), so that the 'n of m' labels do not overlap.
+STATE_GROUP_STEP = 3 * 22
+
+
+def state_bars(frame: pd.DataFrame, *, label: str) -> Drawing:
     """The share of contracts in each state per group: bars side by side, told apart by colour and by an
     'n of m' label, so they read without colour."""
+    frame = in_position(frame)
     long = pd.concat(
         [
             pd.DataFrame(
@@ -258,16 +279,22 @@ def state_bars(frame: pd.DataFrame, *, label: str) -> alt.Chart:
                     "Label": frame[state].astype(str)
                     + " of "
                     + frame["Contracts returned"].astype(str),
+                    ORDER: frame[ORDER],
                 }
             )
             for state, *_ in STATES
         ],
         ignore_index=True,
     )
-    order = [s[0] for s in STATES]
     long["_label"] = long[label].map(wrap_label)
-    base = alt.Chart(long).encode(
-        y=bar_axis("_label", list(dict.fromkeys(long["_label"]))),
+    step = max(STATE_GROUP_STEP, bar_step(frame[label]))
+    return Drawing(_state_bars, {"groups": long}, (label, step))
+
+
+def _state_bars(label: str, step: int) -> alt.LayerChart:
+    order = [s[0] for s in STATES]
+    base = alt.Chart(named("groups")).encode(
+        y=bar_axis("_label", in_order()),
         yOffset=alt.YOffset("State:N", sort=order),
         x=alt.X(
             "Share (%):Q", title="Contracts in the state (%)", scale=alt.Scale(domain=[0, 100])
@@ -288,12 +315,11 @@ def state_bars(frame: pd.DataFrame, *, label: str) -> alt.Chart:
         )
     )
     text = base.mark_text(align="left", dx=3).encode(text=alt.Text("Label:N"))
-    return fit_width(bars + text).properties(
-        height=max(120, 3 * 22 * len(frame), bar_height(frame[label]))
-    )
+    # The step is each group's (its three bars together), not each bar's.
+    return fit_width(bars + text).properties(height=alt.Step(step, **{"for": "position"}))
 
 
-def demand_bars(frame: pd.DataFrame) -> alt.Chart:
+def demand_bars(frame: pd.DataFrame) -> Drawing:
     """Referrals above the cap per contract year, largest first; a year not yet finished is a hollow bar
     and its label says 'so far'."""
     top = frame.sort_values("Referrals above cap", ascending=False, kind="stable").assign(
@@ -301,8 +327,12 @@ def demand_bars(frame: pd.DataFrame) -> alt.Chart:
         + frame["Provisional"].map(lambda p: " so far" if p.startswith("yes") else ""),
         _label=frame["Contract year"].map(wrap_label),
     )
-    base = alt.Chart(top).encode(
-        y=bar_axis("_label", list(top["_label"])),
+    return Drawing(_demand_bars, {"years": top}, (bar_step(top["Contract year"]),))
+
+
+def _demand_bars(step: int) -> alt.LayerChart:
+    base = alt.Chart(named("years")).encode(
+        y=bar_axis("_label", in_order()),
         x=alt.X("Referrals above cap:Q", title="Referrals above the cap"),
         tooltip=[
             alt.Tooltip("Contract year:N"),
@@ -319,4 +349,4 @@ def demand_bars(frame: pd.DataFrame) -> alt.Chart:
         )
     )
     text = base.mark_text(align="left", dx=3).encode(text=alt.Text("Label:N"))
-    return fit_width(bars + text).properties(height=bar_height(top["Contract year"]))
+    return fit_width(bars + text).properties(height=alt.Step(step))

@@ -7,7 +7,19 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from dashboard.charts import OKABE_ITO, bar_axis, bar_height, fit_width, shown_as, wrap_label
+from dashboard.charts import (
+    OKABE_ITO,
+    ORDER,
+    Drawing,
+    bar_axis,
+    bar_height,
+    fit_width,
+    in_order,
+    in_position,
+    named,
+    shown_as,
+    wrap_label,
+)
 
 
 def _n(count: int, one: str, many: str) -> str:
@@ -105,17 +117,25 @@ SERIES = ["Share of known (%)", "Share of the supply chain (%)"]
 SERIES_WORDS = {SERIES[0]: "known", SERIES[1]: "supply chain"}
 
 
-def share_bars(table: pd.DataFrame) -> alt.Chart:
+def share_bars(table: pd.DataFrame) -> Drawing:
     """Per kind of organisation, two bars: its share of known organisations and of the supply chain. Each
     bar is labelled with its series and value, so the two are told apart without colour."""
-    kinds = [k for k in table["Kind of organisation"] if k != "All organisations"]
-    long = table[table["Kind of organisation"] != "All organisations"].melt(
-        id_vars=["Kind of organisation"], value_vars=SERIES, var_name="Measure", value_name="Share"
+    kinds = in_position(table[table["Kind of organisation"] != "All organisations"])
+    long = kinds.melt(
+        id_vars=["Kind of organisation", ORDER],
+        value_vars=SERIES,
+        var_name="Measure",
+        value_name="Share",
     )
     long["Label"] = long["Measure"].map(SERIES_WORDS) + " " + long["Share"].map(_pct)
     long["_label"] = long["Kind of organisation"].map(wrap_label)
-    base = alt.Chart(long).encode(
-        y=bar_axis("_label", [wrap_label(k) for k in kinds]),
+    names = kinds["Kind of organisation"]
+    return Drawing(_share_bars, {"shares": long}, (max(160, 40 * len(names), bar_height(names)),))
+
+
+def _share_bars(height: int) -> alt.LayerChart:
+    base = alt.Chart(named("shares")).encode(
+        y=bar_axis("_label", in_order()),
         yOffset=alt.YOffset("Measure:N", sort=SERIES),
         # room past 100 for the value labels, but no tick past 100: a share never exceeds it
         x=alt.X(
@@ -139,7 +159,7 @@ def share_bars(table: pd.DataFrame) -> alt.Chart:
         )
     )
     text = base.mark_text(align="left", dx=3).encode(text="Label:N")
-    return fit_width(bars + text).properties(height=max(160, 40 * len(kinds), bar_height(kinds)))
+    return fit_width(bars + text).properties(height=height)
 
 
 ROLE_WORDS = {"lead": "a lead", "subcontractor": "a subcontractor", "none": "in no supply chain"}

@@ -8,10 +8,15 @@ import pandas as pd
 
 from dashboard.charts import (
     OKABE_ITO,
+    ORDER,
+    Drawing,
     bar_axis,
-    bar_height,
+    bar_step,
     categorical,
     fit_width,
+    in_order,
+    in_position,
+    named,
     value_labels,
     wrap_label,
 )
@@ -108,19 +113,35 @@ def timeliness_table(months: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _month_axis(frame: pd.DataFrame) -> alt.X:
+def _month_axis() -> alt.X:
+    """Months in the order of the table's rows (each set of rows keeps its months' places: in_position)."""
     return alt.X(
         "Month:O",
-        sort=list(frame.Month),
+        sort=in_order(),
         title="Month",
         axis=alt.Axis(labelAngle=-45, labelOverlap=True),
     )
 
 
-def _series_lines(long: pd.DataFrame, value_title: str, fmt: str = ",.0f") -> alt.Chart:
-    """Month × series lines; points of provisional months are hollow and marked 'provisional' in text."""
+def _long(table: pd.DataFrame, series: dict[str, str]) -> pd.DataFrame:
+    """Month × series rows ({column: series name}), each month keeping its place in the table."""
+    return (
+        in_position(table)
+        .rename(columns=series)
+        .melt(
+            id_vars=["Month", "Provisional", ORDER],
+            value_vars=list(series.values()),
+            var_name="Series",
+            value_name="Value",
+        )
+    )
+
+
+def _series_lines(value_title: str, fmt: str = ",.0f") -> alt.LayerChart:
+    """Month × series lines on the rows named "series"; points of provisional months are hollow and
+    marked 'provisional' in text."""
     enc = categorical("Series:N")
-    base = alt.Chart(long).encode(x=_month_axis(long), y=alt.Y("Value:Q", title=value_title))
+    base = alt.Chart(named("series")).encode(x=_month_axis(), y=alt.Y("Value:Q", title=value_title))
     tooltip = [
         alt.Tooltip("Month:N"),
         alt.Tooltip("Series:N"),
@@ -138,37 +159,40 @@ def _series_lines(long: pd.DataFrame, value_title: str, fmt: str = ",.0f") -> al
     )
     marker = (
         base.transform_filter("datum.Provisional == 'yes'")
-        .transform_aggregate(top="max(Value)", groupby=["Month"])
+        .transform_aggregate(top="max(Value)", groupby=["Month", ORDER])
         .mark_text(dy=-12, fontSize=11, color="black")
         .encode(y=alt.Y("top:Q"), text=alt.TextValue("provisional"))
     )
     return (lines + points + marker).properties(height=320)
 
 
-def received_vs_forecast(
-    table: pd.DataFrame, limits: pd.DataFrame
-) -> alt.Chart | alt.LayerChart | alt.FacetChart:
-    long = table.melt(
-        id_vars=["Month", "Provisional"],
-        value_vars=["Received", "Forecast"],
-        var_name="Series",
-        value_name="Value",
-    )
-    chart: alt.Chart | alt.LayerChart | alt.FacetChart = _series_lines(long, "Referrals")
+def received_vs_forecast(table: pd.DataFrame, limits: pd.DataFrame) -> Drawing:
+    """Received and forecast per month; the months under an open flag marked 'disputed', and the chosen
+    contract's band limits as reference lines, when there are any."""
+    table = in_position(table)
+    rows = {"series": _long(table, {"Received": "Received", "Forecast": "Forecast"})}
     if "Disputed" in table and table.Disputed.str.startswith("yes").any():
-        chart = chart + disputed_marks(table)
-    if limits.empty:
+        rows["disputed"] = table[table.Disputed.str.startswith("yes")]
+    if not limits.empty:
+        rows["limits"] = limits
+    return Drawing(_received_vs_forecast, rows, ("disputed" in rows, "limits" in rows))
+
+
+def _received_vs_forecast(disputed: bool, limits: bool) -> alt.LayerChart:
+    chart = _series_lines("Referrals")
+    if disputed:
+        chart = chart + _disputed_marks()
+    if not limits:
         return chart
-    rules = alt.Chart(limits).encode(y=alt.Y("Per month:Q"))
+    rules = alt.Chart(named("limits")).encode(y=alt.Y("Per month:Q"))
     lines = rules.mark_rule(strokeDash=[2, 3], color="black")
     text = rules.mark_text(align="left", dy=-6, x=4, color="black").encode(text=alt.Text("Limit:N"))
     return chart + lines + text
 
 
-def disputed_marks(table: pd.DataFrame) -> alt.Chart:
+def _disputed_marks() -> alt.LayerChart:
     """A dashed vertical line and the word 'disputed' at each month under an open flag (not colour alone)."""
-    disputed = table[table.Disputed.str.startswith("yes")]
-    base = alt.Chart(disputed).encode(x=_month_axis(table))
+    base = alt.Chart(named("disputed")).encode(x=_month_axis())
     rule = base.mark_rule(strokeDash=[6, 4], color="black").encode(
         tooltip=[alt.Tooltip("Month:N"), alt.Tooltip("Disputed:N")]
     )
@@ -178,31 +202,24 @@ def disputed_marks(table: pd.DataFrame) -> alt.Chart:
     return rule + text
 
 
-def cumulative_lines(table: pd.DataFrame) -> alt.Chart:
-    long = table.rename(
-        columns={"Received to date": "Received", "Forecast to date": "Forecast"}
-    ).melt(
-        id_vars=["Month", "Provisional"],
-        value_vars=["Received", "Forecast"],
-        var_name="Series",
-        value_name="Value",
-    )
-    return _series_lines(long, "Referrals since the start")
+def cumulative_lines(table: pd.DataFrame) -> Drawing:
+    long = _long(table, {"Received to date": "Received", "Forecast to date": "Forecast"})
+    return Drawing(_series_lines, {"series": long}, ("Referrals since the start",))
 
 
-def timeliness_lines(table: pd.DataFrame) -> alt.Chart:
-    long = table.rename(
-        columns={
+def timeliness_lines(table: pd.DataFrame) -> Drawing:
+    long = _long(
+        table,
+        {
             "Median working days to arranged": "To assessment arranged",
             "Median working days to attended": "To assessment attended",
-        }
-    ).melt(
-        id_vars=["Month", "Provisional"],
-        value_vars=["To assessment arranged", "To assessment attended"],
-        var_name="Series",
-        value_name="Value",
+        },
     )
-    chart = _series_lines(long, "Median working days", fmt=",.1f")
+    return Drawing(_timeliness_lines, {"series": long})
+
+
+def _timeliness_lines() -> alt.LayerChart:
+    chart = _series_lines("Median working days", fmt=",.1f")
     ten = alt.Chart(pd.DataFrame({"y": [10], "label": ["10 working days"]})).encode(y=alt.Y("y:Q"))
     return (
         chart
@@ -211,17 +228,21 @@ def timeliness_lines(table: pd.DataFrame) -> alt.Chart:
     )
 
 
-def gap_bars(table: pd.DataFrame, label: str) -> alt.Chart:
+def gap_bars(table: pd.DataFrame, label: str) -> Drawing:
     """Horizontal bars of gap %, each labelled with its value; below forecast and above differ by pattern
-    of the label (a minus sign) as well as colour."""
+    of the label (a minus sign) as well as colour. As tall as its bars need (a step per bar)."""
     frame = table.assign(
         Direction=table["Gap %"].map(
             lambda g: "Below forecast" if g < 0 else "At or above forecast"
         ),
         _label=table[label].map(wrap_label),
     )
-    base = alt.Chart(frame).encode(
-        y=bar_axis("_label", list(frame._label)),
+    return Drawing(_gap_bars, {"bars": frame}, (label, bar_step(table[label])))
+
+
+def _gap_bars(label: str, step: int) -> alt.LayerChart:
+    base = alt.Chart(named("bars")).encode(
+        y=bar_axis("_label", in_order()),
         x=alt.X("Gap %:Q", title="Gap % (received against forecast)", scale=alt.Scale(padding=30)),
         tooltip=[
             alt.Tooltip(f"{label}:N"),
@@ -242,16 +263,18 @@ def gap_bars(table: pd.DataFrame, label: str) -> alt.Chart:
             legend=alt.Legend(orient="top", columns=1),
         )
     )
-    return fit_width(bars + value_labels(base, "Gap %", "+.0f")).properties(
-        height=bar_height(frame[label])
-    )
+    return fit_width(bars + value_labels(base, "Gap %", "+.0f")).properties(height=alt.Step(step))
 
 
-def gap_by_month(table: pd.DataFrame) -> alt.Chart:
+def gap_by_month(table: pd.DataFrame) -> Drawing:
     """Gap % per month as bars labelled with their value; the two three-month periods differ by shade and
     by the label under the axis."""
-    base = alt.Chart(table).encode(
-        x=_month_axis(table),
+    return Drawing(_gap_by_month, {"months": table})
+
+
+def _gap_by_month() -> alt.LayerChart:
+    base = alt.Chart(named("months")).encode(
+        x=_month_axis(),
         y=alt.Y("Gap %:Q", title="Gap %"),
         tooltip=[
             alt.Tooltip("Month:N"),

@@ -3,8 +3,6 @@ Queries in dashboard/queries/engagement.py."""
 
 from __future__ import annotations
 
-from functools import partial
-
 import streamlit as st
 
 from dashboard import data, scope
@@ -73,7 +71,7 @@ def render(settings: Settings) -> None:
         st.header("Coverage by region")
         by_region = region_table(regions)
         chart_with_table(
-            partial(coverage_bars, by_region),
+            coverage_bars(by_region),
             by_region,
             "coverage-by-region.csv",
             caption="Share of known voluntary organisations that came to a forum in the last 12 months",
@@ -86,7 +84,7 @@ def render(settings: Settings) -> None:
     )
     segments = segment_table(data.query(version, "engagement_by_segment", **params))
     chart_with_table(
-        partial(segment_bars, segments),
+        segment_bars(segments),
         segments,
         "coverage-by-kind.csv",
         caption="Share of each kind of organisation reached by a forum in the last 12 months",
@@ -98,7 +96,7 @@ def render(settings: Settings) -> None:
         st.info("No forum has been recorded yet, so there is no coverage to follow over time.")
     else:
         chart_with_table(
-            partial(trend_line, trend),
+            trend_line(trend),
             trend,
             "coverage-over-time.csv",
             caption="Coverage at the end of each quarter, each looking back 12 months",
@@ -114,7 +112,7 @@ def render(settings: Settings) -> None:
         st.info("No RPD forum has been recorded yet: load the forum_meetings file.")
     else:
         chart_with_table(
-            partial(forum_bars, per_quarter),
+            forum_bars(per_quarter),
             per_quarter,
             "forums-per-quarter.csv",
             caption="RPD forums held per quarter; a hollow bar is a quarter not yet finished",

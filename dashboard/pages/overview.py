@@ -3,8 +3,6 @@ that most need attention, with plain reasons."""
 
 from __future__ import annotations
 
-from functools import partial
-
 import pandas as pd
 import streamlit as st
 
@@ -42,7 +40,7 @@ def render(settings: Settings) -> None:
     mine = scope.visible_regions(version)
     table = region_table(regions if mine is None else regions[regions.region_code.isin(mine)])
     chart_with_table(
-        partial(region_tiles, table),
+        region_tiles(table),
         table,
         "regions-volume-gap.csv",
         caption=f"Volume gap by region, {since:%b %Y} to {provisional:%b %Y}",

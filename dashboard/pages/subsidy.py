@@ -4,8 +4,6 @@ money. Queries in dashboard/queries/subsidy.py."""
 
 from __future__ import annotations
 
-from functools import partial
-
 import pandas as pd
 import streamlit as st
 
@@ -91,7 +89,7 @@ def render(settings: Settings) -> None:
         csv_download(table, "subsidy-by-quarter.csv")
     else:
         chart_with_table(
-            partial(quarterly_lines, table),
+            quarterly_lines(table),
             table,
             "subsidy-by-quarter.csv",
             caption="Shortfall and other funding used per quarter (£); hollow points are provisional",
@@ -144,7 +142,7 @@ def render(settings: Settings) -> None:
         for name, file_name in (("Lot", "by-lot"), ("Provider sector", "by-sector")):
             part = split_table(split[split.split == name], name)
             chart_with_table(
-                partial(state_bars, part, label=name),
+                state_bars(part, label=name),
                 part,
                 f"subsidy-{file_name}-{quarter}.csv",
                 caption=f"Share of contracts in each state in {quarter}, by {name.lower()}",
@@ -202,7 +200,7 @@ def render(settings: Settings) -> None:
             "Unfunded demand",
         )
         chart_with_table(
-            partial(demand_bars, demand),
+            demand_bars(demand),
             demand,
             "unfunded-demand.csv",
             caption="Referrals above the volume cap per contract year; hollow bars: year not finished",

@@ -4,8 +4,6 @@ and timeliness of first assessments beside the volumes."""
 
 from __future__ import annotations
 
-from functools import partial
-
 import pandas as pd
 import streamlit as st
 
@@ -105,7 +103,7 @@ def render(settings: Settings) -> None:
             "as loaded until the RPD team resolves the flag."
         )
     chart_with_table(
-        partial(received_vs_forecast, table, limits),
+        received_vs_forecast(table, limits),
         table,
         "volume-monthly.csv",
         caption="Referrals received and forecast per month",
@@ -123,7 +121,7 @@ def render(settings: Settings) -> None:
     st.header("Cumulative since the contracts started")
     cumulative = cumulative_table(data.query(version, "volume_cumulative", **chosen_params))
     chart_with_table(
-        partial(cumulative_lines, cumulative),
+        cumulative_lines(cumulative),
         cumulative,
         "volume-cumulative.csv",
         caption="Referrals received and forecast, added up since the start",
@@ -157,7 +155,7 @@ def _gap_by_group(version, params: dict, period: str) -> None:
     by_group = data.query(version, "volume_gap_by", **params, group=GROUPS[group_label])
     gap_table = group_table(by_group, group_label)
     chart_with_table(
-        partial(gap_bars, gap_table, group_label),
+        gap_bars(gap_table, group_label),
         gap_table,
         f"volume-gap-by-{GROUPS[group_label]}.csv",
         caption=f"Volume gap by {group_label.lower()}, {period}",
@@ -197,7 +195,7 @@ def _trend(windows: pd.DataFrame, recent: pd.DataFrame) -> None:
         recent.is_recent.map({True: f"Last {n} complete months", False: f"{n} months before"}),
     )
     chart_with_table(
-        partial(gap_by_month, table),
+        gap_by_month(table),
         table,
         "volume-last-six-months.csv",
         caption="Volume gap % in each of the last six complete months",
@@ -243,7 +241,7 @@ def _drill_down(version, params: dict, flags: pd.DataFrame) -> None:
         months.month, flagview.disputed(flags, [contract])
     )
     chart_with_table(
-        partial(received_vs_forecast, chosen, pd.DataFrame()),
+        received_vs_forecast(chosen, pd.DataFrame()),
         chosen,
         f"volume-{contract}.csv",
         caption=f"{names[contract]}: referrals received and forecast per month",
@@ -287,7 +285,7 @@ def _timeliness(version, params: dict) -> None:
         )
         return
     chart_with_table(
-        partial(timeliness_lines, table),
+        timeliness_lines(table),
         table,
         "timeliness-monthly.csv",
         caption="Median working days from referral to first assessment, by month of referral",

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pandas as pd
 
+from dashboard.charts import ORDER
 from dashboard.charts import volume as charts
 
 MONTHS = [dt.date(2026, 8, 1), dt.date(2026, 9, 1), dt.date(2026, 10, 1)]
@@ -173,6 +174,12 @@ def test_received_against_forecast_marks_disputed_months_and_band_limits():
     marks = [leaf["mark"]["type"] for leaf in _layers(spec)]
     # lines, points, the "provisional" word; the disputed rule and word; the band line and its name
     assert marks == ["line", "point", "text", "rule", "text", "rule", "text"]
+    # The disputed month keeps its place among the months (both sets of rows share the month axis).
+    (disputed,) = spec["datasets"]["disputed"]
+    places = {row["Month"]: row[ORDER] for row in spec["datasets"]["series"]}
+    assert (
+        (disputed["Month"], disputed[ORDER]) == ("Sep 2026", places["Sep 2026"]) == ("Sep 2026", 1)
+    )
     without = charts.received_vs_forecast(charts.monthly_table(_monthly()), pd.DataFrame())
     assert [leaf["mark"]["type"] for leaf in _layers(without.to_dict())] == [
         "line",
@@ -192,9 +199,13 @@ def test_cumulative_and_recent_charts_draw_every_month():
             }
         )
     )
-    x = _layers(charts.cumulative_lines(cumulative).to_dict())[0]["encoding"]["x"]
-    # the long frame's months (once per series) give the axis its order
-    assert list(dict.fromkeys(x["sort"])) == ["Aug 2026", "Sep 2026", "Oct 2026"]
+    spec = charts.cumulative_lines(cumulative).to_dict()
+    x = _layers(spec)[0]["encoding"]["x"]
+    # The axis takes its order from the rows (ORDER), not from a list in the spec: the long frame's
+    # months, once per series, each at its place in the table.
+    assert x["sort"] == {"field": ORDER, "op": "min"}
+    rows = sorted(spec["datasets"]["series"], key=lambda row: row[ORDER])
+    assert list(dict.fromkeys(row["Month"] for row in rows)) == ["Aug 2026", "Sep 2026", "Oct 2026"]
     recent = charts.monthly_table(_monthly())
     recent.insert(
         0, "Period", ["3 months before", "Last 3 complete months", "Last 3 complete months"]
