@@ -175,21 +175,24 @@ def _chart_and_table(spec: dict, frame: pd.DataFrame, file_name: str) -> None:
 
 
 def chart_spec(chart: Drawing, caption: str) -> dict:
-    """The chart's Vega-Lite spec with its title: its shape's spec (built by Altair once per shape and
-    caption, and cached) with its rows as named datasets, which Streamlit sends as Arrow tables beside
-    the spec. A filter change that keeps the shape sends the same spec, and the browser only swaps the
-    new rows into the chart it has (dashboard.charts.Drawing)."""
+    """The chart's Vega-Lite spec with its title: its shape's spec (built by Altair once per shape, and
+    cached) with the title and with its rows as named datasets, which Streamlit sends as Arrow tables
+    beside the spec. A filter change that keeps the shape and title sends the same spec, and the browser
+    only swaps the new rows into the chart it has (dashboard.charts.Drawing)."""
     build = chart.build
-    name = f"{build.__module__}.{build.__qualname__}"
-    spec = _shape_spec(name, chart.shape, caption, chart)
-    return {**spec, "datasets": {**spec.get("datasets", {}), **chart.datasets()}}
+    spec = _shape_spec(f"{build.__module__}.{build.__qualname__}", chart.shape, chart)
+    return {
+        **spec,
+        "title": title_lines(caption).to_dict(),
+        "datasets": {**spec.get("datasets", {}), **chart.datasets()},
+    }
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _shape_spec(name: str, shape: tuple, caption: str, _chart: Drawing) -> dict:
+def _shape_spec(name: str, shape: tuple, _chart: Drawing) -> dict:
     # Not validated against the Vega-Lite schema here (about 20 ms a chart): every builder in
     # dashboard/charts/ is, by its unit tests (tests/unit/test_charts_*.py, through Drawing.to_dict).
-    return _chart.chart().properties(title=title_lines(caption)).to_dict(validate=False)
+    return _chart.chart().to_dict(validate=False)
 
 
 def title_lines(caption: str) -> alt.TitleParams:
