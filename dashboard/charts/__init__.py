@@ -35,12 +35,12 @@ def in_order() -> alt.EncodingSortField:
 @dataclass(frozen=True)
 class Drawing:
     """A chart in two halves: the Altair chart drawn on *named* rows, built from the chart's shape alone
-    (which layers it has, its bar height: a few plain values), and the rows themselves, by name.
+    (which layers it has, its bar step: a few plain values), and the rows themselves, by name.
 
     Why: a filter change that keeps the shape gives the same spec with other rows. The page builds the
     spec once per shape (dashboard/layout.py caches it), and the browser, given the same spec again,
     only swaps the new rows into the chart it already drew instead of building a new one. Building the
-    Altair chart and a new Vega view were most of the time a filter change took (docs/benchmarks.md).
+    Altair charts was most of the server's time on a filter change (docs/benchmarks.md, 1 December).
 
     `build(*shape)` must be a module-level function that reads nothing but its arguments."""
 
