@@ -275,7 +275,8 @@ def gap_by_month(table: pd.DataFrame) -> Drawing:
 def _gap_by_month() -> alt.LayerChart:
     base = alt.Chart(named("months")).encode(
         x=_month_axis(),
-        y=alt.Y("Gap %:Q", title="Gap %"),
+        # room beyond the longest bar, each way, for its figure
+        y=alt.Y("Gap %:Q", title="Gap %", scale=alt.Scale(padding=16)),
         tooltip=[
             alt.Tooltip("Month:N"),
             alt.Tooltip("Period:N"),
@@ -294,5 +295,9 @@ def _gap_by_month() -> alt.LayerChart:
             legend=alt.Legend(orient="top", title=None),
         )
     )
-    text = base.mark_text(dy=-8).encode(text=alt.Text("Gap %:Q", format="+.0f"))
-    return (bars + text).properties(height=260)
+    # Each figure just beyond its bar's end, never on the bar: above a bar going up, below one going down.
+    figure = alt.Text("Gap %:Q", format="+.0f")
+    above = base.transform_filter("datum['Gap %'] >= 0").mark_text(dy=-8).encode(text=figure)
+    below = base.transform_filter("datum['Gap %'] < 0").mark_text(dy=8).encode(text=figure)
+    # fit_width: the 260 px are the plot's own, not shared with the title, legend and month labels.
+    return fit_width(bars + above + below).properties(height=260)

@@ -210,5 +210,15 @@ def test_cumulative_and_recent_charts_draw_every_month():
     recent.insert(
         0, "Period", ["3 months before", "Last 3 complete months", "Last 3 complete months"]
     )
-    bars = _layers(charts.gap_by_month(recent).to_dict())[0]
+    spec = charts.gap_by_month(recent).to_dict()
+    # 260 px for the plot itself (not shared with the title, legend and slanted months, which left the
+    # bars a few pixels tall)
+    assert (spec["height"], spec["autosize"]) == (260, {"type": "fit-x", "contains": "padding"})
+    bars, *figures = _layers(spec)
     assert bars["encoding"]["color"]["scale"]["range"] == ["#000000", "#0072B2"]
+    # Each bar's figure beyond its end, never on the bar (black on the black bars could not be read):
+    # above a bar going up, below one going down.
+    assert [(f["transform"][0]["filter"], f["mark"]["dy"]) for f in figures] == [
+        ("datum['Gap %'] >= 0", -8),
+        ("datum['Gap %'] < 0", 8),
+    ]
