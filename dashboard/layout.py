@@ -40,13 +40,18 @@ def safe_csv(frame: pd.DataFrame) -> bytes:
 
 
 def csv_download(frame: pd.DataFrame, file_name: str) -> None:
-    """The table as CSV, made when the button is pressed (not on every run of the page)."""
+    """The table as CSV, made when the button is pressed (not on every run of the page).
+
+    A download changes nothing on the page, so the press does not run the page again (on_click="ignore").
+    It must not: the press's run registers the button's file afresh and can drop the one being made, and
+    then the browser never receives the file and the button spins (1 press in 3 on the subsidy page)."""
     st.download_button(
         "Download this table (CSV)",
         lambda: safe_csv(frame),
         file_name=file_name,
         mime="text/csv",
         key=f"download-{file_name}",
+        on_click="ignore",
     )
 
 

@@ -34,6 +34,7 @@ def render(settings: Settings) -> None:
         file_name="glossary.csv",
         mime="text/csv",
         key="download-glossary.csv",
+        on_click="ignore",  # a download changes nothing on the page
     )
     if not shown:
         st.info(

@@ -121,6 +121,7 @@ def refreshes(settings: Settings, version) -> None:
             file_name="what-changed.md",
             mime="text/markdown",
             key="download-summary",
+            on_click="ignore",  # a download changes nothing on the page
         )
 
 
@@ -164,6 +165,7 @@ def freshness(settings: Settings, version) -> None:
             file_name=f"data-docs-{folder.parent.name}.zip",
             mime="application/zip",
             key="download-data-docs",
+            on_click="ignore",  # a download changes nothing on the page
             help="The checks of the latest run that checked files, as Great Expectations' own HTML report. "
             "Offline it opens unstyled; the same results are in the tables on this page.",
         )
