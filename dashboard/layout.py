@@ -39,19 +39,26 @@ def safe_csv(frame: pd.DataFrame) -> bytes:
     return frame.map(neutralise).to_csv(index=False).encode("utf-8-sig")
 
 
-def csv_download(frame: pd.DataFrame, file_name: str) -> None:
-    """The table as CSV, made when the button is pressed (not on every run of the page).
-
-    A download changes nothing on the page, so the press does not run the page again (on_click="ignore").
-    It must not: the press's run registers the button's file afresh and can drop the one being made, and
-    then the browser never receives the file and the button spins (1 press in 3 on the subsidy page)."""
+def download(
+    label: str, data, *, file_name: str, mime: str, key: str, help: str | None = None
+) -> None:
+    """Every download button of the app. A download changes nothing on the page, so the press does not
+    run the page again (on_click="ignore"). It must not: for a file made on the press (csv_download), the
+    press's run registers the button's file afresh and can drop the one being made, and then the browser
+    never receives the file and the button spins (1 press in 3 on the subsidy page)."""
     st.download_button(
+        label, data, file_name=file_name, mime=mime, key=key, help=help, on_click="ignore"
+    )
+
+
+def csv_download(frame: pd.DataFrame, file_name: str) -> None:
+    """The table as CSV, made when the button is pressed (not on every run of the page)."""
+    download(
         "Download this table (CSV)",
         lambda: safe_csv(frame),
         file_name=file_name,
         mime="text/csv",
         key=f"download-{file_name}",
-        on_click="ignore",
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TypeVar
 
 import altair as alt
@@ -46,7 +46,7 @@ class Drawing:
 
     build: Callable[..., alt.TopLevelMixin]
     rows: Mapping[str, pd.DataFrame]
-    shape: tuple = field(default=())
+    shape: tuple = ()
 
     def chart(self) -> alt.TopLevelMixin:
         return self.build(*self.shape)

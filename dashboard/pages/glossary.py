@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.glossary import TERMS, alphabetical, as_table, matching
-from dashboard.layout import note, safe_csv
+from dashboard.layout import download, note, safe_csv
 from dashboard.text import md
 from warehouse.settings import Settings
 
@@ -28,13 +28,12 @@ def render(settings: Settings) -> None:
     )
     query = (query or "").strip()
     shown = matching(query)
-    st.download_button(
+    download(
         "Download the glossary (CSV)",
         safe_csv(as_table(alphabetical(TERMS.values()))),
         file_name="glossary.csv",
         mime="text/csv",
         key="download-glossary.csv",
-        on_click="ignore",  # a download changes nothing on the page
     )
     if not shown:
         st.info(

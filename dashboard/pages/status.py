@@ -14,7 +14,7 @@ from dashboard.charts.status import (
     freshness_table,
     running_note,
 )
-from dashboard.layout import csv_download, note, start
+from dashboard.layout import csv_download, download, note, start
 from dashboard.text import md
 from warehouse.settings import LONDON, Settings
 from warehouse.status import last_failure, last_run
@@ -115,13 +115,12 @@ def refreshes(settings: Settings, version) -> None:
         found = data.query(version, "run_summary", run_id=latest["run_id"]).summary_md
         summary = found.iloc[0] if len(found) else ""
         st.markdown(summary or "No summary was recorded for this refresh.")
-        st.download_button(
+        download(
             "Download this summary",
             summary.encode("utf-8"),
             file_name="what-changed.md",
             mime="text/markdown",
             key="download-summary",
-            on_click="ignore",  # a download changes nothing on the page
         )
 
 
@@ -159,13 +158,12 @@ def freshness(settings: Settings, version) -> None:
     docs = sorted(settings.dir("reports").glob("*/data-docs/index.html"))
     if docs:
         folder = docs[-1].parent
-        st.download_button(
+        download(
             "Download the latest Great Expectations Data Docs (zip)",
             data.zipped_folder(str(folder)),
             file_name=f"data-docs-{folder.parent.name}.zip",
             mime="application/zip",
             key="download-data-docs",
-            on_click="ignore",  # a download changes nothing on the page
             help="The checks of the latest run that checked files, as Great Expectations' own HTML report. "
             "Offline it opens unstyled; the same results are in the tables on this page.",
         )

@@ -101,7 +101,7 @@ def test_role_by_page(access_warehouse, monkeypatch, tmp_path, user, path):
         return
     assert at.title[0].value == PAGES[path][0]
     # A download does not run the page again: a run during the press can drop the file being made, and
-    # the browser then never receives it (dashboard.layout.csv_download).
+    # the browser then never receives it (dashboard.layout.download).
     assert all(b.proto.ignore_rerun for b in at.get("download_button"))
     if path == "status":
         # Data status is for those who run the service (national, admin): its reports of files and
